@@ -1,0 +1,77 @@
+// LabApi: the one interface the renderer talks to. Electron's preload implements it over
+// IPC; web mode implements it over a loopback WebSocket. Plain data in and out.
+
+import type { TraceEvent, TraceHeader, Transport } from "./trace/types.js";
+import type { NetworkSettings } from "./network-settings.js";
+
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  summary: string;
+  steps: { title: string; narration: string }[];
+}
+
+export interface LabStatus {
+  /** "idle": no lab; "running": a step's action is under way; "ready": settled, waiting for next. */
+  state: "idle" | "running" | "ready" | "finished" | "error";
+  scenario?: string;
+  /** Index of the step last run (-1 before the first). */
+  step: number;
+  steps: number;
+  serverUrl?: string;
+  openToPeers?: { url: string; host: string };
+  message?: string;
+}
+
+/** A slice of the trace. `reset` means: drop what you have, a new trace starts with `header`. */
+export interface TraceBatch {
+  reset?: boolean;
+  header?: TraceHeader;
+  events: TraceEvent[];
+}
+
+export type ClientTransports = "polling-upgrade" | "websocket" | "polling";
+
+export type FreePlayCommand =
+  | { type: "add-client"; transports?: ClientTransports; ip?: string; namespaces?: string[] }
+  | { type: "remove-client"; client: string }
+  | {
+      type: "emit";
+      /** A client id (`client-2`) or `server`. */
+      from: string;
+      nsp?: string;
+      /** For `from: "server"`: the socket id to emit to; omitted means every socket of `nsp`. */
+      to?: string;
+      event: string;
+      /** JSON text of an array of arguments. */
+      args: string;
+      ack?: boolean;
+    }
+  | { type: "join" | "leave"; client: string; nsp?: string; room: string }
+  | { type: "broadcast"; nsp?: string; room?: string; exceptClient?: string; event: string; args: string }
+  | { type: "disconnect"; client: string; nsp?: string }
+  | { type: "server-stop" }
+  | { type: "server-start" }
+  | { type: "network"; settings: Partial<NetworkSettings> };
+
+export interface CommandResult {
+  ok: boolean;
+  message: string;
+}
+
+export interface LabApi {
+  listScenarios(): Promise<ScenarioInfo[]>;
+  startScenario(id: string, options?: { seed?: number }): Promise<LabStatus>;
+  nextStep(): Promise<LabStatus>;
+  restartScenario(): Promise<LabStatus>;
+  stop(): Promise<LabStatus>;
+  command(command: FreePlayCommand): Promise<CommandResult>;
+  attach(url: string, options?: { transports?: ClientTransports }): Promise<CommandResult>;
+  openToPeers(options: { host: string }): Promise<CommandResult>;
+  getStatus(): Promise<LabStatus>;
+  /** Subscribe to trace batches; the first batch replays what is already recorded. */
+  onTrace(listener: (batch: TraceBatch) => void): () => void;
+  onStatus(listener: (status: LabStatus) => void): () => void;
+}
+
+export type { Transport };

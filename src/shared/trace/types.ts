@@ -1,0 +1,206 @@
+// The trace format v1: the contract between the lab (writer), the renderer (reader) and
+// saved files. Plain data only: no classes, Buffers, functions or Dates.
+
+export const TRACE_FORMAT = "socketscope-trace";
+export const TRACE_VERSION = 1;
+
+export interface TraceHeader {
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  createdAt: string;
+  app: { name: string; version: string };
+  scenario?: { id: string; title: string; seed?: number };
+}
+
+export const LAYERS = ["lab", "tcp", "wire", "engine", "socketio", "api"] as const;
+export type Layer = (typeof LAYERS)[number];
+export type Dir = "in" | "out";
+export type HostRole = "server" | "client" | "external";
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** Fields every event has. `t` is ms since the lab started, on one monotonic clock. */
+export interface EventBase {
+  id: number;
+  t: number;
+  host: string;
+  conn?: string;
+  dir?: Dir;
+  parents?: number[];
+}
+
+type Ev<L extends Layer, K extends string, F> = EventBase & { layer: L; kind: K } & F;
+
+// ── lab ────────────────────────────────────────────────────────────────────────
+export type LabHostEvent = Ev<"lab", "host", { role: HostRole; label: string; ips: string[] }>;
+export type LabListenEvent = Ev<"lab", "listen", { ip: string; port: number; service: string }>;
+export type LabStepEvent = Ev<
+  "lab",
+  "step",
+  { index: number; title: string; narration: string; scenario?: string }
+>;
+export type LabFaultEvent = Ev<"lab", "fault", { fault: string; detail?: string }>;
+/** Something the lab caught. `level: "notice"` for things that went on fine (a busy port). */
+export type LabErrorEvent = Ev<
+  "lab",
+  "error",
+  { message: string; level?: "error" | "notice"; code?: string; raw?: string }
+>;
+export type LabEvent = LabHostEvent | LabListenEvent | LabStepEvent | LabFaultEvent | LabErrorEvent;
+
+// ── tcp ────────────────────────────────────────────────────────────────────────
+export type TcpOpenEvent = Ev<
+  "tcp",
+  "open",
+  { local: Endpoint; remote: Endpoint; role: "client" | "server"; peer?: string }
+>;
+/** `offset` is the chunk's byte offset in its direction's stream; `bytes` is base64. */
+export type TcpDataEvent = Ev<"tcp", "data", { offset: number; length: number; bytes: string }>;
+/**
+ * `bytesIn`/`bytesOut` are what was captured, `bytesRead`/`bytesWritten` what Node counted;
+ * `checked` is true when they are equal (the self-check).
+ */
+export type TcpCloseEvent = Ev<
+  "tcp",
+  "close",
+  {
+    reason: string;
+    reset?: boolean;
+    bytesIn: number;
+    bytesOut: number;
+    bytesRead: number;
+    bytesWritten: number;
+    checked: boolean;
+  }
+>;
+export type TcpEvent = TcpOpenEvent | TcpDataEvent | TcpCloseEvent;
+
+// ── wire ───────────────────────────────────────────────────────────────────────
+/** Every wire unit spans `[offset, offset + length)` of its direction's TCP stream. */
+interface WireUnit {
+  offset: number;
+  length: number;
+  headerLength: number;
+  preview: string;
+  sid?: string;
+}
+export type HttpRequestEvent = Ev<
+  "wire",
+  "http-request",
+  WireUnit & { method: string; path: string; headers: Record<string, string>; upgrade?: boolean }
+>;
+export type HttpResponseEvent = Ev<
+  "wire",
+  "http-response",
+  WireUnit & { status: number; headers: Record<string, string> }
+>;
+/** The `101 Switching Protocols` response: from here on the connection carries frames. */
+export type WsUpgradeEvent = Ev<
+  "wire",
+  "ws-upgrade",
+  WireUnit & { status: number; headers: Record<string, string> }
+>;
+export type WsFrameEvent = Ev<
+  "wire",
+  "ws-frame",
+  WireUnit & { opcode: number; fin: boolean; masked: boolean; rsv1?: boolean; payloadLength: number }
+>;
+export type WireEvent = HttpRequestEvent | HttpResponseEvent | WsUpgradeEvent | WsFrameEvent;
+export type WireKind = WireEvent["kind"];
+
+// ── engine ─────────────────────────────────────────────────────────────────────
+export const ENGINE_PACKET_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"] as const;
+export type EnginePacketType = (typeof ENGINE_PACKET_TYPES)[number];
+export type Transport = "polling" | "websocket";
+/**
+ * One Engine.IO packet. `data` is text, or base64 when `binary`. `recovered` marks packets
+ * that no public event shows (handshake `open`, probes, `noop`, …): they were parsed from
+ * the bytes on the wire.
+ */
+export type EnginePacketEvent = Ev<
+  "engine",
+  "packet",
+  {
+    type: EnginePacketType;
+    data?: string;
+    binary?: boolean;
+    sid?: string;
+    transport?: Transport;
+    recovered?: boolean;
+  }
+>;
+export type EngineEvent = EnginePacketEvent;
+
+// ── socketio ───────────────────────────────────────────────────────────────────
+export const SOCKETIO_PACKET_TYPES = [
+  "CONNECT",
+  "DISCONNECT",
+  "EVENT",
+  "ACK",
+  "CONNECT_ERROR",
+  "BINARY_EVENT",
+  "BINARY_ACK",
+] as const;
+export type SocketIoPacketType = (typeof SOCKETIO_PACKET_TYPES)[number];
+/** `encoded` is the exact string the parser produced or consumed (binary attachments apart). */
+export type SocketIoPacketEvent = Ev<
+  "socketio",
+  "packet",
+  {
+    type: SocketIoPacketType;
+    nsp: string;
+    ackId?: number;
+    attachments?: number;
+    encoded: string;
+    data?: unknown;
+  }
+>;
+export type SocketIoEvent = SocketIoPacketEvent;
+
+// ── api ────────────────────────────────────────────────────────────────────────
+export const API_KINDS = [
+  "emit",
+  "receive",
+  "ack-send",
+  "ack-receive",
+  "connect",
+  "disconnect",
+  "disconnecting",
+  "connect_error",
+  "reconnect_attempt",
+  "reconnect",
+  "join",
+  "leave",
+  "broadcast",
+] as const;
+export type ApiKind = (typeof API_KINDS)[number];
+export type ApiEvent = Ev<
+  "api",
+  ApiKind,
+  {
+    nsp?: string;
+    socketId?: string;
+    event?: string;
+    args?: unknown[];
+    ack?: boolean;
+    reason?: string;
+    room?: string;
+    rooms?: string[];
+    attempt?: number;
+    /** Source text of the call as a learner would write it, e.g. `socket.emit("hello", "world", cb)`. */
+    code?: string;
+  }
+>;
+
+export type TraceEvent = LabEvent | TcpEvent | WireEvent | EngineEvent | SocketIoEvent | ApiEvent;
+
+/** An event before the recorder stamped its `id` and `t`. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type NewEvent = DistributiveOmit<TraceEvent, "id" | "t">;
+
+export function assertNever(x: never, what = "value"): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
