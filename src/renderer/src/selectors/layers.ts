@@ -1,0 +1,171 @@
+// Layers: the focused message as an encapsulation stack on the sending host and on the
+// receiving host, found by following `parents` up to its origin and children down from it.
+
+import type { Layer, TraceEvent } from "../../../shared/trace/types";
+import type { TraceState } from "../store/initial-state";
+import { eventById, type TraceBuffer } from "../store/trace-buffer";
+import { selectAddressing, linkForConn } from "./addressing";
+import { apiCode, engineString } from "./describe-event";
+import { selectFocusEvent } from "./current-event";
+import { hex, streamBytes } from "./bytes";
+import { memo } from "./memo";
+
+export const STACK_LEVELS = ["API", "Socket.IO", "Engine.IO", "Wire", "TCP", "IP"] as const;
+export type StackLevel = (typeof STACK_LEVELS)[number];
+
+const LEVEL_OF: Record<Layer, StackLevel | null> = { api: "API", socketio: "Socket.IO", engine: "Engine.IO", wire: "Wire", tcp: "TCP", lab: null };
+const RANK: Record<Layer, number> = { api: 5, socketio: 4, engine: 3, wire: 2, tcp: 1, lab: 0 };
+
+export interface StackRow {
+  level: StackLevel;
+  /** The exact string or bytes of this layer, e.g. `20["hello","world"]`. */
+  text: string;
+  detail: string;
+  ids: number[];
+  /** Index of the row's first event; the row is reached once the playhead passes it. */
+  firstIndex: number;
+  reached: boolean;
+  current: boolean;
+}
+
+export interface StackSide {
+  host: string;
+  role: "sender" | "receiver";
+  rows: StackRow[];
+}
+
+export interface LayerStacks {
+  rootId: number;
+  sender: StackSide;
+  receiver: StackSide | null;
+}
+
+const LIMIT = 400;
+
+function ancestors(buf: TraceBuffer, e: TraceEvent): TraceEvent[] {
+  const seen = new Set<number>([e.id]);
+  const out: TraceEvent[] = [];
+  const queue = [...(e.parents ?? [])];
+  while (queue.length > 0 && out.length < LIMIT) {
+    const id = queue.shift() as number;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const p = eventById(buf, id);
+    if (!p) continue;
+    out.push(p);
+    // An API call is where a message starts: what caused it is another message.
+    if (p.layer !== "api") queue.push(...(p.parents ?? []));
+  }
+  return out;
+}
+
+function descendants(buf: TraceBuffer, root: TraceEvent): TraceEvent[] {
+  const seen = new Set<number>([root.id]);
+  const out: TraceEvent[] = [root];
+  const queue = [...(buf.childrenById.get(root.id) ?? [])];
+  while (queue.length > 0 && out.length < LIMIT) {
+    const id = queue.shift() as number;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const c = eventById(buf, id);
+    if (!c) continue;
+    out.push(c);
+    // An API event on the far side ends the message (its handler's reply is a new one).
+    if (c.layer === "api") continue;
+    queue.push(...(buf.childrenById.get(id) ?? []));
+  }
+  return out;
+}
+
+/** The origin of the message an event belongs to: the highest-layer sending ancestor. */
+export function messageRoot(buf: TraceBuffer, e: TraceEvent): TraceEvent {
+  let best = e;
+  for (const a of ancestors(buf, e)) {
+    if (RANK[a.layer] > RANK[best.layer] || (RANK[a.layer] === RANK[best.layer] && a.id < best.id)) best = a;
+  }
+  return best;
+}
+
+function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text: string; detail: string } {
+  const first = events[0];
+  if (!first) return { text: "", detail: "" };
+  switch (level) {
+    case "API":
+      return { text: events.map((e) => (e.layer === "api" ? apiCode(e) : "")).join("  "), detail: first.layer === "api" ? `${first.kind} on ${first.nsp ?? "/"}` : "" };
+    case "Socket.IO":
+      return first.layer === "socketio"
+        ? { text: first.encoded, detail: `${first.type} nsp=${first.nsp}${first.ackId !== undefined ? ` ackId=${first.ackId}` : ""}` }
+        : { text: "", detail: "" };
+    case "Engine.IO":
+      return {
+        text: events.map((e) => (e.layer === "engine" ? engineString(e) : "")).join(" "),
+        detail: first.layer === "engine" ? `${first.type}${first.transport ? ` over ${first.transport}` : ""}` : "",
+      };
+    case "Wire": {
+      if (first.layer !== "wire") return { text: "", detail: "" };
+      const head = first.conn && first.dir ? streamBytes(s.trace, first.conn, first.dir, first.offset, Math.min(first.headerLength, 24)) : new Uint8Array();
+      if (first.kind === "ws-frame")
+        return { text: `WebSocket frame header ${hex(head)}`, detail: `FIN=${first.fin ? 1 : 0} opcode=${first.opcode} ${first.masked ? "masked " : ""}payload ${first.payloadLength} bytes` };
+      if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1`, detail: `${first.headerLength} header bytes` };
+      return { text: `HTTP/1.1 ${first.status}`, detail: `${first.headerLength} header bytes` };
+    }
+    case "TCP": {
+      const mss = s.network.mss;
+      const total = events.reduce((n, e) => n + (e.layer === "tcp" && e.kind === "data" ? e.length : 0), 0);
+      const chunks = events.map((e) => (e.layer === "tcp" && e.kind === "data" ? `@${e.offset} +${e.length}` : "")).join(", ");
+      return { text: `${first.dir === "in" ? "read" : "write"} ${chunks}`, detail: `${total} bytes → ${Math.max(1, Math.ceil(total / mss))} segment(s) at MSS ${mss} (modelled)` };
+    }
+    case "IP": {
+      const link = linkForConn(selectAddressing(s), first.conn);
+      return { text: link ? link.tuple : (first.conn ?? ""), detail: "4-tuple: client IP:port ↔ server IP:port" };
+    }
+    default:
+      return { text: "", detail: "" };
+  }
+}
+
+function side(s: TraceState, host: string, role: StackSide["role"], chain: TraceEvent[], cursorId: number | undefined): StackSide {
+  const mine = chain.filter((e) => e.host === host);
+  const rows: StackRow[] = [];
+  for (const level of STACK_LEVELS) {
+    const events = level === "IP" ? mine.filter((e) => e.layer === "tcp").slice(0, 1) : mine.filter((e) => LEVEL_OF[e.layer] === level);
+    const ids = events.map((e) => e.id);
+    const firstIndex = events.length > 0 ? Math.min(...ids.map((id) => s.trace.indexById.get(id) ?? Infinity)) : Infinity;
+    rows.push({
+      level,
+      ...rowText(s, level, events),
+      ids,
+      firstIndex,
+      reached: firstIndex <= s.cursor,
+      current: cursorId !== undefined && ids.includes(cursorId) && level !== "IP",
+    });
+  }
+  return { host, role, rows };
+}
+
+function anchorEvent(s: TraceState): TraceEvent | undefined {
+  const focus = selectFocusEvent(s);
+  if (focus && focus.layer !== "lab") return focus;
+  for (let i = Math.min(s.cursor, s.length - 1); i >= 0 && i > s.cursor - 5000; i--) {
+    const e = s.trace.events[i];
+    if (e && e.layer !== "lab" && (e.layer !== "tcp" || e.kind === "data")) return e;
+  }
+  return undefined;
+}
+
+export const selectLayerStacks = memo(
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, s.network.mss],
+  (s: TraceState): LayerStacks | null => {
+    const anchor = anchorEvent(s);
+    if (!anchor) return null;
+    const root = messageRoot(s.trace, anchor);
+    const chain = descendants(s.trace, root);
+    const cursorId = s.trace.events[s.cursor]?.id;
+    const receiverHost = chain.find((e) => e.host !== root.host)?.host;
+    return {
+      rootId: root.id,
+      sender: side(s, root.host, "sender", chain, cursorId),
+      receiver: receiverHost ? side(s, receiverHost, "receiver", chain, cursorId) : null,
+    };
+  },
+);

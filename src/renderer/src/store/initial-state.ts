@@ -1,0 +1,90 @@
+// The store's initial state: the empty trace and small playback settings.
+
+import type { LabStatus, ScenarioInfo } from "../../../shared/lab-api";
+import type { TraceHeader } from "../../../shared/trace/types";
+import type { Layer } from "../../../shared/trace/types";
+import { DEFAULT_NETWORK, type NetworkSettings } from "../../../shared/network-settings";
+import { createTraceBuffer, type TraceBuffer } from "./trace-buffer";
+import type { StepBy } from "./step-by";
+
+export type Theme = "light" | "dark" | "contrast";
+export type ViewName = "Addressing" | "TCP" | "Layers" | "Namespaces" | "Timeline" | "Inspector" | "Narration";
+
+export interface TimelineFilters {
+  layers: Record<Layer, boolean>;
+  host: string | null;
+  nsp: string | null;
+  conn: string | null;
+  hideHeartbeats: boolean;
+}
+
+/** A step's visible flight on the presentation clock: events (from, to] animate in. */
+export interface Flight {
+  from: number;
+  to: number;
+  startedAt: number;
+  duration: number;
+}
+
+export type FileState =
+  | { kind: "idle" }
+  | { kind: "loading"; name: string; progress: number }
+  | { kind: "loaded"; name: string; events: number }
+  | { kind: "error"; name: string; message: string };
+
+export interface TraceState {
+  /** Mutated in place by appends only; `length` and `generation` say when it changed. */
+  trace: TraceBuffer;
+  length: number;
+  generation: number;
+  header: TraceHeader | null;
+  source: "live" | "file";
+  /** Index of the last event shown; -1 before the first. */
+  cursor: number;
+  playing: boolean;
+  speed: number;
+  stepBy: StepBy;
+  flight: Flight | null;
+  filters: TimelineFilters;
+  /** Event id picked in the timeline or inspector; null follows the playhead. */
+  selection: number | null;
+  selectedConn: string | null;
+  presenter: boolean;
+  theme: Theme;
+  focusedView: ViewName;
+  network: NetworkSettings;
+  status: LabStatus;
+  scenarios: ScenarioInfo[];
+  scenarioId: string | null;
+  file: FileState;
+  error: string | null;
+}
+
+export const ALL_LAYERS: Record<Layer, boolean> = { lab: true, tcp: true, wire: true, engine: true, socketio: true, api: true };
+
+export function initialState(): TraceState {
+  return {
+    trace: createTraceBuffer(),
+    length: 0,
+    generation: 0,
+    header: null,
+    source: "live",
+    cursor: -1,
+    playing: true,
+    speed: 1,
+    stepBy: "Engine.IO",
+    flight: null,
+    filters: { layers: { ...ALL_LAYERS }, host: null, nsp: null, conn: null, hideHeartbeats: false },
+    selection: null,
+    selectedConn: null,
+    presenter: false,
+    theme: "light",
+    focusedView: "Layers",
+    network: { ...DEFAULT_NETWORK, mss: 64 },
+    status: { state: "idle", step: -1, steps: 0 },
+    scenarios: [],
+    scenarioId: null,
+    file: { kind: "idle" },
+    error: null,
+  };
+}
