@@ -7,7 +7,10 @@ export default defineConfig({
     build: { outDir: "out/main" },
   },
   preload: {
-    build: { outDir: "out/preload" },
+    build: {
+      outDir: "out/preload",
+      rolldownOptions: { output: { format: "cjs", entryFileNames: "[name].cjs" } },
+    },
   },
   renderer: {
     root: "src/renderer",
