@@ -38,6 +38,7 @@ const MAX_CHUNK_LINE = 1024;
 
 export class HttpMessageReader {
   private scanFrom = 0;
+  private startLine: string | undefined;
   private head: Head | undefined;
   private framing: Framing | undefined;
   // chunked coding progress: position of the next chunk-size line, and the data so far
@@ -87,16 +88,17 @@ export class HttpMessageReader {
   }
 
   private readHead(q: ByteQueue): HttpStep | undefined {
-    const lineEnd = q.indexOf("\r\n", 0);
-    const firstLine = q.view(0, lineEnd < 0 ? Math.min(q.length, MAX_HEAD_BYTES) : lineEnd).toString("latin1");
-    if (lineEnd < 0) {
-      if (!startLinePrefixOk(firstLine, this.side)) return { state: "error", error: `bad HTTP ${this.side} line` };
-    } else {
-      const ok = this.side === "request" ? parseRequestLine(firstLine).ok : parseStatusLine(firstLine).ok;
+    // the start line is checked as soon as it ends (or fails as a prefix), not at CRLFCRLF
+    if (this.startLine === undefined) {
+      const lineEnd = q.indexOf("\r\n", 0);
+      const line = q.view(0, lineEnd < 0 ? Math.min(q.length, MAX_HEAD_BYTES) : lineEnd).toString("latin1");
+      const ok = lineEnd < 0 ? startLinePrefixOk(line, this.side) : this.side === "request" ? parseRequestLine(line).ok : parseStatusLine(line).ok;
       if (!ok) return { state: "error", error: `bad HTTP ${this.side} line` };
+      if (lineEnd >= 0) this.startLine = line;
     }
+    const firstLine = this.startLine;
     const end = q.indexOf("\r\n\r\n", this.scanFrom);
-    if (end < 0) {
+    if (end < 0 || firstLine === undefined) {
       if (q.length > MAX_HEAD_BYTES) return { state: "error", error: `HTTP head over ${MAX_HEAD_BYTES} bytes` };
       this.scanFrom = Math.max(0, q.length - 3);
       return { state: "more" };

@@ -59,9 +59,9 @@ export function createWireParser(role: "client" | "server"): WireParser {
   function cut(d: Direction, kind: WireUnitKind, length: number, headerLength: number, fields: Partial<WireUnitParsed>): WireUnitParsed {
     const offset = d.queue.consume(length);
     d.lastKind = kind;
-    const unit: WireUnitParsed = { kind, dir: d.dir, offset, length, headerLength, preview: "", packets: [] };
-    for (const [k, v] of Object.entries(fields)) if (v !== undefined) (unit as unknown as Record<string, unknown>)[k] = v;
-    return unit;
+    // optional fields that are unknown are left out, not set to undefined
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    return { kind, dir: d.dir, offset, length, headerLength, preview: "", packets: [], ...defined };
   }
 
   function fail(d: Direction, kind: WireUnitKind, error: string, header?: WsFrameHeader): WireUnitParsed {
@@ -224,7 +224,7 @@ export function createWireParser(role: "client" | "server"): WireParser {
       if (r.state === "done") {
         d.reader = undefined;
         const m = r.message;
-        return cut(d, d.lastKind, m.length, m.headerLength, {
+        return cut(d, "http-response", m.length, m.headerLength, {
           status: m.status,
           headers: m.headers,
           preview: httpPreview(m, [], undefined),
