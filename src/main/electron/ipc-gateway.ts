@@ -12,7 +12,7 @@ export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
   on(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (...args: never[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): unknown;
 }
 
 export type LabHandlers = { [M in LabMethod]: (...args: IpcArgs<M>) => Promise<unknown> };

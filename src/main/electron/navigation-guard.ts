@@ -34,7 +34,12 @@ export function decideLink(url: string): LinkDecision {
   return external ? { action: "deny-and-open-external", url: external } : { action: "deny" };
 }
 
+const guarded = new WeakSet<object>();
+
+/** Installs the guard once per webContents (app-wide `web-contents-created` and the window both call it). */
 export function guardWebContents(contents: GuardedWebContents, options: NavigationGuardOptions): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   const { openExternal, log } = options;
   const refuse = (what: string, url: string): void => {
     const decision = decideLink(url);
