@@ -12,6 +12,14 @@ export interface NetworkSettings {
   drop: number[];
   /** Show sequence numbers relative to the ISN, as Wireshark does. */
   relative: boolean;
+  /** Receive buffer each end advertises, in bytes (TCP model; default 65535). */
+  window?: number;
+  /** Force both initial sequence numbers (say 2^32 - 100, to watch them wrap); default: seeded. */
+  isn?: number;
+  /** Delayed-ACK timeout in ms (RFC 1122 §4.2.3.2; default 40 as Linux, 0 acks at once). */
+  delayedAck?: number;
+  /** Extra one-way delay drawn uniformly from [0, jitter) ms per segment (default 0). */
+  jitter?: number;
 }
 
 export const DEFAULT_NETWORK: NetworkSettings = {
