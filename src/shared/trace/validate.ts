@@ -1,0 +1,171 @@
+// Validation of trace format v1: one header, then events. Pure; used by the file reader in
+// Node and by the renderer when a user opens a file. Returns a reason, or null when valid.
+
+import {
+  API_KINDS,
+  ENGINE_PACKET_TYPES,
+  LAYERS,
+  SOCKETIO_PACKET_TYPES,
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  type TraceEvent,
+  type TraceHeader,
+} from "./types.js";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isStr = (v: unknown): v is string => typeof v === "string";
+
+function field(o: Obj, name: string, check: (v: unknown) => boolean, type: string, optional = false): string | null {
+  if (!(name in o) || o[name] === undefined) return optional ? null : `missing field "${name}"`;
+  return check(o[name]) ? null : `field "${name}" must be ${type}`;
+}
+
+function fields(o: Obj, specs: [string, (v: unknown) => boolean, string, boolean?][]): string | null {
+  for (const [name, check, type, optional] of specs) {
+    const err = field(o, name, check, type, optional ?? false);
+    if (err) return err;
+  }
+  return null;
+}
+
+const isEndpoint = (v: unknown): boolean => isObj(v) && isStr(v.ip) && isInt(v.port);
+const isStrArray = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
+const isStrRecord = (v: unknown): boolean => isObj(v) && Object.values(v).every(isStr);
+const isBool = (v: unknown): boolean => typeof v === "boolean";
+const oneOf =
+  (values: readonly string[]) =>
+  (v: unknown): boolean =>
+    isStr(v) && values.includes(v);
+
+export function validateHeader(value: unknown): string | null {
+  if (!isObj(value)) return "the header must be a JSON object";
+  if (value.format !== TRACE_FORMAT) return `not a SocketScope trace (format is ${JSON.stringify(value.format)}, expected "${TRACE_FORMAT}")`;
+  if (value.version !== TRACE_VERSION) return `unsupported trace version ${JSON.stringify(value.version)} (this app reads version ${TRACE_VERSION})`;
+  const err = fields(value, [
+    ["createdAt", (v) => isStr(v) && !Number.isNaN(Date.parse(v)), "an ISO-8601 date"],
+    ["app", (v) => isObj(v) && isStr(v.name) && isStr(v.version), "an object with name and version"],
+    ["scenario", (v) => isObj(v) && isStr(v.id) && isStr(v.title) && (v.seed === undefined || isNum(v.seed)), "an object with id and title", true],
+  ]);
+  return err;
+}
+
+const WIRE_UNIT: [string, (v: unknown) => boolean, string, boolean?][] = [
+  ["offset", isInt, "an integer"],
+  ["length", isInt, "an integer"],
+  ["headerLength", isInt, "an integer"],
+  ["preview", isStr, "a string"],
+  ["sid", isStr, "a string", true],
+];
+
+function validateBody(e: Obj): string | null {
+  const kind = e.kind;
+  switch (e.layer) {
+    case "lab":
+      switch (kind) {
+        case "host":
+          return fields(e, [["role", oneOf(["server", "client", "external"]), "server, client or external"], ["label", isStr, "a string"], ["ips", isStrArray, "an array of strings"]]);
+        case "listen":
+          return fields(e, [["ip", isStr, "a string"], ["port", isInt, "an integer"], ["service", isStr, "a string"]]);
+        case "step":
+          return fields(e, [["index", isInt, "an integer"], ["title", isStr, "a string"], ["narration", isStr, "a string"]]);
+        case "fault":
+          return fields(e, [["fault", isStr, "a string"]]);
+        case "error":
+          return fields(e, [["message", isStr, "a string"], ["raw", isStr, "a string", true]]);
+      }
+      break;
+    case "tcp":
+      switch (kind) {
+        case "open":
+          return fields(e, [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], ["conn", isStr, "a string"]]);
+        case "data":
+          return fields(e, [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], ["conn", isStr, "a string"], ["dir", oneOf(["in", "out"]), "in or out"]]);
+        case "close":
+          return fields(e, [["reason", isStr, "a string"], ["conn", isStr, "a string"]]);
+      }
+      break;
+    case "wire":
+      switch (kind) {
+        case "http-request":
+          return fields(e, [...WIRE_UNIT, ["method", isStr, "a string"], ["path", isStr, "a string"], ["headers", isStrRecord, "an object of strings", true]]);
+        case "http-response":
+        case "ws-upgrade":
+          return fields(e, [...WIRE_UNIT, ["status", isInt, "an integer"], ["headers", isStrRecord, "an object of strings", true]]);
+        case "ws-frame":
+          return fields(e, [...WIRE_UNIT, ["opcode", isInt, "an integer"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]]);
+      }
+      break;
+    case "engine":
+      if (kind === "packet")
+        return fields(e, [["type", oneOf(ENGINE_PACKET_TYPES), `one of ${ENGINE_PACKET_TYPES.join(", ")}`], ["data", isStr, "a string", true], ["sid", isStr, "a string", true]]);
+      break;
+    case "socketio":
+      if (kind === "packet")
+        return fields(e, [["type", oneOf(SOCKETIO_PACKET_TYPES), `one of ${SOCKETIO_PACKET_TYPES.join(", ")}`], ["nsp", isStr, "a string"], ["encoded", isStr, "a string"], ["ackId", isInt, "an integer", true], ["attachments", isInt, "an integer", true]]);
+      break;
+    case "api":
+      if (oneOf(API_KINDS)(kind))
+        return fields(e, [["nsp", isStr, "a string", true], ["socketId", isStr, "a string", true], ["event", isStr, "a string", true], ["args", Array.isArray, "an array", true], ["reason", isStr, "a string", true], ["room", isStr, "a string", true]]);
+      break;
+  }
+  return `unknown kind ${JSON.stringify(kind)} for layer "${String(e.layer)}"`;
+}
+
+/** Checks ids, parents and per-layer fields across a whole trace, one event at a time. */
+export interface EventValidator {
+  check(value: unknown): string | null;
+}
+
+export function createEventValidator(): EventValidator {
+  // Ids increase, so the ids seen form a sorted list: parents are found by binary search.
+  let ids = new Float64Array(1024);
+  let count = 0;
+  const has = (id: number): boolean => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = ids[mid]!;
+      if (v === id) return true;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+  return {
+    check(value) {
+      if (!isObj(value)) return "an event must be a JSON object";
+      if (Object.prototype.hasOwnProperty.call(value, "__proto__")) return 'field "__proto__" is not allowed';
+      const err = fields(value, [
+        ["id", isInt, "an integer"],
+        ["t", isNum, "a number"],
+        ["host", isStr, "a string"],
+        ["layer", oneOf(LAYERS), `one of ${LAYERS.join(", ")}`],
+        ["kind", isStr, "a string"],
+        ["conn", isStr, "a string", true],
+        ["dir", oneOf(["in", "out"]), "in or out", true],
+        ["parents", (v) => Array.isArray(v) && v.every(isInt), "an array of integer ids", true],
+      ]);
+      if (err) return err;
+      const id = value.id as number;
+      if (count > 0 && id <= ids[count - 1]!) return `ids must increase (id ${id} follows ${ids[count - 1]})`;
+      for (const p of (value.parents as number[] | undefined) ?? []) {
+        if (!has(p)) return `parent id ${p} does not exist earlier in the trace`;
+      }
+      const bodyErr = validateBody(value);
+      if (bodyErr) return bodyErr;
+      if (count === ids.length) {
+        const grown = new Float64Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[count++] = id;
+      return null;
+    },
+  };
+}
+
+export type { TraceEvent, TraceHeader };
