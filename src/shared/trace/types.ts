@@ -189,6 +189,8 @@ export type ApiEvent = Ev<
     reason?: string;
     room?: string;
     rooms?: string[];
+    /** Socket ids or rooms a broadcast leaves out. */
+    except?: string[];
     attempt?: number;
     /** Source text of the call as a learner would write it, e.g. `socket.emit("hello", "world", cb)`. */
     code?: string;
