@@ -1,0 +1,68 @@
+// Engine.IO capture through public events: `packetCreate` (a packet a host sends) and
+// `packet` (a packet a host received). Each is linked to the Socket.IO packet it carries
+// (sending) or the wire unit it came in (receiving).
+
+import type { EnginePacketType, Transport } from "../../../shared/trace/types.js";
+import { Correlator, engineData } from "./correlator.js";
+
+interface RawPacket {
+  type: string;
+  data?: unknown;
+}
+
+export class EngineCapture {
+  constructor(private readonly c: Correlator) {}
+
+  /** A host created a packet to send; it waits for the bytes that will carry it. */
+  created(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
+    const { data, binary } = engineData(packet.data);
+    const parents: number[] = [];
+    const last = this.c.lastEncode.get(host);
+    if (packet.type === "message" && last && last.chunks.some((chunk) => chunk === packet.data)) parents.push(last.eventId);
+    const id = this.c.record({
+      layer: "engine",
+      kind: "packet",
+      host,
+      dir: "out",
+      type: packet.type as EnginePacketType,
+      ...(data !== "" ? { data } : {}),
+      ...(binary ? { binary: true } : {}),
+      ...(sid ? { sid } : {}),
+      ...(transport ? { transport } : {}),
+      ...(parents.length ? { parents } : {}),
+    });
+    this.c.push(this.c.outgoing, Correlator.key(host, sid), { type: packet.type as EnginePacketType, data, binary, eventId: id });
+  }
+
+  /** A host's engine emitted `packet`: link it to the bytes it was parsed from. */
+  received(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
+    const { data, binary } = engineData(packet.data);
+    const type = packet.type as EnginePacketType;
+    const wire = this.c.take(this.c.incoming, Correlator.key(host, sid), (q) => q.type === type && q.data === data);
+    const id = this.c.record({
+      layer: "engine",
+      kind: "packet",
+      host,
+      ...(wire?.conn ? { conn: wire.conn } : {}),
+      dir: "in",
+      type,
+      ...(data !== "" ? { data } : {}),
+      ...(binary ? { binary: true } : {}),
+      ...(sid ? { sid } : {}),
+      ...(transport ? { transport } : {}),
+      ...(wire ? { parents: [wire.eventId] } : {}),
+    });
+    if (type === "message") this.c.currentEngineIn.set(host, id);
+  }
+}
+
+/** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */
+export function sidOfOpen(packet: RawPacket): string | undefined {
+  if (packet.type !== "open" || typeof packet.data !== "string") return undefined;
+  try {
+    const sid = (JSON.parse(packet.data) as { sid?: unknown }).sid;
+    return typeof sid === "string" ? sid : undefined;
+  } catch {
+    return undefined;
+  }
+}

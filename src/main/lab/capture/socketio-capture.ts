@@ -1,0 +1,190 @@
+// Socket.IO packet capture through the public `parser` option: an Encoder and a Decoder
+// that extend socket.io-parser's, record every packet with its exact encoded string, and
+// link it to the API call it was encoded for, or to the engine packets it was decoded from.
+
+import * as sioParser from "socket.io-parser";
+import type { ApiEvent, SocketIoPacketType } from "../../../shared/trace/types.js";
+import { SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types.js";
+import { Correlator } from "./correlator.js";
+import { callCode } from "./call-code.js";
+
+interface Packet {
+  type: number;
+  nsp: string;
+  id?: number;
+  data?: unknown;
+  attachments?: number;
+}
+
+const typeName = (t: number): SocketIoPacketType => SOCKETIO_PACKET_TYPES[t] ?? "EVENT";
+const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
+const isAck = (t: number): boolean => t === sioParser.PacketType.ACK || t === sioParser.PacketType.BINARY_ACK;
+
+/** A parser module for one host (the shape `new Server(…, { parser })` and `io(…, { parser })` take). */
+export function createTracedParser(c: Correlator, host: string, side: "server" | "client") {
+  class TracedEncoder extends sioParser.Encoder {
+    override encode(packet: Packet): unknown[] {
+      const out = super.encode(packet as sioParser.Packet) as unknown[];
+      const parents: number[] = [];
+      const call = c.pendingCall.get(host);
+      const broadcastId = c.broadcasting > 0 ? c.pendingApiEvent.get(host) : undefined;
+      if (broadcastId !== undefined && isEvent(packet.type)) {
+        parents.push(broadcastId);
+      } else if (call && isEvent(packet.type) && Array.isArray(packet.data) && packet.data[0] === call.event) {
+        c.pendingCall.delete(host);
+        const hasAck = packet.id !== undefined;
+        const emitId = c.record({
+          layer: "api",
+          kind: "emit",
+          host,
+          nsp: packet.nsp,
+          ...(call.socketId ? { socketId: call.socketId } : {}),
+          event: call.event,
+          args: sanitize(call.args) as unknown[],
+          ack: hasAck,
+          code: callCode("socket.emit", [call.event, ...(sanitize(call.args) as unknown[])], hasAck),
+        } as Omit<ApiEvent, "id" | "t">);
+        parents.push(emitId);
+        if (hasAck) c.ackExpected.set(Correlator.key(host, packet.nsp, packet.id), emitId);
+      } else if (isAck(packet.type)) {
+        const apiId = c.pendingApiEvent.get(host);
+        if (apiId !== undefined) {
+          c.pendingApiEvent.delete(host);
+          parents.push(apiId);
+        } else {
+          // A client's ack callback: socket.io-client gives no hook on it, so the ack-send is
+          // recorded at its only visible effect, this encode, which runs inside the callback.
+          const owed = c.ackOwed.get(Correlator.key(host, packet.nsp, packet.id));
+          c.ackOwed.delete(Correlator.key(host, packet.nsp, packet.id));
+          parents.push(
+            c.record({
+              layer: "api",
+              kind: "ack-send",
+              host,
+              nsp: packet.nsp,
+              args: (packet.data as unknown[]) ?? [],
+              code: callCode("callback", (packet.data as unknown[]) ?? [], false),
+              ...(owed !== undefined ? { parents: [owed] } : {}),
+            }),
+          );
+        }
+      }
+      if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
+        // The server's CONNECT answers the client's, still waiting for its api `connect`.
+        const asked = c.decoded.get(Correlator.key(host, packet.nsp))?.find((d) => d.type === "CONNECT");
+        if (asked) parents.push(asked.eventId);
+      }
+      const encoded = typeof out[0] === "string" ? out[0] : "";
+      // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
+      const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
+      const id = c.record({
+        layer: "socketio",
+        kind: "packet",
+        host,
+        dir: "out",
+        type: typeName(Number.isInteger(wireType) ? wireType : packet.type),
+        nsp: packet.nsp,
+        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
+        ...(out.length > 1 ? { attachments: out.length - 1 } : {}),
+        encoded,
+        ...(packet.data !== undefined ? { data: sanitize(packet.data) } : {}),
+        ...(parents.length ? { parents } : {}),
+      });
+      c.lastEncode.set(host, { chunks: out, eventId: id });
+      return out;
+    }
+  }
+
+  class TracedDecoder extends sioParser.Decoder {
+    private fed: number[] = [];
+    private firstString = "";
+
+    constructor(opts?: unknown) {
+      super(opts as never);
+      this.on("decoded", (packet: Packet) => this.decodedPacket(packet));
+    }
+
+    override add(obj: unknown): void {
+      const engineId = c.currentEngineIn.get(host);
+      if (engineId !== undefined) this.fed.push(engineId);
+      if (typeof obj === "string") this.firstString = obj;
+      try {
+        super.add(obj as never);
+      } catch (err) {
+        c.record({
+          layer: "lab",
+          kind: "error",
+          host,
+          message: `Socket.IO decoder refused a packet: ${(err as Error).message}`,
+          raw: typeof obj === "string" ? obj.slice(0, 200) : "(binary)",
+          ...(engineId !== undefined ? { parents: [engineId] } : {}),
+        });
+        this.fed = [];
+        throw err;
+      }
+    }
+
+    private decodedPacket(packet: Packet): void {
+      const parents = this.fed;
+      this.fed = [];
+      const id = c.record({
+        layer: "socketio",
+        kind: "packet",
+        host,
+        dir: "in",
+        type: typeName(packet.type),
+        nsp: packet.nsp,
+        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
+        ...(packet.attachments ? { attachments: packet.attachments } : {}),
+        encoded: this.firstString,
+        ...(packet.data !== undefined ? { data: sanitize(packet.data) } : {}),
+        ...(parents.length ? { parents } : {}),
+      });
+      const nspKey = Correlator.key(host, packet.nsp);
+      if (isAck(packet.type)) {
+        const key = Correlator.key(host, packet.nsp, packet.id);
+        const emitId = c.ackExpected.get(key);
+        if (emitId === undefined) return;
+        c.ackExpected.delete(key);
+        const recordAck = (): void => {
+          c.record({
+            layer: "api",
+            kind: "ack-receive",
+            host,
+            nsp: packet.nsp,
+            args: sanitize(packet.data) as unknown[],
+            parents: [id, emitId],
+          });
+        };
+        // The server calls the ack at once; socket.io-client one tick after decoding.
+        if (side === "server") recordAck();
+        else process.nextTick(recordAck);
+        return;
+      }
+      c.push(c.decoded, nspKey, {
+        eventId: id,
+        type: typeName(packet.type),
+        nsp: packet.nsp,
+        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
+        ...(isEvent(packet.type) && Array.isArray(packet.data) && typeof packet.data[0] === "string" ? { event: packet.data[0] } : {}),
+      });
+    }
+  }
+
+  return { protocol: sioParser.protocol, PacketType: sioParser.PacketType, Encoder: TracedEncoder, Decoder: TracedDecoder };
+}
+
+/** Packet data as plain JSON data (Buffers become `{ _binary: base64 }`). */
+export function sanitize(value: unknown, depth = 0): unknown {
+  if (depth > 32) return "[too deep]";
+  if (Buffer.isBuffer(value)) return { _binary: value.toString("base64"), length: value.length };
+  if (value instanceof ArrayBuffer) return { _binary: Buffer.from(value).toString("base64"), length: value.byteLength };
+  if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
+  if (typeof value === "function") return "[callback]";
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = sanitize(v, depth + 1);
+    return out;
+  }
+  return value;
+}
