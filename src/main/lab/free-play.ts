@@ -1,0 +1,141 @@
+// Free-play commands on a live lab: validated first (bad JSON, unknown client or namespace,
+// reserved event names), so a refused command changes nothing.
+
+import type { CommandResult, FreePlayCommand } from "../../shared/lab-api.js";
+import type { Lab } from "./lab.js";
+import { NAMESPACES } from "./lab.js";
+import { callCode } from "./capture/call-code.js";
+
+/** Event names Socket.IO reserves: emitting them would break the protocol or throw. */
+const RESERVED = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", "error"]);
+const MAX_CLIENTS = 20;
+
+const fail = (message: string): CommandResult => ({ ok: false, message });
+
+function parseArgs(text: string): unknown[] | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `arguments are not valid JSON: ${(err as Error).message}`;
+  }
+  if (!Array.isArray(value)) return "arguments must be a JSON array, e.g. [\"world\"]";
+  return value;
+}
+
+function checkEvent(event: string): string | undefined {
+  if (typeof event !== "string" || event.length === 0) return "an event name is required";
+  if (RESERVED.has(event)) return `"${event}" is reserved by Socket.IO and cannot be emitted`;
+  if (event.length > 100) return "event names are limited to 100 characters";
+  return undefined;
+}
+
+function checkNsp(nsp: string | undefined): string | undefined {
+  if (nsp !== undefined && !(NAMESPACES as readonly string[]).includes(nsp)) return `unknown namespace "${nsp}" (the lab serves ${NAMESPACES.join(", ")})`;
+  return undefined;
+}
+
+export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<CommandResult> {
+  switch (cmd.type) {
+    case "add-client": {
+      if (lab.clients.size >= MAX_CLIENTS) return fail(`the lab holds at most ${MAX_CLIENTS} clients`);
+      if (cmd.ip !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(cmd.ip)) return fail(`source address ${cmd.ip} is not a loopback address (127.x.y.z)`);
+      const nsps = cmd.namespaces ?? ["/"];
+      for (const n of nsps) {
+        const e = checkNsp(n);
+        if (e) return fail(e);
+      }
+      const client = await lab.addClient({ ...(cmd.transports ? { transports: cmd.transports } : {}), ...(cmd.ip ? { ip: cmd.ip } : {}) });
+      for (const n of nsps) client.socket(n);
+      return { ok: true, message: `${client.id} added at ${client.ip} (${client.transports})` };
+    }
+    case "remove-client": {
+      if (!lab.clients.has(cmd.client)) return fail(`unknown client "${cmd.client}"`);
+      lab.removeClient(cmd.client);
+      return { ok: true, message: `${cmd.client} removed` };
+    }
+    case "emit": {
+      const nsp = cmd.nsp ?? "/";
+      const err = checkEvent(cmd.event) ?? checkNsp(nsp);
+      if (err) return fail(err);
+      const args = parseArgs(cmd.args);
+      if (typeof args === "string") return fail(args);
+      if (cmd.from === "server") {
+        const server = lab.server;
+        if (!server) return fail("the server is stopped");
+        if (cmd.to) {
+          const socket = server.of(nsp).sockets.get(cmd.to);
+          if (!socket) return fail(`no socket "${cmd.to}" on ${nsp}`);
+          if (cmd.ack) {
+            const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
+            return reply instanceof Error ? fail(`no ack: ${reply.message}`) : { ok: true, message: `ack: ${JSON.stringify(reply)}` };
+          }
+          socket.emit(cmd.event, ...args);
+          return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent` };
+        }
+        server.of(nsp).emit(cmd.event, ...args);
+        return { ok: true, message: `broadcast to ${nsp}` };
+      }
+      const client = lab.clients.get(cmd.from);
+      if (!client) return fail(`unknown client "${cmd.from}"`);
+      const socket = client.socket(nsp);
+      if (cmd.ack) {
+        const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
+        return reply instanceof Error ? fail(`no ack within 5 s (${reply.message})`) : { ok: true, message: `ack: ${JSON.stringify(reply)}` };
+      }
+      socket.emit(cmd.event, ...args);
+      return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent from ${cmd.from}` };
+    }
+    case "join":
+    case "leave": {
+      const nsp = cmd.nsp ?? "/";
+      const err = checkNsp(nsp) ?? (cmd.room ? undefined : "a room name is required");
+      if (err) return fail(err);
+      const client = lab.clients.get(cmd.client);
+      if (!client) return fail(`unknown client "${cmd.client}"`);
+      const id = client.socket(nsp).id;
+      const socket = id ? lab.server?.of(nsp).sockets.get(id) : undefined;
+      if (!socket) return fail(`${cmd.client} is not connected to ${nsp}`);
+      if (cmd.type === "join") await socket.join(cmd.room);
+      else await socket.leave(cmd.room);
+      return { ok: true, message: `${cmd.client} ${cmd.type === "join" ? "joined" : "left"} "${cmd.room}"` };
+    }
+    case "broadcast": {
+      const nsp = cmd.nsp ?? "/";
+      const err = checkEvent(cmd.event) ?? checkNsp(nsp);
+      if (err) return fail(err);
+      const args = parseArgs(cmd.args);
+      if (typeof args === "string") return fail(args);
+      const server = lab.server;
+      if (!server) return fail("the server is stopped");
+      let op = server.of(nsp).to(cmd.room ?? []);
+      if (!cmd.room) op = server.of(nsp).except([]);
+      if (cmd.exceptClient) {
+        const client = lab.clients.get(cmd.exceptClient);
+        if (!client) return fail(`unknown client "${cmd.exceptClient}"`);
+        const id = client.socket(nsp).id;
+        if (id) op = op.except(id);
+      }
+      op.emit(cmd.event, ...args);
+      return { ok: true, message: `broadcast "${cmd.event}" on ${nsp}${cmd.room ? ` to "${cmd.room}"` : ""}` };
+    }
+    case "disconnect": {
+      const client = lab.clients.get(cmd.client);
+      if (!client) return fail(`unknown client "${cmd.client}"`);
+      const nsp = cmd.nsp ?? "/";
+      const e = checkNsp(nsp);
+      if (e) return fail(e);
+      client.socket(nsp).disconnect();
+      return { ok: true, message: `${cmd.client} disconnected from ${nsp}` };
+    }
+    case "server-stop":
+      await lab.stopServer();
+      return { ok: true, message: "server stopped" };
+    case "server-start":
+      await lab.startServer();
+      return { ok: true, message: `server listening on port ${lab.port}` };
+    case "network":
+      lab.recorder.record({ layer: "lab", kind: "fault", host: "server", fault: "network", detail: JSON.stringify(cmd.settings) });
+      return { ok: true, message: "network settings of the TCP model changed" };
+  }
+}

@@ -1,0 +1,166 @@
+// The Node side of LabApi: runs scenarios and free play on a live lab and streams the
+// trace. Web mode and the Electron IPC gateway both wrap one of these.
+
+import type { CommandResult, FreePlayCommand, LabApi, LabStatus, TraceBatch } from "../../shared/lab-api.js";
+import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
+import { createRecorder, type Recorder } from "../trace/recorder.js";
+import { runCommand } from "./free-play.js";
+import { APP } from "./lab.js";
+import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
+import { findScenario, SCENARIOS, scenarioInfo } from "./scenarios/index.js";
+import type { Scenario } from "./scenarios/scenario.js";
+
+export interface LabServiceOptions {
+  port?: number;
+  /** Where trace files are written; none keeps traces in memory only. */
+  traceFile?: (scenarioId: string) => string | undefined;
+  log?: (line: string) => void;
+}
+
+export interface LabService extends LabApi {
+  dispose(): Promise<void>;
+}
+
+const FREE_PLAY: Scenario = { id: "free-play", title: "Free play", summary: "An empty lab: add clients and emit anything.", steps: [] };
+
+export function createLabService(options: LabServiceOptions = {}): LabService {
+  let runner: ScenarioRunner | undefined;
+  let recorder: Recorder | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const traceListeners = new Set<(b: TraceBatch) => void>();
+  const statusListeners = new Set<(s: LabStatus) => void>();
+  const idle: LabStatus = { state: "idle", step: -1, steps: 0 };
+
+  const status = (): LabStatus => runner?.status() ?? idle;
+  const publish = (): void => {
+    const s = status();
+    for (const l of statusListeners) l(s);
+  };
+
+  const start = async (scenario: Scenario, seed: number): Promise<LabStatus> => {
+    await stopLab();
+    const file = options.traceFile?.(scenario.id);
+    recorder = createRecorder({
+      header: {
+        format: TRACE_FORMAT,
+        version: TRACE_VERSION,
+        createdAt: new Date().toISOString(),
+        app: APP,
+        scenario: { id: scenario.id, title: scenario.title, seed },
+      },
+      ...(file ? { file } : {}),
+    });
+    for (const l of traceListeners) l({ reset: true, header: recorder.header, events: [] });
+    const rec = recorder;
+    unsubscribe = rec.subscribe((events) => {
+      for (const l of traceListeners) l({ events });
+    });
+    runner = createScenarioRunner(scenario, { seed, recorder: rec, port: options.port ?? 3000, ...(options.log ? { log: options.log } : {}) });
+    await runner.start();
+    publish();
+    return status();
+  };
+
+  const stopLab = async (): Promise<void> => {
+    const r = runner;
+    runner = undefined;
+    await r?.dispose();
+    recorder?.close();
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
+
+  const ensureLab = async () => {
+    if (!runner?.lab) await start(FREE_PLAY, 1);
+    return runner!.lab!;
+  };
+
+  return {
+    async listScenarios() {
+      return SCENARIOS.map(scenarioInfo);
+    },
+    async startScenario(id, opts) {
+      const scenario = findScenario(id);
+      if (!scenario) throw new Error(`unknown scenario "${id}" (known: ${SCENARIOS.map((s) => s.id).join(", ")})`);
+      return start(scenario, opts?.seed ?? 1);
+    },
+    async nextStep() {
+      if (!runner) throw new Error("no scenario is running");
+      const pending = runner.next();
+      publish();
+      try {
+        await pending;
+      } catch {
+        /* the runner's status carries the message */
+      }
+      publish();
+      return status();
+    },
+    async restartScenario() {
+      const current = runner?.scenario ?? FREE_PLAY;
+      return start(current, 1);
+    },
+    async stop() {
+      await stopLab();
+      publish();
+      return status();
+    },
+    async command(cmd: FreePlayCommand): Promise<CommandResult> {
+      try {
+        return await runCommand(await ensureLab(), cmd);
+      } catch (err) {
+        return { ok: false, message: (err as Error).message };
+      }
+    },
+    async attach(url, opts) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return { ok: false, message: `"${url}" is not a URL` };
+      }
+      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return { ok: false, message: "the URL must start with http:// or https://" };
+      const lab = await ensureLab();
+      const client = await lab.addClient({ url: parsed.origin, transports: opts?.transports ?? "polling-upgrade", reconnection: false, label: `attached to ${parsed.host}` });
+      const socket = client.socket(parsed.pathname || "/");
+      return new Promise<CommandResult>((resolve) => {
+        const timer = setTimeout(() => {
+          client.close();
+          resolve({ ok: false, message: `no Socket.IO server answered at ${url} within 5 s` });
+        }, 5000);
+        socket.once("connect", () => {
+          clearTimeout(timer);
+          resolve({ ok: true, message: `${client.id} connected to ${url}` });
+        });
+        socket.once("connect_error", (err: Error) => {
+          clearTimeout(timer);
+          client.close();
+          resolve({ ok: false, message: `could not attach to ${url}: ${err.message} (is it a Socket.IO v4 server?)` });
+        });
+      });
+    },
+    async openToPeers({ host }) {
+      const lab = await ensureLab();
+      if (host !== lab.bind) return { ok: false, message: `the lab listens on ${lab.bind}; listening on ${host} needs a restart with --host (not available from the UI yet)` };
+      return { ok: true, message: `Socket.IO clients on this machine can connect to ${lab.url}` };
+    },
+    async getStatus() {
+      return status();
+    },
+    onTrace(listener) {
+      traceListeners.add(listener);
+      if (recorder) listener({ reset: true, header: recorder.header, events: recorder.recent() });
+      return () => traceListeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      listener(status());
+      return () => statusListeners.delete(listener);
+    },
+    async dispose() {
+      await stopLab();
+      traceListeners.clear();
+      statusListeners.clear();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// heartbeat: ping/pong, then a client that stops answering is closed for ping timeout.
+import type { Socket as ClientSocket } from "socket.io-client";
+import type { LabClient } from "../lab.js";
+import { connected, once, type Scenario } from "./scenario.js";
+
+export const heartbeat: Scenario = {
+  id: "heartbeat",
+  title: "Heartbeat",
+  summary: "The server pings, the client pongs; a client that stops answering is closed for ping timeout.",
+  lab: { pingInterval: 1000, pingTimeout: 600 },
+  steps: [
+    {
+      title: "Connect",
+      narration:
+        "A WebSocket-only client connects. Its `open` packet says pingInterval 1000 and pingTimeout 600 (shortened from 25000 and 20000 so you can watch).",
+      async run({ lab, state }) {
+        const client = await lab.addClient({ transports: "websocket", reconnection: false });
+        state.client = client;
+        await connected(client.socket("/"));
+      },
+    },
+    {
+      title: "Ping, pong",
+      narration:
+        "Every pingInterval the server sends the Engine.IO packet `2` (ping) and the client answers `3` (pong). These are Engine.IO packets in WebSocket text frames, not WebSocket ping frames.",
+      async run({ state }) {
+        const client = state.client as LabClient;
+        await once(client.manager, "ping", "a ping");
+        await once(client.manager, "ping", "a second ping");
+      },
+    },
+    {
+      title: "A client that stops answering",
+      narration:
+        "The client freezes: it stops reading from its connection, so it never sees the next ping and never answers. After pingInterval + pingTimeout the server gives up: its socket disconnects with reason `ping timeout` and it closes the connection. The client, hearing no ping either, also reports `ping timeout`.",
+      async run({ lab, state }) {
+        const client = state.client as LabClient;
+        const socket = client.socket("/") as ClientSocket;
+        const serverGone = new Promise<void>((resolve) => {
+          lab.server?.of("/").sockets.forEach((s) => s.once("disconnect", () => resolve()));
+        });
+        const clientGone = once(socket, "disconnect", "the client to notice");
+        client.freeze();
+        await serverGone;
+        await clientGone;
+      },
+    },
+  ],
+};

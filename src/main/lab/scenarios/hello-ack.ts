@@ -1,0 +1,37 @@
+// hello-ack: the code learners start from, emit("hello", "world", cb) answered "got it".
+import type { Socket as ClientSocket } from "socket.io-client";
+import { connected, emitWithAck, upgraded, type Scenario } from "./scenario.js";
+
+export const helloAck: Scenario = {
+  id: "hello-ack",
+  title: "Hello & ack",
+  summary: 'One client emits "hello" with "world" and a callback; the server logs it and answers "got it" through the ack.',
+  steps: [
+    {
+      title: "A client connects",
+      narration:
+        "The client opens a TCP connection from its own address (127.0.0.2) and an ephemeral port to the server's 127.0.0.1:3000. Engine.IO starts with an HTTP long-polling handshake (watch the `open` packet with the session id), Socket.IO sends CONNECT, and then the client upgrades to a WebSocket on a second TCP connection.",
+      async run({ lab, state }) {
+        const client = await lab.addClient({ transports: "polling-upgrade" });
+        const socket = client.socket("/");
+        state.socket = socket;
+        await connected(socket);
+        await upgraded(socket);
+      },
+    },
+    {
+      title: 'socket.emit("hello", "world", cb)',
+      narration:
+        'The API call becomes the Socket.IO packet 20["hello","world"] (type 2 EVENT, ack id 0), wrapped in the Engine.IO message packet 420[…], sent in one WebSocket frame, carried by TCP. The server\'s handler logs "world" and calls callback("got it"): the ACK 30["got it"] travels back the same way and the client\'s callback runs.',
+      async run({ state }) {
+        const socket = state.socket as ClientSocket;
+        await new Promise<void>((resolve, reject) => {
+          emitWithAck(socket, "hello", "world").then(([response]) => {
+            if (response !== "got it") reject(new Error(`unexpected reply ${JSON.stringify(response)}`));
+            resolve();
+          }, reject);
+        });
+      },
+    },
+  ],
+};

@@ -1,0 +1,125 @@
+// Runs a scenario on a fresh lab: one step at a time (waiting for "next") or straight
+// through. Records a lab `step` event at each step boundary; restart builds a new lab.
+
+import type { LabStatus } from "../../../shared/lab-api.js";
+import type { Recorder } from "../../trace/recorder.js";
+import { createLab, type Lab, type LabOptions } from "../lab.js";
+import { quiesce, type Scenario, type ScenarioContext } from "./scenario.js";
+
+export interface RunnerOptions {
+  seed?: number;
+  traceFile?: string;
+  port?: number;
+  recorder?: Recorder;
+  log?: (line: string) => void;
+  lab?: Partial<LabOptions>;
+}
+
+export interface ScenarioRunner {
+  readonly scenario: Scenario;
+  readonly lab: Lab | undefined;
+  status(): LabStatus;
+  /** Creates the lab (step -1: nothing has run yet). */
+  start(): Promise<void>;
+  /** Runs the next step to its settled state. Returns false when there was none left. */
+  next(): Promise<boolean>;
+  runAll(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function createScenarioRunner(scenario: Scenario, options: RunnerOptions = {}): ScenarioRunner {
+  let lab: Lab | undefined;
+  let ctx: ScenarioContext | undefined;
+  let step = -1;
+  let state: LabStatus["state"] = "idle";
+  let message: string | undefined;
+  let busy: Promise<unknown> = Promise.resolve();
+  const seed = options.seed ?? 1;
+
+  const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = busy.then(fn, fn);
+    busy = run.catch(() => {});
+    return run;
+  };
+
+  const runner: ScenarioRunner = {
+    scenario,
+    get lab() {
+      return lab;
+    },
+    status() {
+      return {
+        state,
+        scenario: scenario.id,
+        step,
+        steps: scenario.steps.length,
+        ...(lab?.url ? { serverUrl: lab.url } : {}),
+        ...(message ? { message } : {}),
+      };
+    },
+    start: () =>
+      serialize(async () => {
+        lab = await createLab({
+          port: options.port ?? 3000,
+          scenario: { id: scenario.id, title: scenario.title, seed },
+          ...(options.traceFile ? { traceFile: options.traceFile } : {}),
+          ...(options.recorder ? { recorder: options.recorder } : {}),
+          ...(options.log ? { log: options.log } : {}),
+          ...scenario.lab,
+          ...options.lab,
+        });
+        ctx = { lab, seed, state: {} };
+        if (scenario.network) {
+          lab.recorder.record({
+            layer: "lab",
+            kind: "fault",
+            host: "server",
+            fault: "network",
+            detail: JSON.stringify({ ...scenario.network, seed }),
+          });
+        }
+        step = -1;
+        state = "ready";
+      }),
+    next: () =>
+      serialize(async () => {
+        if (!lab || !ctx) throw new Error("the scenario has not started");
+        if (step + 1 >= scenario.steps.length) {
+          state = "finished";
+          return false;
+        }
+        step++;
+        const s = scenario.steps[step]!;
+        state = "running";
+        lab.recorder.record({ layer: "lab", kind: "step", host: "server", index: step, title: s.title, narration: s.narration, scenario: scenario.id });
+        try {
+          await s.run(ctx);
+          await quiesce(lab);
+          state = step + 1 >= scenario.steps.length ? "finished" : "ready";
+          message = undefined;
+        } catch (err) {
+          state = "error";
+          message = `step ${step + 1} (${s.title}) failed: ${(err as Error).message}`;
+          lab.recorder.record({ layer: "lab", kind: "error", host: "server", message });
+          throw err;
+        }
+        lab.recorder.flush();
+        return true;
+      }),
+    async runAll() {
+      while (await runner.next()) {
+        /* each step settles before the next */
+      }
+    },
+    dispose: () =>
+      serialize(async () => {
+        const l = lab;
+        lab = undefined;
+        ctx = undefined;
+        state = "idle";
+        step = -1;
+        await l?.dispose();
+      }),
+  };
+  return runner;
+}
