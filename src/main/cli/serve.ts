@@ -1,0 +1,37 @@
+// `serve`: the lab's server alone, open to Socket.IO clients the lab did not start. They
+// appear as external hosts, traced at every layer the server sees.
+
+import { createLab } from "../lab/lab.js";
+import { summarize } from "./summary.js";
+import type { TraceEvent } from "../../shared/trace/types.js";
+
+export async function serve(options: { port: number; out: string; duration?: number; host?: string; print: (line: string) => void }): Promise<number> {
+  const { print } = options;
+  const host = options.host ?? "127.0.0.1";
+  if (!host.startsWith("127.")) print(`warning: listening on ${host}, not loopback: other machines can reach this server.`);
+  const lab = await createLab({ port: options.port, bind: host, traceFile: options.out, log: (l) => print(`[lab] ${l}`) });
+  const events: TraceEvent[] = [];
+  lab.recorder.subscribe((batch) => {
+    for (const e of batch) {
+      events.push(e);
+      if (e.layer === "lab" && e.kind === "host" && e.role === "external") print(`peer connected: ${e.ips.join(", ")} (${e.host})`);
+    }
+  });
+  print(`SocketScope lab serving Socket.IO at ${lab.url} (namespaces /, /chat, /streaming-response); status service on port ${lab.servicePort}`);
+  print(`tracing to ${options.out}; stop with Ctrl+C${options.duration ? ` or after ${options.duration} s` : ""}`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      clearTimeout(timer);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    const timer = options.duration ? setTimeout(stop, options.duration * 1000) : undefined;
+  });
+  await lab.dispose();
+  for (const line of summarize(events)) print(line);
+  print(`trace written to ${options.out}`);
+  return 0;
+}
