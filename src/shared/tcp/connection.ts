@@ -123,7 +123,7 @@ export function step(state: ConnectionState, input: ModelInput, now: number): { 
     case "timeout": {
       const e = state.ends[input.side];
       if (input.timer === "rto") {
-        if (e.rtoAt === null || now < e.rtoAt) break;
+        if (!due(e.rtoAt, now)) break;
         e.rtoAt = null;
         if (e.snd.una >= e.snd.nxt || e.state === "CLOSED") break;
         // RFC 6298 §5.4–5.6: resend the earliest unacknowledged segment, back off, restart.
@@ -133,7 +133,7 @@ export function step(state: ConnectionState, input: ModelInput, now: number): { 
         retransmit(state, e, e.snd.una, "rto", out);
         armRto(e, now);
       } else {
-        if (e.delackAt === null || now < e.delackAt) break;
+        if (!due(e.delackAt, now)) break;
         e.delackAt = null;
         if (e.irs !== null && e.state !== "CLOSED") emit(e, ["ACK"], e.snd.nxt, new Uint8Array(0), out);
       }
@@ -143,6 +143,11 @@ export function step(state: ConnectionState, input: ModelInput, now: number): { 
       assertNever(input, "model input");
   }
   return { state, output: out };
+}
+
+/** A timer fires at its deadline; the driver may round times to the nanosecond (model.ts). */
+function due(deadline: number | null, now: number): boolean {
+  return deadline !== null && now >= deadline - 1e-6;
 }
 
 /** Applies a trigger through the transition table; false when it does not apply. */

@@ -13,6 +13,14 @@ import { assertNever } from "../trace/types.js";
 
 const MAX_EVENTS = 50_000_000;
 
+/**
+ * Model times are kept to the nanosecond, so that "real time plus shift" computed here and in
+ * retiming lands on the same number despite floating-point rounding.
+ */
+export function roundTime(t: number): number {
+  return Math.round(t * 1e6) / 1e6;
+}
+
 interface Run {
   input: ConnectionInput;
   state: ConnectionState;
@@ -47,7 +55,7 @@ interface Host {
 type Job =
   | { kind: "action"; run: Run; input: ModelInput }
   | { kind: "arrive"; run: Run; index: number }
-  | { kind: "timer"; run: Run; side: Side; timer: "rto" | "delack" };
+  | { kind: "timer"; run: Run; side: Side; timer: "rto" | "delack"; deadline: number };
 
 /** Models one connection on its own. */
 export function modelConnection(input: ConnectionInput, settings: NetworkSettings): ConnectionOutput {
@@ -93,7 +101,7 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
   for (const h of hosts.values()) h.items.sort((a, b) => a.t - b.t || RANK[a.kind] - RANK[b.kind]);
 
   let now = -Infinity;
-  const schedule = (at: number, job: Job): void => queue.push(Math.max(at, now), job);
+  const schedule = (at: number, job: Job): void => queue.push(Math.max(roundTime(at), now), job);
 
   const resolvedAt = (item: HostItem): number | null => {
     switch (item.kind) {
@@ -175,9 +183,13 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
         input = { type: "arrive", index: job.index, segment };
         break;
       }
-      case "timer":
+      case "timer": {
+        // Only the deadline still armed fires; earlier schedules of a re-armed timer are stale.
+        const e = run.state.ends[job.side];
+        if ((job.timer === "rto" ? e.rtoAt : e.delackAt) !== job.deadline) continue;
         input = { type: "timeout", side: job.side, timer: job.timer };
         break;
+      }
       default:
         assertNever(job, "job");
     }
@@ -186,8 +198,8 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
     for (const side of ["client", "server"] as const) {
       const e = run.state.ends[side];
       const t = run.timers[side];
-      if (e.rtoAt !== null && e.rtoAt !== t.rto) schedule(e.rtoAt, { kind: "timer", run, side, timer: "rto" });
-      if (e.delackAt !== null && e.delackAt !== t.delack) schedule(e.delackAt, { kind: "timer", run, side, timer: "delack" });
+      if (e.rtoAt !== null && e.rtoAt !== t.rto) schedule(e.rtoAt, { kind: "timer", run, side, timer: "rto", deadline: e.rtoAt });
+      if (e.delackAt !== null && e.delackAt !== t.delack) schedule(e.delackAt, { kind: "timer", run, side, timer: "delack", deadline: e.delackAt });
       t.rto = e.rtoAt;
       t.delack = e.delackAt;
     }

@@ -5,7 +5,7 @@
 import type { NetworkSettings } from "../network-settings.js";
 import type { TraceEvent } from "../trace/types.js";
 import { extractConnections } from "./extract.js";
-import { simulate } from "./model.js";
+import { roundTime, simulate } from "./model.js";
 import type { ConnectionOutput, Side } from "./types.js";
 
 interface Span {
@@ -45,7 +45,7 @@ export function retime(events: readonly TraceEvent[], model: readonly Connection
   const shift = new Map<string, number>();
   const last = new Map<string, number>();
   for (const ev of events) {
-    let m = ev.t + (shift.get(ev.host) ?? 0);
+    let m = roundTime(ev.t + (shift.get(ev.host) ?? 0));
     m = Math.max(m, last.get(ev.host) ?? -Infinity);
     for (const p of ev.parents ?? []) {
       const pm = times.get(p);
