@@ -45,7 +45,7 @@ describe("selectors", () => {
     expect(text("sender", "API")).toBe('socket.emit("hello", "world", cb)');
     expect(text("sender", "Socket.IO")).toBe('20["hello","world"]');
     expect(text("sender", "Engine.IO")).toBe('420["hello","world"]');
-    expect(text("sender", "Wire")).toBe("WebSocket frame header 81 94 12 34 56 78");
+    expect(text("sender", "Wire")).toBe("81 94 12 34 56 78");
     expect(text("sender", "IP")).toBe(CLIENT_TUPLE);
     expect(text("receiver", "Socket.IO")).toBe('20["hello","world"]');
     expect(stacks?.receiver?.rows.every((r) => r.reached)).toBe(true);

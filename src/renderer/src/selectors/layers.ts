@@ -45,7 +45,8 @@ const LIMIT = 400;
 function ancestors(buf: TraceBuffer, e: TraceEvent): TraceEvent[] {
   const seen = new Set<number>([e.id]);
   const out: TraceEvent[] = [];
-  const queue = [...(e.parents ?? [])];
+  // An API event's API parents are correlations (ack ↔ emit), not encapsulation.
+  const queue = (e.parents ?? []).filter((id) => !(e.layer === "api" && eventById(buf, id)?.layer === "api"));
   while (queue.length > 0 && out.length < LIMIT) {
     const id = queue.shift() as number;
     if (seen.has(id)) continue;
@@ -105,19 +106,19 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
       if (first.layer !== "wire") return { text: "", detail: "" };
       const head = first.conn && first.dir ? streamBytes(s.trace, first.conn, first.dir, first.offset, Math.min(first.headerLength, 24)) : new Uint8Array();
       if (first.kind === "ws-frame")
-        return { text: `WebSocket frame header ${hex(head)}`, detail: `FIN=${first.fin ? 1 : 0} opcode=${first.opcode} ${first.masked ? "masked " : ""}payload ${first.payloadLength} bytes` };
-      if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1`, detail: `${first.headerLength} header bytes` };
-      return { text: `HTTP/1.1 ${first.status}`, detail: `${first.headerLength} header bytes` };
+        return { text: hex(head), detail: `WebSocket frame: FIN=${first.fin ? 1 : 0} op=${first.opcode}${first.masked ? " masked" : ""}, ${first.payloadLength} B payload` };
+      if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1`, detail: `HTTP request, ${first.headerLength} header bytes` };
+      return { text: `HTTP/1.1 ${first.status}`, detail: `HTTP response, ${first.headerLength} header bytes` };
     }
     case "TCP": {
       const mss = s.network.mss;
       const total = events.reduce((n, e) => n + (e.layer === "tcp" && e.kind === "data" ? e.length : 0), 0);
       const chunks = events.map((e) => (e.layer === "tcp" && e.kind === "data" ? `@${e.offset} +${e.length}` : "")).join(", ");
-      return { text: `${first.dir === "in" ? "read" : "write"} ${chunks}`, detail: `${total} bytes → ${Math.max(1, Math.ceil(total / mss))} segment(s) at MSS ${mss} (modelled)` };
+      return { text: `${first.dir === "in" ? "read" : "write"} ${chunks}`, detail: `${total} B → ${Math.max(1, Math.ceil(total / mss))} segment(s), MSS ${mss} (model)` };
     }
     case "IP": {
       const link = linkForConn(selectAddressing(s), first.conn);
-      return { text: link ? link.tuple : (first.conn ?? ""), detail: "4-tuple: client IP:port ↔ server IP:port" };
+      return { text: link ? link.tuple : (first.conn ?? ""), detail: "IP 4-tuple (client ↔ server)" };
     }
     default:
       return { text: "", detail: "" };

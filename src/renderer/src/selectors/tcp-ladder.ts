@@ -1,10 +1,11 @@
-// TCP ladder: segments of one connection for the sequence diagram, each tied to the trace
-// index at which it appears. Modelled from the real bytes (loopback shows no segments).
+// TCP ladder: the shared TCP model run on one connection's real bytes, its segments tied
+// to the trace index at which each appears (the write or read that carried its bytes).
 
 import type { TraceState } from "../store/initial-state";
 import type { Endpoint, TraceEvent } from "../../../shared/trace/types";
 import { selectAddressing, type ConnLink } from "./addressing";
 import { memo } from "./memo";
+import { displayAck, displaySeq, extractConnections, modelConnection, type ConnectionOutput } from "../../../shared/tcp/index";
 
 export type LadderSide = "client" | "server";
 
@@ -35,13 +36,6 @@ export interface Ladder {
   mss: number;
 }
 
-/** A stable pseudo-ISN per connection and side, for absolute numbering. */
-function isnFor(conn: string, side: LadderSide): number {
-  let h = side === "client" ? 2166136261 : 16777619;
-  for (let i = 0; i < conn.length; i++) h = Math.imul(h ^ conn.charCodeAt(i), 16777619) >>> 0;
-  return h >>> 0;
-}
-
 export function pickLink(s: TraceState): ConnLink | undefined {
   const a = selectAddressing(s);
   if (s.selectedConn) {
@@ -56,63 +50,92 @@ export function pickLink(s: TraceState): ConnLink | undefined {
   return a.links[a.links.length - 1];
 }
 
+/** The trace index of the event that carried byte `off` of one direction, on one end. */
+function carrier(s: TraceState, conn: string | undefined, dir: "in" | "out", off: number): number | undefined {
+  if (conn === undefined) return undefined;
+  for (const i of s.trace.byConn.get(conn) ?? []) {
+    const e = s.trace.events[i];
+    if (e && e.layer === "tcp" && e.kind === "data" && e.dir === dir && e.offset <= off && off < e.offset + e.length) return i;
+  }
+  return undefined;
+}
+
+const modelFor = memo(
+  (s: TraceState, conns: readonly string[]) => [s.trace, s.length, s.network, conns.join(" ")],
+  (s: TraceState, conns: readonly string[]): ConnectionOutput | null => {
+    // The model needs only this connection's tcp events and the listening sockets.
+    const idx = new Set<number>();
+    for (const c of conns) for (const i of s.trace.byConn.get(c) ?? []) idx.add(i);
+    for (const i of s.trace.structural) idx.add(i);
+    const events = [...idx].sort((a, b) => a - b).map((i) => s.trace.events[i]).filter((e): e is TraceEvent => e !== undefined && (e.layer === "tcp" || (e.layer === "lab" && e.kind === "listen")));
+    const inputs = extractConnections(events).filter((c) => conns.includes(c.conn));
+    const input = inputs[0];
+    if (!input) return null;
+    try {
+      return modelConnection(input, s.network);
+    } catch {
+      return null;
+    }
+  },
+);
+
 export const selectLadder = memo(
   (s: TraceState) => [s.trace, s.length, s.cursor, s.selectedConn, s.network],
   (s: TraceState): Ladder | null => {
     const link = pickLink(s);
     if (!link) return null;
-    const conn = link.conns[0] as string;
-    const indices = s.trace.byConn.get(conn) ?? [];
-    const first = s.trace.events[indices[0] ?? -1];
-    const mySide: LadderSide = first && first.layer === "tcp" && first.kind === "open" && first.role === "server" ? "server" : "client";
-    const peer: LadderSide = mySide === "client" ? "server" : "client";
-    const rel = s.network.relative;
-    const isn = { client: rel ? 0 : isnFor(conn, "client"), server: rel ? 0 : isnFor(conn, "server") };
-    const sent = { client: 0, server: 0 };
-    const mss = Math.max(1, s.network.mss);
-    const segments: LadderSegment[] = [];
-    const seqOf = (side: LadderSide, off: number): number => (isn[side] + 1 + off) >>> 0;
-    const push = (from: LadderSide, flags: string[], seq: number, ack: number, len: number, sendAt: number, landAt: number): void => {
-      segments.push({ key: `${segments.length}`, from, flags, seq, ack, len, lost: false, retransmission: false, outOfOrder: false, sendAt, landAt });
+    const out = modelFor(s, link.conns);
+    if (!out) return null;
+    const [clientConn, serverConn] = link.conns[0]?.startsWith(link.clientHost) ? [link.conns[0], link.conns[1]] : [undefined, link.conns[0]];
+    const openIndex = Math.min(...link.conns.map((c) => s.trace.byConn.get(c)?.[0] ?? Infinity));
+    const closeIndex = (side: LadderSide): number | undefined => {
+      const conn = side === "client" ? clientConn : serverConn;
+      const list = conn ? s.trace.byConn.get(conn) ?? [] : [];
+      const last = list[list.length - 1];
+      const e = last === undefined ? undefined : s.trace.events[last];
+      return e && e.layer === "tcp" && e.kind === "close" ? last : undefined;
     };
-    const indexOf = (id: number | undefined): number | undefined => (id === undefined ? undefined : s.trace.indexById.get(id));
-    for (const i of indices) {
-      const e: TraceEvent | undefined = s.trace.events[i];
-      if (!e || e.layer !== "tcp") continue;
-      if (e.kind === "open") {
-        push("client", ["SYN"], isn.client, 0, 0, i, i);
-        push("server", ["SYN", "ACK"], isn.server, seqOf("client", 0), 0, i, i);
-        push("client", ["ACK"], seqOf("client", 0), seqOf("server", 0), 0, i, i);
-      } else if (e.kind === "data") {
-        const from = e.dir === "out" ? mySide : peer;
-        const to = from === "client" ? "server" : "client";
-        // A read lands now; it left when the peer wrote it (its parent write).
-        const sendAt = e.dir === "in" ? (indexOf(e.parents?.[0]) ?? i) : i;
-        const landAt = e.dir === "out" ? (s.trace.childrenById.get(e.id) ?? []).map((c) => s.trace.indexById.get(c) ?? i).reduce((a, b) => Math.max(a, b), i) : i;
-        for (let off = 0; off < e.length; off += mss) {
-          const len = Math.min(mss, e.length - off);
-          push(from, ["PSH", "ACK"], seqOf(from, e.offset + off), seqOf(to, sent[to]), len, sendAt, landAt);
-        }
-        sent[from] = Math.max(sent[from], e.offset + e.length);
-        push(to, ["ACK"], seqOf(to, sent[to]), seqOf(from, sent[from]), 0, landAt, landAt);
-      } else if (e.kind === "close") {
-        const closer = mySide;
-        const other = peer;
-        push(closer, ["FIN", "ACK"], seqOf(closer, sent[closer]), seqOf(other, sent[other]), 0, i, i);
-        push(other, ["ACK"], seqOf(other, sent[other]), seqOf(closer, sent[closer]) + 1, 0, i, i);
+    const endOf = (side: LadderSide): string | undefined => (side === "client" ? clientConn : serverConn);
+    const other = (side: LadderSide): LadderSide => (side === "client" ? "server" : "client");
+    const segments: LadderSegment[] = [];
+    let reveal = Number.isFinite(openIndex) ? openIndex : 0;
+    for (const seg of out.segments) {
+      const rel = displaySeq(seg, out.isn, s.network.relative);
+      const relSeq = displaySeq(seg, out.isn, true);
+      let anchor: number | undefined;
+      if (seg.len > 0) {
+        const off = relSeq - 1;
+        anchor = carrier(s, endOf(seg.from), "out", off) ?? carrier(s, endOf(other(seg.from)), "in", off);
+      } else if (seg.flags.includes("FIN")) anchor = closeIndex(seg.from) ?? closeIndex(other(seg.from));
+      else if (seg.flags.includes("ACK") && !seg.flags.includes("SYN")) {
+        const acked = displayAck(seg, out.isn, true) - 2;
+        if (acked >= 0) anchor = carrier(s, endOf(seg.from), "in", acked);
       }
+      if (anchor !== undefined && anchor > reveal) reveal = anchor;
+      segments.push({
+        key: String(seg.index),
+        from: seg.from,
+        flags: seg.flags,
+        seq: rel,
+        ack: displayAck(seg, out.isn, s.network.relative),
+        len: seg.len,
+        lost: seg.lost,
+        retransmission: seg.retransmission,
+        outOfOrder: seg.outOfOrder,
+        sendAt: reveal,
+        landAt: reveal,
+      });
     }
-    segments.sort((a, b) => a.sendAt - b.sendAt);
     return {
-      conn,
+      conn: link.conns[0] as string,
       tuple: link.tuple,
       client: link.client,
       server: link.server,
       clientHost: link.clientHost,
       serverHost: link.serverHost,
       segments,
-      relative: rel,
-      mss,
+      relative: s.network.relative,
+      mss: s.network.mss,
     };
   },
 );

@@ -1,0 +1,105 @@
+// The app shell: controls, narration and the seven views in a grid; drag-and-drop of
+// trace files; keyboard shortcuts; theme and presenter mode as classes on the root.
+
+import { useMemo, useState, type DragEvent } from "react";
+import type { LabApi } from "../../shared/lab-api";
+import { useActions, useTrace } from "./store/store-context";
+import { PlaybackControls } from "./controls/playback-controls";
+import { FileControls, openTraceFile } from "./controls/file-controls";
+import { AddressingView } from "./views/addressing-view";
+import { TcpView } from "./views/tcp-view";
+import { LayersView } from "./views/layers-view";
+import { NamespacesView } from "./views/namespaces-view";
+import { TimelineView } from "./views/timeline-view";
+import { InspectorView } from "./views/inspector-view";
+import { NarrationView } from "./views/narration-view";
+import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
+import { runLab } from "./lab/run-lab";
+
+function Notices() {
+  const file = useTrace((s) => s.file);
+  const error = useTrace((s) => s.error);
+  const actions = useActions();
+  return (
+    <div className="notices">
+      {file.kind === "loading" ? (
+        <p role="status" className="notice">
+          Opening {file.name}… <progress max={1} value={file.progress} aria-label="Loading trace" /> {Math.round(file.progress * 100)}%
+        </p>
+      ) : null}
+      {file.kind === "loaded" ? (
+        <p role="status" className="notice">
+          Opened {file.name}: {file.events.toLocaleString("en")} events. Press Play or Step forward.
+          <button type="button" onClick={() => actions.setFile({ kind: "idle" })}>Dismiss</button>
+        </p>
+      ) : null}
+      {file.kind === "error" ? (
+        <p role="alert" className="notice notice-error">
+          Could not open {file.name}: {file.message}
+          <button type="button" onClick={() => actions.setFile({ kind: "idle" })}>Dismiss</button>
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="notice notice-error">
+          {error}
+          <button type="button" onClick={() => actions.setError(null)}>Dismiss</button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function App(props: { api: LabApi | null }) {
+  const actions = useActions();
+  const theme = useTrace((s) => s.theme);
+  const presenter = useTrace((s) => s.presenter);
+  const [dragging, setDragging] = useState(false);
+  const { api } = props;
+  const handlers = useMemo<KeyHandlers>(
+    () => ({
+      togglePlay: () => actions.togglePlaying(),
+      forward: () => actions.stepForward(performance.now()),
+      back: () => actions.stepBack(performance.now()),
+      nextStep: () => {
+        if (api) void runLab(actions, () => api.nextStep());
+      },
+      presenter: () => actions.togglePresenter(),
+    }),
+    [actions, api],
+  );
+  useKeyboard(handlers);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void openTraceFile(f, actions);
+  };
+  return (
+    <div
+      className={`app theme-${theme} ${presenter ? "presenter" : ""} ${dragging ? "dragging" : ""}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <header className="topbar">
+        <h1 className="brand">SocketScope</h1>
+        <PlaybackControls api={api} />
+        <FileControls />
+      </header>
+      <Notices />
+      <NarrationView />
+      <main className="views">
+        <AddressingView />
+        <LayersView />
+        <TcpView />
+        <NamespacesView />
+        <TimelineView />
+        <InspectorView />
+      </main>
+      {dragging ? <div className="drop-hint" aria-hidden="true">Drop a trace file (.ndjson) to open it</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// File and picture actions: open a trace (also by drag and drop, see App), save it,
+// export the focused view as SVG or PNG; theme and presenter mode.
+
+import { useRef } from "react";
+import { useActions, useStoreBundle, useTrace } from "../store/store-context";
+import { parseTraceText, serializeTrace, traceFileName } from "../files/trace-file";
+import { exportPng, exportSvg, saveBlob } from "../files/export-view";
+import type { Theme } from "../store/initial-state";
+import type { TraceActions } from "../store/trace-store";
+
+export async function openTraceFile(file: File, actions: TraceActions): Promise<void> {
+  actions.setFile({ kind: "loading", name: file.name, progress: 0 });
+  try {
+    const text = await file.text();
+    const parsed = await parseTraceText(text, (p) => actions.setFile({ kind: "loading", name: file.name, progress: p }));
+    actions.loadTrace(parsed.header, parsed.events);
+    actions.setFile({ kind: "loaded", name: file.name, events: parsed.events.length });
+  } catch (err) {
+    actions.setFile({ kind: "error", name: file.name, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+export function FileControls() {
+  const actions = useActions();
+  const { store } = useStoreBundle();
+  const input = useRef<HTMLInputElement | null>(null);
+  const theme = useTrace((s) => s.theme);
+  const presenter = useTrace((s) => s.presenter);
+  const focused = useTrace((s) => s.focusedView);
+  const empty = useTrace((s) => s.length === 0);
+  const svgOf = (): SVGSVGElement | null => document.querySelector(`section[aria-label="${focused}"] svg.view-svg`);
+  const name = `socketscope-${focused.toLowerCase()}`;
+  return (
+    <div className="controls file-controls" role="toolbar" aria-label="Files and display">
+      <input ref={input} type="file" accept=".ndjson,.jsonl,.json,application/x-ndjson" className="visually-hidden" aria-label="Open trace file"
+        onChange={(e) => { const f = e.target.files?.[0]; if (f) void openTraceFile(f, actions); e.target.value = ""; }} />
+      <button type="button" onClick={() => input.current?.click()}>Open…</button>
+      <button type="button" disabled={empty} onClick={() => {
+        const s = store.getState();
+        saveBlob(new Blob([serializeTrace(s.header, s.trace.events)], { type: "application/x-ndjson" }), traceFileName(s.header));
+      }}>Save</button>
+      <button type="button" title={`Export ${focused} as SVG`} onClick={() => { const svg = svgOf(); if (svg) exportSvg(svg, name); else actions.setError(`${focused} has no picture to export.`); }}>SVG</button>
+      <button type="button" title={`Export ${focused} as PNG`} onClick={() => { const svg = svgOf(); if (svg) void exportPng(svg, name).catch((e: unknown) => actions.setError(String(e))); else actions.setError(`${focused} has no picture to export.`); }}>PNG</button>
+      <label className="control">
+        <span className="control-label">Theme</span>
+        <select aria-label="Theme" value={theme} onChange={(e) => actions.setTheme(e.target.value as Theme)}>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+          <option value="contrast">High contrast</option>
+        </select>
+      </label>
+      <button type="button" aria-pressed={presenter} aria-keyshortcuts="F" onClick={() => actions.togglePresenter()}>Presenter</button>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+// Keyboard shortcuts: Space play/pause, → and ← step, N next step, F presenter mode.
+// Ignored while typing in a form field so they never fight with text entry.
+
+import { useEffect } from "react";
+
+export interface KeyHandlers {
+  togglePlay(): void;
+  forward(): void;
+  back(): void;
+  nextStep(): void;
+  presenter(): void;
+}
+
+export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">, target: EventTarget | null): keyof KeyHandlers | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  const el = target as HTMLElement | null;
+  const tag = el?.tagName ?? "";
+  if (tag === "INPUT" && (el as HTMLInputElement).type !== "range" && (el as HTMLInputElement).type !== "checkbox") return null;
+  if (tag === "TEXTAREA" || tag === "SELECT" || el?.isContentEditable) return null;
+  if (tag === "INPUT" && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return null;
+  switch (e.key) {
+    case " ":
+      return "togglePlay";
+    case "ArrowRight":
+      return "forward";
+    case "ArrowLeft":
+      return "back";
+    case "n":
+    case "N":
+      return "nextStep";
+    case "f":
+    case "F":
+      return "presenter";
+    default:
+      return null;
+  }
+}
+
+export function useKeyboard(handlers: KeyHandlers): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const action = keyAction(e, e.target);
+      if (!action) return;
+      e.preventDefault();
+      handlers[action]();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [handlers]);
+}

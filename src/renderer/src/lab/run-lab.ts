@@ -1,0 +1,16 @@
+// Runs one LabApi call for a control: records the resulting status, or a plain error.
+
+import type { LabStatus } from "../../../shared/lab-api";
+import type { TraceActions } from "../store/trace-store";
+
+export async function runLab(actions: TraceActions, call: () => Promise<LabStatus>): Promise<void> {
+  try {
+    actions.setError(null);
+    const status = await call();
+    actions.setStatus(status);
+    if (status.state === "error" && status.message) actions.setError(status.message);
+    actions.setPlaying(true);
+  } catch (err) {
+    actions.setError(err instanceof Error ? err.message : String(err));
+  }
+}

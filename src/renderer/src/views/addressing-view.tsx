@@ -1,0 +1,75 @@
+// Addressing: hosts with IPs and listening sockets, links labelled with 4-tuples, and the
+// current step's packet travelling along its link (drawn by a flight scene).
+
+import { useCallback, useRef } from "react";
+import { Panel } from "./panel";
+import { useTrace } from "../store/store-context";
+import { selectAddressing } from "../selectors/addressing";
+import { useSize } from "../hooks/use-size";
+import { layoutAddressing, anchorOf, type AddressingLayout } from "./addressing-layout";
+import { useFlightScene } from "../scenes/use-flight-scene";
+import type { TraceState } from "../store/initial-state";
+import { layerClass } from "./layer-colors";
+import { LAYER_LABEL } from "../selectors/describe-event";
+
+export function AddressingView() {
+  const addressing = useTrace((s) => selectAddressing(s));
+  const presenter = useTrace((s) => s.presenter);
+  const ref = useRef<HTMLDivElement | null>(null);
+  const { width, height } = useSize(ref, { width: 520, height: 300 });
+  const font = presenter ? 20 : 14;
+  const layout = layoutAddressing(addressing, width, height, font);
+  const pathFor = useCallback((s: TraceState) => addressingPath(s, layout), [layout]);
+  const sceneRef = useFlightScene(pathFor);
+  return (
+    <Panel name="Addressing" note="IP addresses, ports and 4-tuples">
+      <div className="svg-box" ref={ref}>
+        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Hosts and TCP connections">
+          {layout.lines.map((l) => (
+            <g key={l.link.key} className={`link ${l.link.open ? "link-open" : "link-closed"}`}>
+              <line x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} />
+              <text x={l.labelX} y={l.labelY} textAnchor="middle" className="tuple-label" paintOrder="stroke">
+                {l.link.tuple}
+              </text>
+            </g>
+          ))}
+          {layout.boxes.map((b) => (
+            <g key={b.host.id} className={`host host-${b.host.role}`}>
+              <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={8} />
+              <text x={b.x + b.width / 2} y={b.y + font * 1.4} textAnchor="middle" className="host-label">
+                {b.host.label}
+              </text>
+              <text x={b.x + b.width / 2} y={b.y + font * 2.8} textAnchor="middle" className="host-ip">
+                {b.host.ips.join(", ")}
+              </text>
+              {b.sockets.map((k) => (
+                <g key={`${k.ip}:${k.port}`} className="socket">
+                  <rect x={k.x - font * 2.2} y={k.y - font * 0.6} width={font * 4.4} height={font * 1.3} rx={3} />
+                  <text x={k.x} y={k.y + font * 0.4} textAnchor="middle">:{k.port}</text>
+                </g>
+              ))}
+            </g>
+          ))}
+          {layout.boxes.length === 0 ? (
+            <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">
+              No hosts yet
+            </text>
+          ) : null}
+          <g ref={sceneRef} className="flight" />
+        </svg>
+      </div>
+    </Panel>
+  );
+}
+
+/** The current event's route on this view: along its connection's link, half per side. */
+export function addressingPath(s: TraceState, layout: AddressingLayout) {
+  const e = s.flight ? s.trace.events[s.flight.to] : undefined;
+  if (!e || e.layer === "lab" || !e.conn) return null;
+  const line = layout.lines.find((l) => l.link.conns.includes(e.conn as string));
+  if (!line) return null;
+  const at = anchorOf(layout, line, e.host);
+  const mid: [number, number] = [(line.x1 + line.x2) / 2, (line.y1 + line.y2) / 2];
+  const points: [number, number][] = e.layer === "tcp" || e.layer === "wire" ? (e.dir === "in" ? [mid, at] : [at, mid]) : [at, at];
+  return { points, className: layerClass(e.layer), label: LAYER_LABEL[e.layer] };
+}

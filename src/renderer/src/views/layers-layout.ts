@@ -1,0 +1,68 @@
+// Geometry of the Layers view: the sender's stack on the left (read downwards) and the
+// receiver's on the right (read upwards), rows aligned by layer so the two sides compare.
+
+import type { LayerStacks, StackLevel } from "../selectors/layers";
+import { STACK_LEVELS } from "../selectors/layers";
+
+export interface LayersLayout {
+  colX: [number, number];
+  colW: number;
+  rowY: (i: number) => number;
+  rowH: number;
+  top: number;
+  font: number;
+  /** How many monospace characters fit on a row. */
+  maxChars: number;
+}
+
+export function layoutLayers(width: number, height: number, font: number): LayersLayout {
+  const pad = 10;
+  const gap = Math.max(28, font * 2.4);
+  const colW = (width - pad * 2 - gap) / 2;
+  const top = font * 2.2;
+  const rowH = Math.min(font * 3.6, (height - top - pad) / STACK_LEVELS.length);
+  return {
+    colX: [pad, pad + colW + gap],
+    colW,
+    rowY: (i) => top + i * rowH,
+    rowH,
+    top,
+    font,
+    maxChars: Math.max(8, Math.floor((colW - font) / (font * 0.62))),
+  };
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Centre of a level's box on one side (0 sender, 1 receiver). */
+export function rowCentre(l: LayersLayout, side: 0 | 1, level: StackLevel): [number, number] {
+  const i = STACK_LEVELS.indexOf(level);
+  return [l.colX[side] + l.colW / 2, l.rowY(i) + (l.rowH - 6) / 2];
+}
+
+/** Path of the packet for the event under the playhead: one level down or up, or across. */
+export function layersPath(stacks: LayerStacks | null, l: LayersLayout, eventId: number | undefined): [number, number][] | null {
+  if (!stacks || eventId === undefined) return null;
+  for (const [sideIndex, side] of [[0, stacks.sender], [1, stacks.receiver]] as const) {
+    if (!side) continue;
+    const i = side.rows.findIndex((r) => r.ids.includes(eventId) && r.level !== "IP");
+    if (i < 0) continue;
+    const level = STACK_LEVELS[i] as StackLevel;
+    const to = rowCentre(l, sideIndex, level);
+    if (sideIndex === 0) {
+      const from = i > 0 ? rowCentre(l, 0, STACK_LEVELS[i - 1] as StackLevel) : [to[0], to[1] - l.rowH / 2];
+      return [from as [number, number], to];
+    }
+    if (level === "TCP") {
+      // Bytes cross from the sender's wire to the receiver's, under both stacks.
+      const sIp = rowCentre(l, 0, "IP");
+      const rIp = rowCentre(l, 1, "IP");
+      return [rowCentre(l, 0, "TCP"), sIp, rIp, to];
+    }
+    const below = rowCentre(l, 1, STACK_LEVELS[i + 1] as StackLevel);
+    return [below, to];
+  }
+  return null;
+}

@@ -1,0 +1,78 @@
+// Layers: the focused message as an encapsulation stack on both hosts. Rows appear as the
+// playhead reaches them; the packet moves down the sender and up the receiver.
+
+import { useCallback, useRef } from "react";
+import { Panel } from "./panel";
+import { useTrace } from "../store/store-context";
+import { selectLayerStacks, type StackSide } from "../selectors/layers";
+import { useSize } from "../hooks/use-size";
+import { clip, layersPath, layoutLayers, type LayersLayout } from "./layers-layout";
+import { useFlightScene } from "../scenes/use-flight-scene";
+import type { TraceState } from "../store/initial-state";
+
+const LEVEL_CLASS: Record<string, string> = { API: "layer-api", "Socket.IO": "layer-socketio", "Engine.IO": "layer-engine", Wire: "layer-wire", TCP: "layer-tcp", IP: "layer-ip" };
+
+function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout }) {
+  const { side, index, l } = props;
+  const x = l.colX[index];
+  const arrow = index === 0 ? "↓" : "↑";
+  return (
+    <g className={`stack stack-${index === 0 ? "sender" : "receiver"}`}>
+      <text x={x + l.colW / 2} y={l.font * 1.3} textAnchor="middle" className="stack-title">
+        {side ? `${side.host} ${index === 0 ? "sends" : "receives"} ${arrow}` : index === 0 ? "sender" : "receiver"}
+      </text>
+      {(side?.rows ?? []).map((r, i) => (
+        <g key={r.level} className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""}`}>
+          <rect x={x} y={l.rowY(i)} width={l.colW} height={l.rowH - 6} rx={6} />
+          <text x={x + 8} y={l.rowY(i) + l.font * 1.2} className="row-level">
+            {r.level}
+            <tspan className="row-detail" dx={8}>
+              {r.reached ? clip(r.detail, Math.max(4, l.maxChars - r.level.length - 2)) : ""}
+            </tspan>
+          </text>
+          <text x={x + 8} y={l.rowY(i) + l.font * 2.5} className="row-text">
+            {r.reached ? clip(r.text, l.maxChars) : "·"}
+            <title>{`${r.level}: ${r.text}\n${r.detail}`}</title>
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
+export function LayersView() {
+  const stacks = useTrace((s) => selectLayerStacks(s));
+  const presenter = useTrace((s) => s.presenter);
+  const ref = useRef<HTMLDivElement | null>(null);
+  const { width, height } = useSize(ref, { width: 560, height: 420 });
+  const l = layoutLayers(width, height, presenter ? 19 : 14);
+  const pathFor = useCallback(
+    (s: TraceState) => {
+      const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;
+      const points = layersPath(selectLayerStacks(s), l, id);
+      const e = s.flight ? s.trace.events[s.flight.to] : undefined;
+      return points && e ? { points, className: `layer-${e.layer}` } : null;
+    },
+    [l.colW, l.rowH, l.font],
+  );
+  const sceneRef = useFlightScene(pathFor);
+  return (
+    <Panel name="Layers" note="one message, encapsulated">
+      <div className="svg-box" ref={ref}>
+        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Encapsulation stacks">
+          {stacks ? (
+            <>
+              <Stack side={stacks.sender} index={0} l={l} />
+              <Stack side={stacks.receiver} index={1} l={l} />
+            </>
+          ) : (
+            <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">
+              Step to a message to see its layers
+            </text>
+          )}
+          <g ref={sceneRef} className="flight" />
+        </svg>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,19 @@
+// A view's landmark region: a <section> named by its accessible label, with a heading.
+
+import type { ReactNode } from "react";
+import type { ViewName } from "../store/initial-state";
+import { useActions } from "../store/store-context";
+
+export function Panel(props: { name: ViewName; className?: string; note?: ReactNode; children: ReactNode }) {
+  const actions = useActions();
+  const id = `panel-${props.name.toLowerCase()}`;
+  return (
+    <section aria-label={props.name} className={`panel ${id} ${props.className ?? ""}`} onPointerDown={() => actions.setFocusedView(props.name)}>
+      <header className="panel-head">
+        <h2>{props.name}</h2>
+        {props.note ? <span className="panel-note">{props.note}</span> : null}
+      </header>
+      <div className="panel-body">{props.children}</div>
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+// Timeline: every event as a filterable list with the playhead. Virtualised: only the rows
+// in view are rendered, and scroll height is capped (rows map proportionally beyond it),
+// so 1,000,000 events scroll.
+
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Panel } from "./panel";
+import { useActions, useTrace } from "../store/store-context";
+import { createTimelineSelector, rowOfCursor } from "../selectors/timeline";
+import { describeEvent, LAYER_LABEL } from "../selectors/describe-event";
+import { LAYERS, type Layer } from "../../../shared/trace/types";
+import { useSize } from "../hooks/use-size";
+
+export const ROW_H = 24;
+const MAX_PX = 8_000_000;
+
+/** Maps scroll position to the first row, proportionally once the list is taller than MAX_PX. */
+export function firstRowAt(scrollTop: number, count: number, viewRows: number): number {
+  const full = count * ROW_H;
+  if (full <= MAX_PX) return Math.floor(scrollTop / ROW_H);
+  const frac = scrollTop / (MAX_PX - viewRows * ROW_H);
+  return Math.floor(Math.min(1, Math.max(0, frac)) * Math.max(0, count - viewRows));
+}
+
+function scrollTopFor(row: number, count: number, viewRows: number): number {
+  if (count * ROW_H <= MAX_PX) return row * ROW_H;
+  return (row / Math.max(1, count - viewRows)) * (MAX_PX - viewRows * ROW_H);
+}
+
+function Filters() {
+  const filters = useTrace((s) => s.filters);
+  const hosts = useTrace((s) => s.trace.hosts.slice());
+  const conns = useTrace((s) => s.trace.conns.slice());
+  const nsps = useTrace((s) => s.trace.namespaces.slice());
+  const length = useTrace((s) => s.length);
+  void length;
+  const actions = useActions();
+  const toggle = (layer: Layer) => actions.setFilters({ layers: { ...filters.layers, [layer]: !filters.layers[layer] } });
+  return (
+    <div className="filters" role="group" aria-label="Timeline filters">
+      {LAYERS.map((l) => (
+        <label key={l} className={`chip layer-${l}`}>
+          <input type="checkbox" checked={filters.layers[l]} onChange={() => toggle(l)} /> {LAYER_LABEL[l]}
+        </label>
+      ))}
+      <select aria-label="Host filter" value={filters.host ?? ""} onChange={(e) => actions.setFilters({ host: e.target.value || null })}>
+        <option value="">all hosts</option>
+        {hosts.map((h) => <option key={h} value={h}>{h}</option>)}
+      </select>
+      <select aria-label="Namespace filter" value={filters.nsp ?? ""} onChange={(e) => actions.setFilters({ nsp: e.target.value || null })}>
+        <option value="">all namespaces</option>
+        {nsps.map((h) => <option key={h} value={h}>{h}</option>)}
+      </select>
+      <select aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
+        <option value="">all connections</option>
+        {conns.map((h) => <option key={h} value={h}>{h}</option>)}
+      </select>
+      <label className="chip">
+        <input type="checkbox" checked={filters.hideHeartbeats} onChange={(e) => actions.setFilters({ hideHeartbeats: e.target.checked })} /> hide heartbeats
+      </label>
+    </div>
+  );
+}
+
+export function TimelineView() {
+  const selectRows = useMemo(() => createTimelineSelector(), []);
+  const rows = useTrace((s) => selectRows(s));
+  const trace = useTrace((s) => s.trace);
+  const cursor = useTrace((s) => s.cursor);
+  const selection = useTrace((s) => s.selection);
+  const actions = useActions();
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const { height } = useSize(scroller, { width: 600, height: 240 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const viewRows = Math.ceil(height / ROW_H) + 1;
+  const count = rows.count;
+  const first = Math.min(firstRowAt(scrollTop, count, viewRows), Math.max(0, count - viewRows + 1));
+  const playRow = rowOfCursor(rows, cursor);
+  const total = Math.min(count * ROW_H, MAX_PX);
+  const windowTop = count * ROW_H <= MAX_PX ? first * ROW_H : scrollTop;
+
+  // Keep the playhead in view as it moves.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || playRow < 0) return;
+    if (playRow < first || playRow >= first + viewRows - 2) {
+      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, viewRows);
+      el.scrollTop = top;
+      setScrollTop(top);
+    }
+    // Only a moving playhead scrolls; the user's own scrolling is left alone.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [playRow]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && scrollTop > total) el.scrollTop = 0;
+  }, [total, scrollTop]);
+
+  const items = [];
+  for (let r = first; r < Math.min(count, first + viewRows); r++) {
+    const index = rows.indices[r] ?? 0;
+    const e = trace.events[index];
+    if (!e) continue;
+    const cls = `trow layer-${e.layer} ${index === cursor ? "playhead" : ""} ${index > cursor ? "future" : ""} ${e.id === selection ? "selected" : ""}`;
+    items.push(
+      <div key={e.id} role="row" className={cls} style={{ transform: `translateY(${(r - first) * ROW_H}px)` }} aria-selected={e.id === selection}
+        onClick={() => { actions.select(e.id); actions.seek(index, performance.now()); }}>
+        <span role="cell" className="tcol-id">#{e.id}</span>
+        <span role="cell" className="tcol-t">{e.t.toFixed(3)}</span>
+        <span role="cell" className="tcol-host">{e.host}</span>
+        <span role="cell" className="tcol-layer">{LAYER_LABEL[e.layer]}</span>
+        <span role="cell" className="tcol-desc">{e.dir === "out" ? "→ " : e.dir === "in" ? "← " : ""}{describeEvent(e)}</span>
+      </div>,
+    );
+  }
+  return (
+    <Panel name="Timeline" note={`${count.toLocaleString("en")} of ${trace.events.length.toLocaleString("en")} events`}>
+      <Filters />
+      <div className="timeline-scroll" ref={scroller} role="grid" aria-rowcount={count} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div className="timeline-spacer" style={{ height: `${total}px` }}>
+          <div className="timeline-window" style={{ transform: `translateY(${windowTop}px)` }}>{items}</div>
+        </div>
+      </div>
+    </Panel>
+  );
+}
