@@ -66,23 +66,16 @@ function toInput(ends: Partial<Record<Side, Traced>>, hostAt: (ep: Endpoint) => 
   const sourceSide: Side = client ? "client" : "server";
   const clientEp = client ? client.open.local : server!.open.remote;
   const serverEp = client ? client.open.remote : server!.open.local;
-  const counterpart = sourceSide === "client" ? server : client;
 
   const chunks: StreamChunk[] = [];
-  const byOffset = (dir: "in" | "out"): TcpDataEvent[] => source.data.filter((e) => e.dir === dir).sort((a, b) => a.offset - b.offset);
-  for (const ev of [...byOffset("out"), ...byOffset("in")]) {
-    const from: Side = ev.dir === "out" ? sourceSide : sourceSide === "client" ? "server" : "client";
-    const bytes = decodeBase64(ev.bytes);
-    // The other end's time for these bytes: its write of the first byte, or its read of the last.
-    let writtenAt = ev.t;
-    let readAt = ev.t;
-    if (counterpart) {
-      if (ev.dir === "out") readAt = timeCovering(counterpart.data, "in", ev.offset + bytes.length - 1) ?? ev.t;
-      else writtenAt = timeCovering(counterpart.data, "out", ev.offset) ?? ev.t;
-    }
-    chunks.push({ from, offset: ev.offset, bytes, writtenAt: Math.min(writtenAt, readAt), readAt });
+  for (const from of ["client", "server"] as const) {
+    const to: Side = from === "client" ? "server" : "client";
+    const writes = dataOf(ends[from], "out");
+    const reads = dataOf(ends[to], "in");
+    // The source end's events carry the bytes; the other end's only add times and boundaries.
+    const bytes = concat(sourceSide === from ? writes : reads);
+    chunks.push(...splitChunks(from, bytes, writes, reads));
   }
-
   const openAt = (client ?? server)!.open.t;
   const acceptedAt = server ? server.open.t : openAt;
   const input: ConnectionInput = {
@@ -114,8 +107,45 @@ function toInput(ends: Partial<Record<Side, Traced>>, hostAt: (ep: Endpoint) => 
   return input;
 }
 
-/** Real time of the `dir` data event of `data` that holds byte `offset`. */
-function timeCovering(data: readonly TcpDataEvent[], dir: "in" | "out", offset: number): number | undefined {
-  for (const ev of data) if (ev.dir === dir && ev.offset <= offset && offset < ev.offset + ev.length) return ev.t;
-  return undefined;
+/** One end's data events in one direction, in offset order; none when that end was not traced. */
+function dataOf(end: Traced | undefined, dir: "in" | "out"): TcpDataEvent[] {
+  return end ? end.data.filter((e) => e.dir === dir).sort((a, b) => a.offset - b.offset) : [];
+}
+
+function concat(events: readonly TcpDataEvent[]): Uint8Array {
+  const parts = events.map((e) => ({ offset: e.offset, bytes: decodeBase64(e.bytes) }));
+  const total = parts.reduce((n, p) => Math.max(n, p.offset + p.bytes.length), 0);
+  const out = new Uint8Array(total);
+  for (const p of parts) out.set(p.bytes, p.offset);
+  return out;
+}
+
+/**
+ * Cuts a direction's stream at every boundary either end saw, so each chunk was written by one
+ * write and read by one read: written when the write holding its first byte happened, read when
+ * the read holding its last byte happened (either end's time standing in for the other's).
+ */
+function splitChunks(from: Side, bytes: Uint8Array, writes: readonly TcpDataEvent[], reads: readonly TcpDataEvent[]): StreamChunk[] {
+  const cuts = new Set<number>([0, bytes.length]);
+  for (const e of [...writes, ...reads]) {
+    if (e.offset < bytes.length) cuts.add(e.offset);
+    if (e.offset + e.length < bytes.length) cuts.add(e.offset + e.length);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const chunks: StreamChunk[] = [];
+  let w = 0;
+  let r = 0;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const start = points[i]!;
+    const end = points[i + 1]!;
+    while (w < writes.length && writes[w]!.offset + writes[w]!.length <= start) w++;
+    while (r < reads.length && reads[r]!.offset + reads[r]!.length < end) r++;
+    const write = writes[w];
+    const read = reads[r];
+    const writtenAt = write && write.offset <= start ? write.t : read?.t;
+    const readAt = read && read.offset < end ? read.t : writtenAt;
+    if (writtenAt === undefined || readAt === undefined) continue;
+    chunks.push({ from, offset: start, bytes: bytes.subarray(start, end), writtenAt: Math.min(writtenAt, readAt), readAt });
+  }
+  return chunks;
 }

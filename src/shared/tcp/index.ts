@@ -7,5 +7,6 @@ export { displaySeq, displayAck, segmentNotes } from "./display.js";
 export { extractConnections } from "./extract.js";
 export { modelConnection, simulate } from "./model.js";
 export { retime, retimeTrace } from "./retime.js";
+export { networkFromTrace } from "./trace-settings.js";
 export { seq, seqAdd, seqDiff, seqLe, seqLt, type Seq } from "./seq.js";
 export type * from "./types.js";
