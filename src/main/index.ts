@@ -5,8 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, shell, type WebContents } from "electron";
 import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { LabApi } from "../shared/lab-api.js";
-import { createLabService } from "./lab/lab-service.js";
+import { createLabService, type LabService } from "./lab/lab-service.js";
 import { readTraceFile } from "./trace/trace-reader.js";
 import { createTraceWriter } from "./trace/trace-writer.js";
 import { createAppUrl } from "./electron/app-url.js";
@@ -20,8 +19,6 @@ import { createOutbox } from "./electron/outbox.js";
 import { addRecent, loadRecent, saveRecent } from "./electron/recent-files.js";
 import { createSvgRequests } from "./electron/svg-requests.js";
 import { decideAfterPrompt, unsavedPrompt } from "./electron/unsaved-prompt.js";
-
-type LabService = LabApi & { dispose(): Promise<void> };
 
 const log = (message: string): void => console.warn(`[socketscope] ${message}`);
 const here = import.meta.dirname;
@@ -191,7 +188,7 @@ const actions: MenuActions = {
 
 function startLab(): void {
   if (lab) return;
-  const service: LabService = createLabService();
+  const service = createLabService({ log });
   lab = service;
   bridge.attach(service);
   service.onStatus((status) => {
