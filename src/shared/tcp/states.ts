@@ -44,20 +44,3 @@ export const TRANSITIONS: Readonly<Record<TcpState, Partial<Record<TcpTrigger, T
 export function transition(state: TcpState, trigger: TcpTrigger): TcpState | undefined {
   return TRANSITIONS[state][trigger];
 }
-
-/** States in which the application's bytes may be sent. */
-export function canSendData(state: TcpState): boolean {
-  return state === "ESTABLISHED" || state === "CLOSE_WAIT";
-}
-
-/** States after our FIN was sent: no new data may follow it. */
-export function finSent(state: TcpState): boolean {
-  return (
-    state === "FIN_WAIT_1" ||
-    state === "FIN_WAIT_2" ||
-    state === "CLOSING" ||
-    state === "TIME_WAIT" ||
-    state === "LAST_ACK" ||
-    state === "CLOSED"
-  );
-}
