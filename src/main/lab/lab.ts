@@ -215,9 +215,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const stopServer = async (): Promise<void> => {
     const srv = io;
     io = undefined;
-    if (srv) await new Promise<void>((resolve) => void srv.close(() => resolve()));
+    // http.Server#close waits for every connection to end: a frozen client never would.
+    const closed = srv ? new Promise<void>((resolve) => void srv.close(() => resolve())) : closeServer(httpServer);
     for (const s of serverSockets) s.destroy();
-    await closeServer(httpServer);
+    await closed;
     await closeServer(serviceServer);
     httpServer = undefined;
     serviceServer = undefined;
@@ -317,6 +318,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         manager.engine?.close();
         pollingAgent.destroy();
         wsAgent.destroy();
+        // A frozen client would wait 30 s for the WebSocket closing handshake.
+        for (const s of conns.socketsOf(id)) if (s.isPaused()) s.destroy();
         clients.delete(id);
       },
     };

@@ -72,7 +72,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return stamped.id;
     },
     recent() {
-      return ring.length > windowSize ? ring.slice(ring.length - windowSize) : ring.slice();
+      const all = pending.length ? ring.concat(pending) : ring;
+      return all.length > windowSize ? all.slice(all.length - windowSize) : all.slice();
     },
     subscribe(listener) {
       listeners.add(listener);

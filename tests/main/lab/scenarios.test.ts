@@ -1,0 +1,183 @@
+// Scenarios: each runs headless through the command line; runs repeat; `next` waits for the
+// settled state; restart leaves nothing behind; free-play commands and their errors; attach.
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Server } from "socket.io";
+import { main } from "../../../src/main/cli/main.js";
+import { runScenarioToFile } from "../../../src/main/cli/run-scenario.js";
+import { createLabService } from "../../../src/main/lab/lab-service.js";
+import { SCENARIOS } from "../../../src/main/lab/scenarios/index.js";
+import { readTraceFile } from "../../../src/main/trace/trace-reader.js";
+import type { TraceEvent } from "../../../src/shared/trace/types.js";
+import { traceSignature } from "../../helpers/trace-signature.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ss-scen-"));
+
+/** What each scenario's trace must show, as its narration says. */
+const SHOWS: Record<string, (events: TraceEvent[]) => void> = {
+  addressing(ev) {
+    const listens = ev.filter((e) => e.layer === "lab" && e.kind === "listen");
+    expect(listens.map((e) => (e.layer === "lab" && e.kind === "listen" ? e.service : ""))).toEqual(["socket.io", "http-status"]);
+    const ips = ev.filter((e) => e.layer === "tcp" && e.kind === "open" && e.role === "client").map((e) => (e.layer === "tcp" && e.kind === "open" ? e.local.ip : ""));
+    expect(new Set(ips)).toEqual(new Set(["127.0.0.2", "127.0.0.3", "127.0.0.4"]));
+    const status = ev.find((e) => e.layer === "wire" && e.kind === "http-response" && e.host === "client-1" && e.preview.includes("status service"));
+    expect(status).toBeDefined();
+  },
+  "hello-ack"(ev) {
+    expect(ev.some((e) => e.layer === "api" && e.kind === "ack-receive" && JSON.stringify(e.args) === '["got it"]')).toBe(true);
+  },
+  upgrade(ev) {
+    const previews = ev.filter((e) => e.layer === "wire" && e.host === "client-1").map((e) => (e.layer === "wire" ? e.preview : ""));
+    expect(previews.some((p) => p.startsWith("GET /socket.io/?EIO=4&transport=polling"))).toBe(true);
+    expect(previews.some((p) => p.startsWith("POST /socket.io/") || p === "40")).toBe(true);
+    expect(previews).toEqual(expect.arrayContaining(["2probe", "3probe", "5"]));
+    expect(ev.some((e) => e.layer === "wire" && e.kind === "ws-upgrade")).toBe(true);
+    expect(ev.some((e) => e.layer === "wire" && e.kind === "ws-frame" && e.preview.startsWith("42"))).toBe(true);
+  },
+  heartbeat(ev) {
+    expect(ev.filter((e) => e.layer === "engine" && e.host === "server" && e.type === "ping" && e.dir === "out").length).toBeGreaterThanOrEqual(2);
+    expect(ev.some((e) => e.layer === "engine" && e.host === "client-1" && e.type === "pong" && e.dir === "out")).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "disconnect" && e.host === "server" && e.reason === "ping timeout")).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "disconnect" && e.host === "client-1" && e.reason === "ping timeout")).toBe(true);
+  },
+  namespaces(ev) {
+    expect(ev.filter((e) => e.layer === "api" && e.kind === "receive" && e.event === "chunk").length).toBeGreaterThan(2);
+  },
+  rooms(ev) {
+    expect(ev.filter((e) => e.layer === "api" && e.kind === "join" && e.room === "lobby")).toHaveLength(2);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "broadcast")).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "leave" && e.room === "lobby")).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "receive" && e.host === "client-3" && e.event === "news")).toBe(false);
+  },
+  "lossy-tcp"(ev) {
+    const fault = ev.find((e) => e.layer === "lab" && e.kind === "fault");
+    expect(fault && fault.layer === "lab" && fault.kind === "fault" && JSON.parse(fault.detail ?? "{}")).toMatchObject({ mss: 64, loss: 0.2 });
+    const frame = ev.find((e) => e.layer === "wire" && e.kind === "ws-frame" && e.host === "client-1" && e.dir === "out" && e.length > 64 * 3);
+    expect(frame).toBeDefined();
+  },
+  reconnect(ev) {
+    const reasons = ev.filter((e) => e.layer === "api" && e.kind === "disconnect" && e.host.startsWith("client")).map((e) => (e.layer === "api" ? e.reason : ""));
+    expect(reasons).toEqual(expect.arrayContaining(["transport close", "io server disconnect"]));
+    expect(ev.some((e) => e.layer === "api" && e.kind === "reconnect_attempt")).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "reconnect")).toBe(true);
+    const sids = new Set(ev.filter((e) => e.layer === "engine" && e.host === "client-1" && e.sid).map((e) => (e.layer === "engine" ? e.sid : "")));
+    expect(sids.size).toBeGreaterThanOrEqual(2);
+  },
+  binary(ev) {
+    const bin = ev.filter((e) => e.layer === "socketio" && e.type === "BINARY_EVENT" && e.dir === "out");
+    expect(bin.map((e) => (e.layer === "socketio" ? e.encoded : ""))).toEqual(['51-0["upload",{"_placeholder":true,"num":0}]', '51-0["upload",{"_placeholder":true,"num":0}]']);
+    expect(ev.some((e) => e.layer === "engine" && e.binary && e.transport === "polling" && e.host === "client-1")).toBe(true);
+    expect(ev.some((e) => e.layer === "wire" && e.kind === "ws-frame" && e.opcode === 2 && e.host === "client-2")).toBe(true);
+  },
+};
+
+describe("every scenario through the command line", () => {
+  it("lists the nine scenarios", async () => {
+    const lines: string[] = [];
+    expect(await main(["list"], (l) => lines.push(l))).toBe(0);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["addressing", "hello-ack", "upgrade", "heartbeat", "namespaces", "rooms", "lossy-tcp", "reconnect", "binary"]);
+  });
+
+  it.each(SCENARIOS.map((s) => s.id))("runs %s and its trace shows what the narration says", async (id) => {
+    const out = join(dir, `${id}.ndjson`);
+    const lines: string[] = [];
+    const code = await main(["run", id, "--out", out, "--port", "0"], (l) => lines.push(l));
+    expect(code, lines.join("\n")).toBe(0);
+    const trace = await readTraceFile(out);
+    expect(trace.header.scenario?.id).toBe(id);
+    const steps = trace.events.filter((e) => e.layer === "lab" && e.kind === "step");
+    expect(steps).toHaveLength(SCENARIOS.find((s) => s.id === id)!.steps.length);
+    const closes = trace.events.filter((e) => e.layer === "tcp" && e.kind === "close");
+    expect(closes.every((e) => e.layer === "tcp" && e.kind === "close" && e.checked)).toBe(true);
+    SHOWS[id]!(trace.events);
+  });
+
+  it("refuses bad arguments with the usage and exit code 2", async () => {
+    const quiet = () => {};
+    expect(await main(["run", "nope", "--out", "x"], quiet)).toBe(2);
+    expect(await main(["run", "hello-ack"], quiet)).toBe(2);
+    expect(await main(["frobnicate"], quiet)).toBe(2);
+    expect(await main(["run", "hello-ack", "--out", "x", "--port", "http"], quiet)).toBe(2);
+    expect(await main(["serve"], quiet)).toBe(2);
+  });
+});
+
+describe("repeatability", () => {
+  it.each(["hello-ack", "namespaces", "rooms", "binary"])("%s: two runs with the same seed give the same sequences", async (id) => {
+    const a = await runScenarioToFile(id, undefined, { port: 0, seed: 7 });
+    const b = await runScenarioToFile(id, undefined, { port: 0, seed: 7 });
+    expect(traceSignature(b.events)).toEqual(traceSignature(a.events));
+  });
+});
+
+describe("the lab service (LabApi in Node)", () => {
+  const service = createLabService({ port: 0 });
+  afterAll(() => service.dispose());
+
+  it("waits for the settled state before next is offered, and restart gives a fresh lab", async () => {
+    const events: TraceEvent[] = [];
+    service.onTrace((b) => (b.reset ? events.splice(0, events.length, ...b.events) : events.push(...b.events)));
+    await service.startScenario("hello-ack");
+    let status = await service.nextStep();
+    expect(status).toMatchObject({ state: "ready", step: 0 });
+    // Settled: the client is connected and upgraded before "next" is offered.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(events.some((e) => e.layer === "api" && e.kind === "connect" && e.host === "client-1")).toBe(true);
+    expect(events.some((e) => e.layer === "engine" && e.type === "upgrade" && e.host === "server")).toBe(true);
+    status = await service.nextStep();
+    expect(status).toMatchObject({ state: "finished", step: 1 });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(events.some((e) => e.layer === "api" && e.kind === "ack-receive")).toBe(true);
+
+    const handlesBefore = process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap").length;
+    status = await service.restartScenario();
+    expect(status).toMatchObject({ state: "ready", step: -1 });
+    expect(events.filter((e) => e.layer === "api")).toEqual([]);
+    await new Promise((r) => setTimeout(r, 50));
+    const handlesAfter = process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "TCPServerWrap").length;
+    expect(handlesAfter).toBeLessThan(handlesBefore);
+  });
+
+  it("runs free-play commands and refuses bad ones with a clear message, changing nothing", async () => {
+    await service.startScenario("hello-ack");
+    const add = await service.command({ type: "add-client", transports: "websocket" });
+    expect(add).toMatchObject({ ok: true });
+    const client = add.message.split(" ")[0]!;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await service.command({ type: "emit", from: client, event: "hello", args: '["world"]', ack: true })).toEqual({ ok: true, message: 'ack: "got it"' });
+    expect(await service.command({ type: "emit", from: client, event: "hello", args: "[oops" })).toMatchObject({ ok: false, message: expect.stringMatching(/not valid JSON/) });
+    expect(await service.command({ type: "emit", from: client, event: "hello", args: '{"a":1}' })).toMatchObject({ ok: false, message: expect.stringMatching(/JSON array/) });
+    expect(await service.command({ type: "emit", from: "client-99", event: "hello", args: "[]" })).toMatchObject({ ok: false, message: 'unknown client "client-99"' });
+    expect(await service.command({ type: "emit", from: client, nsp: "/nope", event: "hello", args: "[]" })).toMatchObject({ ok: false, message: expect.stringMatching(/unknown namespace/) });
+    expect(await service.command({ type: "emit", from: client, event: "disconnect", args: "[]" })).toMatchObject({ ok: false, message: expect.stringMatching(/reserved/) });
+    expect(await service.command({ type: "add-client", ip: "10.0.0.1" })).toMatchObject({ ok: false, message: expect.stringMatching(/not a loopback/) });
+    expect(await service.command({ type: "join", client, nsp: "/", room: "r1" })).toMatchObject({ ok: true });
+    expect(await service.command({ type: "broadcast", nsp: "/", room: "r1", event: "news", args: '["hi"]' })).toMatchObject({ ok: true });
+    expect(await service.command({ type: "remove-client", client })).toMatchObject({ ok: true });
+  });
+
+  it("attaches a lab client to an independent Socket.IO server, and reports one that is not there", async () => {
+    const http = createServer();
+    const other = new Server(http);
+    other.on("connection", (s) => s.on("ping-me", (cb: (r: string) => void) => cb("pong from elsewhere")));
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const port = (http.address() as AddressInfo).port;
+    const events: TraceEvent[] = [];
+    const off = service.onTrace((b) => events.push(...b.events));
+    const ok = await service.attach(`http://127.0.0.1:${port}`, { transports: "websocket" });
+    expect(ok).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.some((e) => e.layer === "tcp" && e.kind === "open" && e.role === "client" && e.remote.port === port)).toBe(true);
+    expect(events.some((e) => e.layer === "engine" && e.type === "open" && e.dir === "in")).toBe(true);
+    await new Promise<void>((r) => void other.close(() => r()));
+    const missing = await service.attach(`http://127.0.0.1:${port}`);
+    expect(missing.ok).toBe(false);
+    expect(missing.message).toMatch(/could not attach|no Socket.IO server/);
+    expect(await service.attach("not a url")).toMatchObject({ ok: false });
+    off();
+  });
+});

@@ -1,0 +1,70 @@
+// Trace files: each kind of malformed file is refused with its line and reason, never half-loaded.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readTraceFile, TraceFileError } from "../../../src/main/trace/trace-reader.js";
+import { createRecorder } from "../../../src/main/trace/recorder.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ss-trace-"));
+const header = JSON.stringify({ format: "socketscope-trace", version: 1, createdAt: "2026-11-27T12:00:00.000Z", app: { name: "SocketScope", version: "0.1.0" } });
+const host = (id: number, extra: object = {}) => JSON.stringify({ id, t: id, host: "server", layer: "lab", kind: "host", role: "server", label: "s", ips: ["127.0.0.1"], ...extra });
+
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+async function refusal(path: string): Promise<{ line: number; reason: string }> {
+  try {
+    await readTraceFile(path);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TraceFileError);
+    return { line: (err as TraceFileError).line, reason: (err as TraceFileError).reason };
+  }
+  throw new Error("the file was accepted");
+}
+
+describe("trace reader", () => {
+  it("reads a valid file", async () => {
+    const trace = await readTraceFile(file("ok.ndjson", [header, host(1), host(2, { parents: [1] })]));
+    expect(trace.events.map((e) => e.id)).toEqual([1, 2]);
+  });
+
+  it.each([
+    ["not JSON", [header, host(1), "{not json"], 3, /not JSON/],
+    ["wrong format", [JSON.stringify({ format: "pcap", version: 1 })], 1, /not a SocketScope trace/],
+    ["wrong version", [header.replace('"version":1', '"version":2')], 1, /unsupported trace version 2/],
+    ["missing field", [header, JSON.stringify({ id: 1, t: 0, layer: "lab", kind: "host" })], 2, /missing field "host"/],
+    ["mistyped field", [header, host(1, { t: "soon" })], 2, /field "t" must be a number/],
+    ["ids not increasing", [header, host(2), host(2)], 3, /ids must increase/],
+    ["missing parent", [header, host(1), host(2, { parents: [7] })], 3, /parent id 7 does not exist/],
+    ["unknown layer", [header, host(1, { layer: "ip" })], 2, /field "layer" must be one of/],
+    ["unknown kind", [header, host(1, { kind: "teleport" })], 2, /unknown kind "teleport"/],
+    ["bad tcp data", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 2 })], 2, /missing field "bytes"/],
+    ["__proto__ key", [header, '{"__proto__":{"polluted":true},"id":1,"t":0,"host":"s","layer":"lab","kind":"error","message":"x"}'], 2, /__proto__/],
+    ["empty line", [header, "", host(1)], 2, /empty line/],
+  ])("refuses a file with %s, naming the line and the reason", async (_name, lines, line, reason) => {
+    const r = await refusal(file(`${_name}.ndjson`.replace(/\W+/g, "-"), lines as string[]));
+    expect(r.line).toBe(line);
+    expect(r.reason).toMatch(reason as RegExp);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("refuses an empty file and a missing one", async () => {
+    writeFileSync(join(dir, "empty.ndjson"), "");
+    expect((await refusal(join(dir, "empty.ndjson"))).reason).toMatch(/empty/);
+    expect((await refusal(join(dir, "nope.ndjson"))).reason).toMatch(/no such file/);
+  });
+
+  it("appends as it records, so what was flushed is on disk before the recorder closes", async () => {
+    const path = join(dir, "live.ndjson");
+    const rec = createRecorder({ header: JSON.parse(header), file: path });
+    rec.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "s", ips: ["127.0.0.1"] });
+    rec.flush();
+    const live = await readTraceFile(path);
+    expect(live.events).toHaveLength(1);
+    rec.close();
+  });
+});
