@@ -57,6 +57,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
   };
 
   const now = (): number => Math.round((clock() - t0) * 1000) / 1000;
+  // An uncaught exception or process.exit() still writes what was recorded (writes are synchronous).
+  const onExit = (): void => flush();
+  if (writer) process.once("exit", onExit);
 
   return {
     header: options.header,
@@ -84,6 +87,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (closed) return;
       flush();
       closed = true;
+      process.off("exit", onExit);
       writer?.close();
       listeners.clear();
     },

@@ -68,3 +68,19 @@ describe("trace reader", () => {
     rec.close();
   });
 });
+
+describe("recorder and a crash", () => {
+  it("keeps every recorded event when the process dies of an uncaught exception", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const path = join(dir, "crash.ndjson");
+    const script = `
+      import { createRecorder } from "./src/main/trace/recorder.ts";
+      const rec = createRecorder({ header: ${header}, file: ${JSON.stringify(path)} });
+      for (let i = 0; i < 100; i++) rec.record({ layer: "lab", kind: "error", host: "server", message: "event " + i });
+      throw new Error("boom");`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    const trace = await readTraceFile(path);
+    expect(trace.events).toHaveLength(100);
+  });
+});
