@@ -102,6 +102,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(400).end("bad path");
       return;
     }
+    if (pathname === "/favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
     const rel = pathname === "/" ? "index.html" : normalize(pathname).replace(/^([/\\])+/, "");
     const file = resolve(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) {

@@ -40,6 +40,10 @@ export const selectAddressing = memo(
     const hosts = new Map<string, HostNode>();
     const links = new Map<string, ConnLink>();
     const linkOfConn = new Map<string, ConnLink>();
+    const hostByIp = (ip: string): string | undefined => {
+      const found = [...hosts.values()].filter((h) => h.role !== "server" && h.ips.includes(ip));
+      return found.length === 1 ? found[0]?.id : undefined;
+    };
     const ensureHost = (id: string, role: HostRole, ip?: string): HostNode => {
       let h = hosts.get(id);
       if (!h) {
@@ -69,7 +73,7 @@ export const selectAddressing = memo(
         if (!link) {
           link = {
             key,
-            clientHost: e.role === "client" ? e.host : (e.peer ?? `peer ${client.ip}`),
+            clientHost: e.role === "client" ? e.host : (e.peer ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
             serverHost: e.role === "server" ? e.host : (e.peer ?? "server"),
             client,
             server,
@@ -78,6 +82,11 @@ export const selectAddressing = memo(
             open: true,
           };
           links.set(key, link);
+        }
+        // The server's end may be recorded first; the client's own open names the client host.
+        if (e.role === "client" && link.clientHost !== e.host) {
+          if (link.clientHost.startsWith("peer ")) hosts.delete(link.clientHost);
+          link.clientHost = e.host;
         }
         if (e.conn && !link.conns.includes(e.conn)) {
           if (e.role === "client") link.conns.unshift(e.conn);

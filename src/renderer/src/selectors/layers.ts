@@ -63,7 +63,7 @@ function ancestors(buf: TraceBuffer, e: TraceEvent): TraceEvent[] {
 function descendants(buf: TraceBuffer, root: TraceEvent): TraceEvent[] {
   const seen = new Set<number>([root.id]);
   const out: TraceEvent[] = [root];
-  const queue = [...(buf.childrenById.get(root.id) ?? [])];
+  const queue = (buf.childrenById.get(root.id) ?? []).filter((k) => !(root.layer === "api" && eventById(buf, k)?.layer === "api"));
   while (queue.length > 0 && out.length < LIMIT) {
     const id = queue.shift() as number;
     if (seen.has(id)) continue;
@@ -71,9 +71,14 @@ function descendants(buf: TraceBuffer, root: TraceEvent): TraceEvent[] {
     const c = eventById(buf, id);
     if (!c) continue;
     out.push(c);
-    // An API event on the far side ends the message (its handler's reply is a new one).
+    // An API event on the far side ends the message (its handler's reply is a new one),
+    // and so does anything a received packet leads its host to send.
     if (c.layer === "api") continue;
-    queue.push(...(buf.childrenById.get(id) ?? []));
+    for (const k of buf.childrenById.get(id) ?? []) {
+      const child = eventById(buf, k);
+      if (c.dir === "in" && child && (child.dir === "out" || (child.layer !== "api" && child.host === c.host && child.dir !== "in"))) continue;
+      queue.push(k);
+    }
   }
   return out;
 }

@@ -28,32 +28,32 @@ export const selectNamespaces = memo(
     const a = selectAddressing(s);
     const pipes = new Map<string, ClientPipe>();
     for (const link of a.links) {
-      if (!pipes.has(link.clientHost)) pipes.set(link.clientHost, { host: link.clientHost, sid: null, tuple: link.tuple, lanes: [] });
+      const pipe = pipes.get(link.clientHost);
+      // The pipe shows the connection in use now: the newest open one.
+      if (!pipe) pipes.set(link.clientHost, { host: link.clientHost, sid: null, tuple: link.tuple, lanes: [] });
+      else if (link.open) pipe.tuple = link.tuple;
     }
-    const clientOfConn = new Map<string, string>();
-    for (const link of a.links) for (const c of link.conns) clientOfConn.set(c, link.clientHost);
-    for (const conn of s.trace.conns) {
-      const client = clientOfConn.get(conn);
-      const pipe = client ? pipes.get(client) : undefined;
-      if (!pipe) continue;
-      for (const i of s.trace.byConn.get(conn) ?? []) {
-        if (i > s.cursor) break;
-        const e = s.trace.events[i];
-        if (!e) continue;
-        if (e.layer === "engine") {
-          if (e.sid) pipe.sid = e.sid;
-          else if (e.type === "open" && e.data) pipe.sid = SID_IN_OPEN.exec(e.data)?.[1] ?? pipe.sid;
-        } else if (e.layer === "socketio" && e.host === client) {
-          let lane = pipe.lanes.find((l) => l.nsp === e.nsp);
-          if (!lane) {
-            lane = { nsp: e.nsp, socketId: null, packets: 0, lastEncoded: "", lastIndex: -1 };
-            pipe.lanes.push(lane);
-          }
-          lane.packets++;
-          lane.lastEncoded = e.encoded;
-          lane.lastIndex = i;
-          if (e.type === "CONNECT" && e.dir === "in") lane.socketId = SID_IN_OPEN.exec(e.encoded)?.[1] ?? lane.socketId;
+    for (const i of s.trace.upper) {
+      if (i > s.cursor) break;
+      const e = s.trace.events[i];
+      const pipe = e ? pipes.get(e.host) : undefined;
+      if (!e || !pipe) continue;
+      if (e.layer === "engine") {
+        if (e.sid) pipe.sid = e.sid;
+        else if (e.type === "open" && e.data) pipe.sid = SID_IN_OPEN.exec(e.data)?.[1] ?? pipe.sid;
+      } else if (e.layer === "socketio") {
+        let lane = pipe.lanes.find((l) => l.nsp === e.nsp);
+        if (!lane) {
+          lane = { nsp: e.nsp, socketId: null, packets: 0, lastEncoded: "", lastIndex: -1 };
+          pipe.lanes.push(lane);
         }
+        lane.packets++;
+        lane.lastEncoded = e.encoded;
+        lane.lastIndex = i;
+        if (e.type === "CONNECT" && e.dir === "in") lane.socketId = SID_IN_OPEN.exec(e.encoded)?.[1] ?? lane.socketId;
+      } else if (e.layer === "api" && e.kind === "connect" && e.socketId && e.nsp) {
+        const lane = pipe.lanes.find((l) => l.nsp === e.nsp);
+        if (lane) lane.socketId = e.socketId;
       }
     }
     return [...pipes.values()];

@@ -16,6 +16,8 @@ export interface TraceBuffer {
   readonly childrenById: Map<number, number[]>;
   /** Indices of the rare structural events (lab events, tcp open/close). */
   readonly structural: number[];
+  /** Indices of engine, socketio and api events (some have no connection id). */
+  readonly upper: number[];
   /** Indices of events per connection id. */
   readonly byConn: Map<string, number[]>;
   /** Hosts in order of first appearance. */
@@ -31,6 +33,7 @@ export function createTraceBuffer(): TraceBuffer {
     indexById: new Map(),
     childrenById: new Map(),
     structural: [],
+    upper: [],
     byConn: new Map(),
     hosts: [],
     conns: [],
@@ -63,6 +66,7 @@ export function appendEvents(buf: TraceBuffer, batch: readonly TraceEvent[]): nu
       }
     }
     if (e.layer === "lab" || (e.layer === "tcp" && e.kind !== "data")) buf.structural.push(index);
+    if (e.layer === "engine" || e.layer === "socketio" || e.layer === "api") buf.upper.push(index);
     if (e.conn !== undefined) {
       const list = buf.byConn.get(e.conn);
       if (list) list.push(index);

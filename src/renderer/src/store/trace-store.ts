@@ -91,7 +91,6 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           flight: null,
           selection: null,
           selectedConn: null,
-          playing: true,
           file: { kind: "idle" },
         });
         actions.tick(now);

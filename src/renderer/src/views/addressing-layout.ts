@@ -46,20 +46,23 @@ export function layoutAddressing(a: Addressing, width: number, height: number, f
   }
   const boxOf = (id: string): HostBox | undefined => boxes.find((b) => b.host.id === id);
   const lines: LinkLine[] = [];
+  // Several connections from one client fan out over its box; labels stack down the gap.
+  const perClient = new Map<string, ConnLink[]>();
+  for (const link of a.links) perClient.set(link.clientHost, [...(perClient.get(link.clientHost) ?? []), link]);
   a.links.forEach((link, i) => {
     const c = boxOf(link.clientHost);
     const s = boxOf(link.serverHost);
     if (!c || !s) return;
-    const sock = s.sockets.find((k) => k.port === link.server.port);
-    const x2 = sock?.x ?? s.x + s.width / 2;
-    const y2 = (sock?.y ?? s.y + s.height) + 6;
-    const x1 = c.x + c.width / 2;
+    const mine = perClient.get(link.clientHost) ?? [link];
+    const k = mine.indexOf(link);
+    const sock = s.sockets.find((x) => x.port === link.server.port);
+    const x2 = (sock?.x ?? s.x + s.width / 2) + (k - (mine.length - 1) / 2) * 8;
+    const y2 = (sock?.y ?? s.y + s.height) + font * 0.7;
+    const x1 = c.x + (c.width * (k + 1)) / (mine.length + 1);
     const y1 = c.y;
-    // Labels are staggered so several links' 4-tuples stay legible.
-    const span = y1 - y2;
-    const labelY = y2 + span * 0.35 + ((i % 4) * font * 1.5);
-    const f = (labelY - y2) / (span || 1);
-    lines.push({ link, x1, y1, x2, y2, labelX: x2 + (x1 - x2) * f, labelY });
+    const labelY = Math.min(y1 - 6, y2 + font * 1.2 + i * font * 1.3);
+    const f = (labelY - y2) / (y1 - y2 || 1);
+    lines.push({ link, x1, y1, x2, y2, labelX: Math.min(width - pad - font * 10, Math.max(pad + font * 10, x2 + (x1 - x2) * f)), labelY });
   });
   return { boxes, lines, font };
 }

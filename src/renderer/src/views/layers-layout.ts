@@ -20,7 +20,7 @@ export function layoutLayers(width: number, height: number, font: number): Layer
   const gap = Math.max(28, font * 2.4);
   const colW = (width - pad * 2 - gap) / 2;
   const top = font * 2.2;
-  const rowH = Math.min(font * 3.6, (height - top - pad) / STACK_LEVELS.length);
+  const rowH = Math.min(font * 4.6, (height - top - pad) / STACK_LEVELS.length);
   return {
     colX: [pad, pad + colW + gap],
     colW,
@@ -30,6 +30,24 @@ export function layoutLayers(width: number, height: number, font: number): Layer
     font,
     maxChars: Math.max(8, Math.floor((colW - font) / (font * 0.62))),
   };
+}
+
+/** Splits text into at most `lines` lines of `max` characters, breaking after ", " or "&" where it can. */
+export function wrap(text: string, max: number, lines: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && out.length < lines) {
+    if (rest.length <= max || out.length === lines - 1) {
+      out.push(clip(rest, max));
+      break;
+    }
+    const window = rest.slice(0, max);
+    const at = Math.max(window.lastIndexOf(",") + 1, window.lastIndexOf("&"), window.lastIndexOf(" "));
+    const cut = at > max / 2 ? at : max;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^ /, "");
+  }
+  return out;
 }
 
 export function clip(text: string, max: number): string {

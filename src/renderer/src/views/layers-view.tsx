@@ -6,7 +6,7 @@ import { Panel } from "./panel";
 import { useTrace } from "../store/store-context";
 import { selectLayerStacks, type StackSide } from "../selectors/layers";
 import { useSize } from "../hooks/use-size";
-import { clip, layersPath, layoutLayers, type LayersLayout } from "./layers-layout";
+import { clip, layersPath, layoutLayers, wrap, type LayersLayout } from "./layers-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
 
@@ -30,10 +30,12 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout })
               {r.reached ? clip(r.detail, Math.max(4, l.maxChars - r.level.length - 2)) : ""}
             </tspan>
           </text>
-          <text x={x + 8} y={l.rowY(i) + l.font * 2.5} className="row-text">
-            {r.reached ? clip(r.text, l.maxChars) : "·"}
-            <title>{`${r.level}: ${r.text}\n${r.detail}`}</title>
-          </text>
+          {(r.reached ? wrap(r.text, l.maxChars, l.rowH > l.font * 3.9 ? 2 : 1) : ["·"]).map((line, k) => (
+            <text key={k} x={x + 8} y={l.rowY(i) + l.font * (2.45 + k * 1.2)} className="row-text">
+              {line}
+              <title>{`${r.level}: ${r.text}\n${r.detail}`}</title>
+            </text>
+          ))}
         </g>
       ))}
     </g>

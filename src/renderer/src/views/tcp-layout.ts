@@ -30,7 +30,7 @@ export function segmentLabel(seg: LadderSegment): string {
 }
 
 export function layoutTcp(ladder: Ladder, cursor: number, width: number, height: number, font: number): TcpLayout {
-  const top = font * 3.2;
+  const top = font * 4.4;
   const leftX = Math.max(font * 4, width * 0.14);
   const rightX = width - leftX;
   const rowH = font * 1.9;

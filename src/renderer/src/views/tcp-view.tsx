@@ -77,10 +77,10 @@ export function TcpView() {
         <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="TCP sequence diagram">
           {ladder && layout ? (
             <>
-              <text x={layout.leftX} y={font * 1.2} textAnchor="middle" className="lane-title">{ladder.clientHost}</text>
-              <text x={layout.leftX} y={font * 2.4} textAnchor="middle" className="lane-sub">{endpointText(ladder.client)}</text>
-              <text x={layout.rightX} y={font * 1.2} textAnchor="middle" className="lane-title">{ladder.serverHost}</text>
-              <text x={layout.rightX} y={font * 2.4} textAnchor="middle" className="lane-sub">{endpointText(ladder.server)}</text>
+              <text x={4} y={font * 1.2} className="lane-title">{ladder.clientHost}</text>
+              <text x={4} y={font * 2.4} className="lane-sub">{endpointText(ladder.client)}</text>
+              <text x={width - 4} y={font * 1.2} textAnchor="end" className="lane-title">{ladder.serverHost}</text>
+              <text x={width - 4} y={font * 2.4} textAnchor="end" className="lane-sub">{endpointText(ladder.server)}</text>
               <line x1={layout.leftX} y1={layout.top - 6} x2={layout.leftX} y2={layout.bottom} className="lane" />
               <line x1={layout.rightX} y1={layout.top - 6} x2={layout.rightX} y2={layout.bottom} className="lane" />
               {layout.arrows.map((a) => {
@@ -98,7 +98,7 @@ export function TcpView() {
                   </g>
                 );
               })}
-              {layout.hidden > 0 ? <text x={width / 2} y={layout.top - 8} textAnchor="middle" className="lane-sub">{layout.hidden} earlier segments above</text> : null}
+              {layout.hidden > 0 ? <text x={width / 2} y={font * 3.6} textAnchor="middle" className="lane-sub">↑ {layout.hidden} earlier segments</text> : null}
               <defs>
                 <marker id="tcp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                   <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />

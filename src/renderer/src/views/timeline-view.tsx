@@ -105,8 +105,7 @@ export function TimelineView() {
       <div key={e.id} role="row" className={cls} style={{ transform: `translateY(${(r - first) * ROW_H}px)` }} aria-selected={e.id === selection}
         onClick={() => { actions.select(e.id); actions.seek(index, performance.now()); }}>
         <span role="cell" className="tcol-id">#{e.id}</span>
-        <span role="cell" className="tcol-t">{e.t.toFixed(3)}</span>
-        <span role="cell" className="tcol-host">{e.host}</span>
+        <span role="cell" className="tcol-host" title={`${e.t.toFixed(3)} ms`}>{e.host}</span>
         <span role="cell" className="tcol-layer">{LAYER_LABEL[e.layer]}</span>
         <span role="cell" className="tcol-desc">{e.dir === "out" ? "→ " : e.dir === "in" ? "← " : ""}{describeEvent(e)}</span>
       </div>,

@@ -1,0 +1,60 @@
+// Shared e2e setup: Debian's Chromium through playwright-core (skipped with a printed
+// reason when it is missing, unless SOCKETSCOPE_REQUIRE_BROWSER=1), and web mode on port 0.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { createLabService, type LabService } from "../../src/main/lab/lab-service.js";
+import { startWebServer, type WebServer } from "../../src/main/web/web-server.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const ROOT = resolve(import.meta.dirname, "../..");
+const REQUIRED = process.env.SOCKETSCOPE_REQUIRE_BROWSER === "1";
+
+/** True when the browser tests should run; prints why not otherwise. */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM) || REQUIRED) return true;
+  console.log(`e2e skipped: ${CHROMIUM} not found (apt-get install -y chromium; set SOCKETSCOPE_REQUIRE_BROWSER=1 to fail instead)`);
+  return false;
+}
+
+export function ensureRendererBuilt(): string {
+  const dir = join(ROOT, "out/renderer");
+  if (!existsSync(join(dir, "index.html"))) {
+    const r = spawnSync("npx", ["electron-vite", "build"], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("npx electron-vite build failed");
+  }
+  return dir;
+}
+
+export interface WebMode {
+  url: string;
+  service: LabService;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function startWebMode(viewport = { width: 1366, height: 768 }): Promise<WebMode> {
+  const rendererDir = ensureRendererBuilt();
+  const service = createLabService({ port: 0 });
+  const server: WebServer = await startWebServer({ port: 0, service, rendererDir, log: () => undefined });
+  const profile = mkdtempSync(join(tmpdir(), "ss-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  return {
+    url: server.url,
+    service,
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      await server.close();
+      await service.dispose();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
