@@ -95,14 +95,13 @@ function toInput(ends: Partial<Record<Side, Traced>>, hostAt: (ep: Endpoint) => 
   });
   if (closes.length > 0) {
     closes.sort((a, b) => a.c.t - b.c.t);
-    const first = closes[0]!;
-    const second = closes[1];
-    input.close = {
-      by: first.side,
-      at: first.c.t,
-      peerAt: second ? second.c.t : first.c.t,
-      reset: closes.some((x) => x.c.reset === true),
-    };
+    // `reset` on a close means that end was reset (ECONNRESET): the other end sent the RST.
+    const resetBy = closes.filter((x) => x.c.reset === true).map((x) => (x.side === "client" ? "server" : "client"));
+    const by: Side = resetBy.length === 1 ? resetBy[0]! : closes[0]!.side;
+    const mine = closes.find((x) => x.side === by);
+    const theirs = closes.find((x) => x.side !== by);
+    const at = (mine ?? theirs)!.c.t;
+    input.close = { by, at, peerAt: theirs ? theirs.c.t : at, reset: resetBy.length > 0 };
   }
   return input;
 }

@@ -37,7 +37,8 @@ describe("tcp <trace>", () => {
     expect(text).toMatch(/No\.\s+Sent\s+Arrived\s+Source → Destination\s+Flags\s+Seq\s+Ack\s+Len\s+Win\s+Notes/);
     expect(text).toContain("[SYN]");
     expect(text).toContain("[SYN, ACK]");
-    expect(text).toContain("[FIN, ACK]");
+    // The real connection ends cleanly or is reset by the server, depending on the run.
+    expect(text).toMatch(/\[FIN, ACK\]|\[RST, ACK\]/);
     for (const note of ["[TCP Retransmission]", "[TCP Dup ACK]", "[TCP Out-Of-Order]", "[lost]"]) expect(text).toContain(note);
     expect(text).toContain("modelled");
   });

@@ -152,3 +152,19 @@ describe("ISNs", () => {
     expect(modelConnection(input, { ...DEFAULT_NETWORK, seed: 4 }).isn).not.toEqual(a);
   });
 });
+
+describe("a reset connection", () => {
+  it("the end that was reset (ECONNRESET) did not send the RST: its peer did, after its data was acknowledged", async () => {
+    const { extractConnections } = await import("../../../src/shared/tcp/extract.js");
+    const { syntheticTrace } = await import("./synthetic.js");
+    const trace = syntheticTrace([{ request: bytesOf(30), response: bytesOf(12, 1) }]).map((ev) =>
+      ev.layer === "tcp" && ev.kind === "close" && ev.host === "client-1" ? { ...ev, reset: true, reason: "ECONNRESET" } : ev,
+    );
+    const [input] = extractConnections(trace);
+    expect(input!.close).toMatchObject({ by: "server", reset: true });
+    const out = modelConnection(input!, { ...base, mss: 1460 });
+    const rst = out.segments.filter((s) => s.flags.includes("RST"));
+    expect(rst.map((s) => s.from)).toEqual(["server"]);
+    expect(out.segments.some((s) => s.flags.includes("FIN"))).toBe(false);
+  });
+});
