@@ -59,7 +59,8 @@ export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: Pa
     label.setAttribute("x", x.toFixed(1));
     label.setAttribute("y", y.toFixed(1));
     label.textContent = path.label ?? "";
-    g.setAttribute("visibility", "visible");
+    // Once landed, the packet gives way to the highlighted element underneath.
+    g.setAttribute("visibility", raw >= 1 ? "hidden" : "visible");
     g.setAttribute("opacity", path.lostAt !== undefined && raw > 0.8 ? String((1 - raw) * 5) : "1");
     frame = raw < 1 ? requestAnimationFrame(draw) : 0;
   };

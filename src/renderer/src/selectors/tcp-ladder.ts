@@ -42,9 +42,11 @@ export function pickLink(s: TraceState): ConnLink | undefined {
     const l = a.links.find((x) => x.conns.includes(s.selectedConn as string));
     if (l) return l;
   }
-  const cur = s.trace.events[s.cursor];
-  if (cur?.conn) {
-    const l = a.links.find((x) => x.conns.includes(cur.conn as string));
+  // The connection of the latest event at or before the playhead that has one.
+  for (let i = s.cursor; i >= 0 && i > s.cursor - 2000; i--) {
+    const conn = s.trace.events[i]?.conn;
+    if (!conn) continue;
+    const l = a.links.find((x) => x.conns.includes(conn));
     if (l) return l;
   }
   return a.links[a.links.length - 1];

@@ -28,9 +28,9 @@ export interface AddressingLayout {
   font: number;
 }
 
-export function layoutAddressing(a: Addressing, width: number, height: number, font: number): AddressingLayout {
+export function layoutAddressing(a: Addressing, width: number, height: number, font: number, labelFont = font - 1): AddressingLayout {
   const pad = 12;
-  const boxH = font * 3.6;
+  const boxH = font * 3.5;
   const top = a.hosts.filter((h) => h.role === "server");
   const bottom = a.hosts.filter((h) => h.role !== "server");
   const row = (hosts: HostNode[], y: number, maxW: number): HostBox[] => {
@@ -60,9 +60,13 @@ export function layoutAddressing(a: Addressing, width: number, height: number, f
     const y2 = (sock?.y ?? s.y + s.height) + font * 0.7;
     const x1 = c.x + (c.width * (k + 1)) / (mine.length + 1);
     const y1 = c.y;
-    const labelY = Math.min(y1 - 6, y2 + font * 1.2 + i * font * 1.3);
+    // The label stack is centred in the gap between the rows of boxes.
+    const stack = a.links.length * font * 1.3;
+    const labelY = Math.min(y1 - 6, y2 + Math.max(font * 1.2, (y1 - y2 - stack) / 2 + font) + i * font * 1.3);
     const f = (labelY - y2) / (y1 - y2 || 1);
-    lines.push({ link, x1, y1, x2, y2, labelX: Math.min(width - pad - font * 10, Math.max(pad + font * 10, x2 + (x1 - x2) * f)), labelY });
+    // Keep the whole 4-tuple inside the view (monospace: about 0.6 em per character).
+    const half = (link.tuple.length * labelFont * 0.6) / 2;
+    lines.push({ link, x1, y1, x2, y2, labelX: Math.min(width - 4 - half, Math.max(4 + half, x2 + (x1 - x2) * f)), labelY });
   });
   return { boxes, lines, font };
 }

@@ -18,7 +18,7 @@ export function AddressingView() {
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 520, height: 300 });
   const font = presenter ? 20 : 14;
-  const layout = layoutAddressing(addressing, width, height, font);
+  const layout = layoutAddressing(addressing, width, height, font, presenter ? 15 : 13);
   const pathFor = useCallback((s: TraceState) => addressingPath(s, layout), [layout]);
   const sceneRef = useFlightScene(pathFor);
   return (
@@ -39,7 +39,7 @@ export function AddressingView() {
               <text x={b.x + b.width / 2} y={b.y + font * 1.4} textAnchor="middle" className="host-label">
                 {b.host.label}
               </text>
-              <text x={b.x + b.width / 2} y={b.y + font * 2.8} textAnchor="middle" className="host-ip">
+              <text x={b.x + b.width / 2} y={b.y + font * 2.45} textAnchor="middle" className="host-ip">
                 {b.host.ips.join(", ")}
               </text>
               {b.sockets.map((k) => (

@@ -30,11 +30,12 @@ export function segmentLabel(seg: LadderSegment): string {
 }
 
 export function layoutTcp(ladder: Ladder, cursor: number, width: number, height: number, font: number): TcpLayout {
-  const top = font * 4.4;
+  const top = font * 5;
   const leftX = Math.max(font * 4, width * 0.14);
   const rightX = width - leftX;
-  const rowH = font * 1.9;
-  const slope = rowH * 0.9;
+  const rowH = font * 2.2;
+  // A shallow slope leaves room above each arrow's start for its label.
+  const slope = rowH * 0.6;
   const visible = ladder.segments.filter((s) => s.sendAt <= cursor);
   const fits = Math.max(1, Math.floor((height - top - slope - 4) / rowH));
   const shown = visible.slice(-fits);

@@ -92,7 +92,7 @@ export function TcpView() {
                 return (
                   <g key={a.seg.key} className={cls}>
                     <line x1={a.x1} y1={a.y1} x2={x2} y2={y2} markerEnd={lost ? undefined : "url(#tcp-arrow)"} />
-                    <text x={(a.x1 + a.x2) / 2} y={(a.y1 + a.y2) / 2 - 4} textAnchor="middle" paintOrder="stroke" className="seg-label">
+                    <text x={a.x1 + (a.x2 > a.x1 ? 8 : -8)} y={a.y1 - 3} textAnchor={a.x2 > a.x1 ? "start" : "end"} paintOrder="stroke" className="seg-label">
                       {a.label}
                     </text>
                   </g>

@@ -1,0 +1,77 @@
+// Screenshots for docs/screenshots (1366×768, normal, presenter and dark) and frame times
+// while a scenario plays. Runs only with SOCKETSCOPE_SCREENSHOTS=1: it rewrites the PNGs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { browserAvailable, ROOT, startWebMode, type WebMode } from "./browser.js";
+
+const enabled = process.env.SOCKETSCOPE_SCREENSHOTS === "1" && browserAvailable();
+const OUT = join(ROOT, "docs/screenshots");
+const VIEWS = ["Addressing", "TCP", "Layers", "Namespaces", "Timeline", "Inspector", "Narration"];
+
+describe.skipIf(!enabled)("screenshots", () => {
+  let web: WebMode;
+  let page: Page;
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    web = await startWebMode();
+    page = await web.context.newPage();
+    await page.goto(web.url);
+  }, 60_000);
+  afterAll(async () => web?.close());
+
+  const button = (name: string) => page.getByRole("button", { name, exact: true });
+  const settle = async () => {
+    for (let i = 0; i < 100 && (await web.service.getStatus()).state === "running"; i++) await page.waitForTimeout(100);
+  };
+
+  it("captures every view and measures frames while playing", async () => {
+    const title = (await web.service.listScenarios()).find((s) => s.id === "hello-ack")?.title as string;
+    await page.getByRole("combobox", { name: "Scenario" }).selectOption({ label: title });
+    await page.getByRole("combobox", { name: "Step by" }).selectOption("TCP");
+    await page.getByRole("slider", { name: "Speed" }).fill("4");
+    await button("Next step").click();
+    // Frame times while the first step plays live (every TCP-level event is a flight).
+    // Runs in the page (a string, as the node project has no DOM types).
+    const frames = (await page.evaluate(`new Promise((resolve) => {
+      const deltas = [];
+      let last = performance.now();
+      const end = last + 4000;
+      const loop = (now) => { deltas.push(now - last); last = now; if (now < end) requestAnimationFrame(loop); else resolve(deltas); };
+      requestAnimationFrame(loop);
+    })`)) as number[];
+    const sorted = [...frames].sort((a, b) => a - b);
+    const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]?.toFixed(1);
+    console.log(`frames while playing: n=${frames.length} median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms`);
+    await settle();
+    await button("Pause").click().catch(() => undefined);
+    await button("Next step").click();
+    await settle();
+    // Review: stop where the server has just decoded the emit.
+    await page.getByRole("combobox", { name: "Step by" }).selectOption("Socket.IO");
+    const layers = page.getByRole("region", { name: "Layers", exact: true });
+    for (let i = 0; i < 200; i++) {
+      const text = await layers.innerText();
+      if (text.includes('420["hello","world"]') && text.includes("server receives")) break;
+      await button("Step forward").click();
+    }
+    await page.getByRole("combobox", { name: "Step by" }).selectOption("Engine.IO");
+    await button("Step forward").click();
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(OUT, "app-light.png") });
+    for (const v of VIEWS) await page.getByRole("region", { name: v, exact: true }).screenshot({ path: join(OUT, `view-${v.toLowerCase()}.png`) });
+    await page.keyboard.press("f");
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, "app-presenter.png") });
+    await page.keyboard.press("f");
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("dark");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, "app-dark.png") });
+    await page.getByRole("combobox", { name: "Theme" }).selectOption("contrast");
+    await page.keyboard.press("f");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, "app-presenter-contrast.png") });
+    expect(frames.length).toBeGreaterThan(10);
+  }, 120_000);
+});
