@@ -11,8 +11,9 @@ const USAGE = `usage: socketscope-lab <command> [options]
 
 commands:
   list                                   the scenarios the lab knows
-  run <scenario> --out <file> [--seed N] [--port P]
+  run <scenario> --out <file> [--seed N] [--port P] [--clients N]
                                          run a scenario headless and write its trace
+                                         (--clients: for scenarios with several, e.g. addressing)
   serve [--port P] --out <file> [--duration S] [--host IP]
                                          trace Socket.IO clients you start yourself
   tcp <trace> [--conn ID] [--loss P] [--latency MS] [--mss N] [--seed N] [--drop I] [--json]
@@ -44,7 +45,9 @@ export async function main(argv: string[], print: (line: string) => void = conso
         const port = values.port === undefined ? 3000 : Number(values.port);
         if (!Number.isInteger(seed)) return usage("--seed must be an integer");
         if (!Number.isInteger(port) || port < 0 || port > 65535) return usage("--port must be a port number");
-        const result = await runScenarioToFile(id, values.out, { seed, port, log: (l) => print(`  [lab] ${l}`) });
+        const clients = values.clients === undefined ? undefined : Number(values.clients);
+        if (clients !== undefined && !(Number.isInteger(clients) && clients >= 1 && clients <= 20)) return usage("--clients must be an integer from 1 to 20");
+        const result = await runScenarioToFile(id, values.out, { seed, port, ...(clients ? { clients } : {}), log: (l) => print(`  [lab] ${l}`) });
         for (const line of summarize(result.events)) print(line);
         print(`trace written to ${values.out} (${result.events.length} events)`);
         return result.ok ? 0 : 1;

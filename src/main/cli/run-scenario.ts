@@ -16,7 +16,7 @@ export interface RunResult {
 export async function runScenarioToFile(
   id: string,
   out: string | undefined,
-  options: { seed?: number; port?: number; log?: (line: string) => void } = {},
+  options: { seed?: number; port?: number; clients?: number; log?: (line: string) => void } = {},
 ): Promise<RunResult> {
   const scenario = findScenario(id);
   if (!scenario) throw new Error(`unknown scenario "${id}"`);
@@ -28,7 +28,7 @@ export async function runScenarioToFile(
   });
   const events: TraceEvent[] = [];
   recorder.subscribe((batch) => events.push(...batch));
-  const runner = createScenarioRunner(scenario, { seed, recorder, port: options.port ?? 3000, ...(options.log ? { log: options.log } : {}) });
+  const runner = createScenarioRunner(scenario, { seed, recorder, port: options.port ?? 3000, ...(options.clients ? { clients: options.clients } : {}), ...(options.log ? { log: options.log } : {}) });
   let error: string | undefined;
   try {
     await runner.start();

@@ -21,6 +21,7 @@ export interface LabService extends LabApi {
   dispose(): Promise<void>;
 }
 
+const DEFAULT_CLIENTS = 3;
 const FREE_PLAY: Scenario = { id: "free-play", title: "Free play", summary: "An empty lab: add clients and emit anything.", steps: [] };
 
 export function createLabService(options: LabServiceOptions = {}): LabService {
@@ -70,8 +71,12 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     unsubscribe = undefined;
   };
 
+  /** Free play starts with three clients, as the lab does by default. */
   const ensureLab = async () => {
-    if (!runner?.lab) await start(FREE_PLAY, 1);
+    if (!runner?.lab) {
+      await start(FREE_PLAY, 1);
+      for (let i = 0; i < DEFAULT_CLIENTS; i++) runner!.lab!.addClient().then((c) => c.socket("/"), () => {});
+    }
     return runner!.lab!;
   };
 

@@ -181,3 +181,12 @@ describe("the lab service (LabApi in Node)", () => {
     off();
   });
 });
+
+describe("run --clients", () => {
+  it("gives addressing as many clients as asked, each from its own address", async () => {
+    const { events, error } = await runScenarioToFile("addressing", undefined, { port: 0, clients: 5 });
+    expect(error).toBeUndefined();
+    const ips = events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "client").map((e) => (e.layer === "lab" && e.kind === "host" ? e.ips[0] : ""));
+    expect(ips).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"]);
+  });
+});

@@ -17,9 +17,9 @@ export const addressing: Scenario = {
       title: "Three clients connect",
       narration:
         "Clients at 127.0.0.2, 127.0.0.3 and 127.0.0.4 each open a TCP connection to 127.0.0.1:3000. The operating system gives each client an ephemeral port. Each connection is named by its 4-tuple: client IP and port, server IP and port.",
-      async run({ lab, state }) {
+      async run({ lab, state, clients: count }) {
         const clients: LabClient[] = [];
-        for (let i = 0; i < 3; i++) clients.push(await lab.addClient({ transports: "websocket" }));
+        for (let i = 0; i < (count ?? 3); i++) clients.push(await lab.addClient({ transports: "websocket" }));
         state.clients = clients;
         await Promise.all(clients.map((c) => connected(c.socket("/"))));
       },

@@ -9,18 +9,27 @@ export const namespaces: Scenario = {
   summary: "One client multiplexes /, /chat and /streaming-response over one Engine.IO session and one TCP connection.",
   steps: [
     {
-      title: "Three namespaces, one connection",
+      title: "One client connects to /",
       narration:
-        "Client 1 opens /, /chat and /streaming-response (with query botId, sourceNode and channel). Each namespace sends its own CONNECT (40, 40/chat, 40/streaming-response,) but all travel in the same Engine.IO session: one sid, and after the upgrade one TCP connection. Each namespace socket gets its own socket id, different from the engine sid.",
+        "Client 1 connects to the main namespace / with query botId, sourceNode and channel (a query belongs to the whole connection, not to one namespace). Engine.IO opens a session (one sid) over long-polling and upgrades it to a WebSocket: one TCP connection from now on.",
       async run({ lab, state }) {
         const client = await lab.addClient({
           transports: "polling-upgrade",
           query: { botId: "bot-42", sourceNode: "lab", channel: "web" },
         });
         state.client = client;
-        const sockets = ["/", "/chat", "/streaming-response"].map((n) => client.socket(n));
-        await Promise.all(sockets.map(connected));
-        await upgraded(sockets[0]!);
+        const root = client.socket("/");
+        await connected(root);
+        await upgraded(root);
+      },
+    },
+    {
+      title: "Two more namespaces, the same connection",
+      narration:
+        "The same client opens /chat and /streaming-response. No new TCP connection and no new handshake: each namespace just sends its own Socket.IO CONNECT (40/chat, and 40/streaming-response,) over the existing WebSocket. Each namespace socket gets its own socket id, different from the engine sid.",
+      async run({ state }) {
+        const client = state.client as LabClient;
+        await Promise.all(["/chat", "/streaming-response"].map((n) => connected(client.socket(n))));
       },
     },
     {

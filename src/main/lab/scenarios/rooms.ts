@@ -13,9 +13,9 @@ export const rooms: Scenario = {
     {
       title: "Three clients on /chat",
       narration: "Three WebSocket clients connect to the /chat namespace. A room is a server-side list of sockets: nothing about rooms travels on the wire until a message is sent to one.",
-      async run({ lab, state }) {
+      async run({ lab, state, clients: count }) {
         const clients: LabClient[] = [];
-        for (let i = 0; i < 3; i++) clients.push(await lab.addClient({ transports: "websocket" }));
+        for (let i = 0; i < Math.max(3, count ?? 3); i++) clients.push(await lab.addClient({ transports: "websocket" }));
         state.clients = clients;
         await Promise.all(clients.map((c) => connected(chat(c))));
       },

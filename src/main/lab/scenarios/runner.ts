@@ -8,6 +8,7 @@ import { quiesce, type Scenario, type ScenarioContext } from "./scenario.js";
 
 export interface RunnerOptions {
   seed?: number;
+  clients?: number;
   traceFile?: string;
   port?: number;
   recorder?: Recorder;
@@ -68,7 +69,7 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
           ...scenario.lab,
           ...options.lab,
         });
-        ctx = { lab, seed, state: {} };
+        ctx = { lab, seed, state: {}, ...(options.clients ? { clients: options.clients } : {}) };
         if (scenario.network) {
           lab.recorder.record({
             layer: "lab",

@@ -9,6 +9,8 @@ import type { Lab, LabOptions } from "../lab.js";
 export interface ScenarioContext {
   lab: Lab;
   seed: number;
+  /** How many clients scenarios with several should use (`run --clients N`); each has its default. */
+  clients?: number;
   /** State a scenario keeps between its steps. */
   state: Record<string, unknown>;
 }
