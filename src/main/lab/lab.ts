@@ -79,7 +79,7 @@ export interface Lab {
   addClient(options?: ClientOptions): Promise<LabClient>;
   removeClient(id: string): void;
   /** `io(url, opts)` as learners write it: a new traced client on that URL's namespace. */
-  io(url: string, options?: { query?: Record<string, string>; transports?: string[]; auth?: Record<string, unknown> }): Promise<ClientSocket>;
+  io(url: string, options?: { query?: Record<string, string>; transports?: string[]; auth?: Record<string, unknown> }): ClientSocket;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   connections(): ReturnType<ConnectionCapture["connections"]>;
@@ -229,7 +229,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const url = options.noServer ? "" : `http://${bind}:${port}`;
 
   // ── clients ───────────────────────────────────────────────────────────────
-  const addClient = async (opts: ClientOptions = {}): Promise<LabClient> => {
+  const addClientNow = (opts: ClientOptions = {}): LabClient => {
     if (disposed) throw new Error("the lab is closed");
     const index = ++clientCount;
     const id = `client-${index}`;
@@ -326,6 +326,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     clients.set(id, client);
     return client;
   };
+  const addClient = async (opts: ClientOptions = {}): Promise<LabClient> => addClientNow(opts);
 
   const lab: Lab = {
     recorder,
@@ -346,12 +347,12 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     removeClient(id) {
       clients.get(id)?.close();
     },
-    async io(target, opts = {}) {
+    io(target, opts = {}) {
       const u = new URL(target);
       const t = opts.transports;
       const transports: ClientTransports =
         t && t.length === 1 && t[0] === "websocket" ? "websocket" : t && t.length === 1 && t[0] === "polling" ? "polling" : "polling-upgrade";
-      const client = await addClient({ url: u.origin, transports, ...(opts.query ? { query: opts.query } : {}) });
+      const client = addClientNow({ url: u.origin, transports, ...(opts.query ? { query: opts.query } : {}) });
       return client.socket(u.pathname || "/", opts.auth);
     },
     stopServer,

@@ -1,6 +1,6 @@
 // hello-ack: the code learners start from, emit("hello", "world", cb) answered "got it".
 import type { Socket as ClientSocket } from "socket.io-client";
-import { connected, emitWithAck, upgraded, type Scenario } from "./scenario.js";
+import { connected, settles, upgraded, type Scenario } from "./scenario.js";
 
 export const helloAck: Scenario = {
   id: "hello-ack",
@@ -23,13 +23,15 @@ export const helloAck: Scenario = {
       title: 'socket.emit("hello", "world", cb)',
       narration:
         'The API call becomes the Socket.IO packet 20["hello","world"] (type 2 EVENT, ack id 0), wrapped in the Engine.IO message packet 420[…], sent in one WebSocket frame, carried by TCP. The server\'s handler logs "world" and calls callback("got it"): the ACK 30["got it"] travels back the same way and the client\'s callback runs.',
-      async run({ state }) {
+      async run({ lab, state }) {
         const socket = state.socket as ClientSocket;
-        await new Promise<void>((resolve, reject) => {
-          emitWithAck(socket, "hello", "world").then(([response]) => {
-            if (response !== "got it") reject(new Error(`unexpected reply ${JSON.stringify(response)}`));
-            resolve();
-          }, reject);
+        const console = lab.log;
+        await settles("the ack", (done) => {
+          // The client code learners start from, exactly as written.
+          socket.emit("hello", "world", (response: unknown) => {
+            console.log(response); // "got it"
+            done();
+          });
         });
       },
     },

@@ -1,7 +1,7 @@
 // namespaces: one client multiplexes three namespaces over one engine session and connection.
 import type { Socket as ClientSocket } from "socket.io-client";
 import type { LabClient } from "../lab.js";
-import { connected, emitWithAck, upgraded, type Scenario } from "./scenario.js";
+import { connected, emitWithAck, settles, upgraded, type Scenario } from "./scenario.js";
 
 export const namespaces: Scenario = {
   id: "namespaces",
@@ -44,10 +44,20 @@ export const namespaces: Scenario = {
     {
       title: "A second client, for contrast",
       narration:
-        "Client 2 connects only to /, WebSocket only. It has its own TCP connection and its own engine sid: multiplexing is per client, not shared between clients.",
+        "Client 2 runs the usual bot code: io(`${url}/streaming-response`, { query: { botId, sourceNode, channel }, transports: [\"websocket\"] }). WebSocket only, so no polling and no upgrade. It has its own TCP connection and its own engine sid: multiplexing is per client, not shared between clients. Its socket ID is logged on connect.",
       async run({ lab }) {
-        const other = await lab.addClient({ transports: "websocket" });
-        await connected(other.socket("/"));
+        const io = lab.io;
+        const url = lab.url;
+        const console = lab.log;
+        const [botId, sourceNode, channel] = ["bot-7", "lab", "web"];
+        await settles("the second client to connect", (done) => {
+          // The client code learners start from, exactly as written.
+          const socket = io(`${url}/streaming-response`, { query: { botId, sourceNode, channel }, transports: ["websocket"] });
+          socket.on("connect", () => {
+            console.log("Connected with socket ID:", socket.id);
+            done();
+          });
+        });
       },
     },
   ],

@@ -60,6 +60,18 @@ export async function upgraded(socket: ClientSocket): Promise<void> {
   await once(engine, "upgrade", "the upgrade to WebSocket");
 }
 
+/** Runs `action` and resolves when it calls `done` (rejects after a generous timeout). */
+export function settles(what: string, action: (done: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), STEP_TIMEOUT_MS);
+    timer.unref();
+    action(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** `socket.emit(event, ...args, ack)` as a promise of the ack's arguments. */
 export function emitWithAck(socket: ClientSocket, event: string, ...args: unknown[]): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
