@@ -1,9 +1,11 @@
 // The Node side of LabApi: runs scenarios and free play on a live lab and streams the
 // trace. Web mode and the Electron IPC gateway both wrap one of these.
 
+import { networkInterfaces } from "node:os";
 import type { CommandResult, FreePlayCommand, LabApi, LabStatus, TraceBatch } from "../../shared/lab-api.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
+import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
 import { APP } from "./lab.js";
 import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
@@ -22,6 +24,16 @@ export interface LabService extends LabApi {
 }
 
 const DEFAULT_CLIENTS = 3;
+
+const isLoopback = (host: string): boolean => host.startsWith("127.") || host === "::1" || host === "localhost";
+
+/** The addresses a user may open the lab on: loopback, all interfaces, or one of this machine's. */
+function checkListenAddress(host: string): string | undefined {
+  if (isLoopback(host) || host === "0.0.0.0" || host === "::") return undefined;
+  const mine = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  if (mine.includes(host)) return undefined;
+  return `${host} is not an address of this machine (it has ${mine.join(", ")}; or use 0.0.0.0 for all interfaces)`;
+}
 const FREE_PLAY: Scenario = { id: "free-play", title: "Free play", summary: "An empty lab: add clients and emit anything.", steps: [] };
 
 export function createLabService(options: LabServiceOptions = {}): LabService {
@@ -32,7 +44,11 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   const statusListeners = new Set<(s: LabStatus) => void>();
   const idle: LabStatus = { state: "idle", step: -1, steps: 0 };
 
-  const status = (): LabStatus => runner?.status() ?? idle;
+  let peers: LabStatus["openToPeers"];
+  const status = (): LabStatus => {
+    const s = runner?.status() ?? idle;
+    return peers && runner ? { ...s, openToPeers: peers } : s;
+  };
   const publish = (): void => {
     const s = status();
     for (const l of statusListeners) l(s);
@@ -65,6 +81,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   const stopLab = async (): Promise<void> => {
     const r = runner;
     runner = undefined;
+    peers = undefined;
     await r?.dispose();
     recorder?.close();
     unsubscribe?.();
@@ -140,14 +157,25 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
         socket.once("connect_error", (err: Error) => {
           clearTimeout(timer);
           client.close();
-          resolve({ ok: false, message: `could not attach to ${url}: ${err.message} (is it a Socket.IO v4 server?)` });
+          void diagnoseServer(parsed, err.message).then((why) => resolve({ ok: false, message: `could not attach to ${url}: ${why}` }));
         });
       });
     },
     async openToPeers({ host }) {
+      const problem = checkListenAddress(host);
+      if (problem) return { ok: false, message: problem };
       const lab = await ensureLab();
-      if (host !== lab.bind) return { ok: false, message: `the lab listens on ${lab.bind}; listening on ${host} needs a restart with --host (not available from the UI yet)` };
-      return { ok: true, message: `Socket.IO clients on this machine can connect to ${lab.url}` };
+      if (host !== lab.bind) await lab.listenOn(host);
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${lab.port}`;
+      const loopback = isLoopback(host);
+      peers = loopback ? undefined : { url, host };
+      publish();
+      return {
+        ok: true,
+        message: loopback
+          ? `Socket.IO clients on this machine can connect to ${url}`
+          : `Open to other machines: clients on your network can connect to ${url}. Anyone who can reach this address can join the lab.`,
+      };
     },
     async getStatus() {
       return status();

@@ -74,8 +74,11 @@ export interface Lab {
   readonly url: string;
   readonly port: number;
   readonly servicePort: number;
+  /** The address the servers listen on (loopback unless the user opened the lab to peers). */
   readonly bind: string;
   readonly clients: Map<string, LabClient>;
+  /** Moves both servers to another local address (same ports); lab clients follow. */
+  listenOn(host: string): Promise<void>;
   addClient(options?: ClientOptions): Promise<LabClient>;
   removeClient(id: string): void;
   /** `io(url, opts)` as learners write it: a new traced client on that URL's namespace. */
@@ -107,7 +110,7 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
 }
 
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
-  const bind = options.bind ?? "127.0.0.1";
+  let bind = options.bind ?? "127.0.0.1";
   const header: TraceHeader = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
@@ -226,7 +229,13 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
   c.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "Socket.IO server", ips: [bind] });
   await startServer();
-  const url = options.noServer ? "" : `http://${bind}:${port}`;
+  /** Where lab clients connect: the bound address, or loopback when bound to every interface. */
+  const labUrl = (): string => {
+    if (options.noServer) return "";
+    const host = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  };
+  let url = labUrl();
 
   // ── clients ───────────────────────────────────────────────────────────────
   const addClientNow = (opts: ClientOptions = {}): LabClient => {
@@ -334,14 +343,33 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     get server() {
       return io;
     },
-    url,
+    get url() {
+      return url;
+    },
     get port() {
       return port;
     },
     get servicePort() {
       return servicePort;
     },
-    bind,
+    get bind() {
+      return bind;
+    },
+    async listenOn(host) {
+      if (host === bind) return;
+      await stopServer();
+      bind = host;
+      await startServer();
+      url = labUrl();
+      const open = !host.startsWith("127.") && host !== "::1";
+      c.record({
+        layer: "lab",
+        kind: "error",
+        host: "server",
+        level: "notice",
+        message: open ? `the lab now listens on ${host}: other machines can connect to it` : `the lab listens on ${host} again`,
+      });
+    },
     clients,
     addClient,
     removeClient(id) {

@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,6 +180,33 @@ describe("the lab service (LabApi in Node)", () => {
     expect(missing.message).toMatch(/could not attach|no Socket.IO server/);
     expect(await service.attach("not a url")).toMatchObject({ ok: false });
     off();
+  });
+
+  it("says plainly when the server to attach to is not Socket.IO, or speaks an older protocol", async () => {
+    const plain = createServer((_req, res) => res.writeHead(404).end("no"));
+    const old = createServer();
+    // A real Socket.IO 2 server (Engine.IO 3), installed under another name.
+    (createRequire(import.meta.url)("socket.io-v2") as (s: unknown) => unknown)(old);
+    await Promise.all([plain, old].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", r))));
+    const url = (s: typeof plain) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const notSocketIo = await service.attach(url(plain));
+    expect(notSocketIo.message).toMatch(/answered HTTP 404 .* not a Socket\.IO server/);
+    const older = await service.attach(url(old));
+    expect(older.message).toMatch(/older protocol \(Engine\.IO 3, Socket\.IO 2\)/);
+    await Promise.all([plain, old].map((s) => new Promise<void>((r) => s.close(() => r()))));
+  });
+
+  it("opens the lab to peers on another local address, and refuses an address that is not this machine's", async () => {
+    await service.startScenario("hello-ack");
+    expect(await service.openToPeers({ host: "203.0.113.5" })).toMatchObject({ ok: false, message: expect.stringMatching(/not an address of this machine/) });
+    const opened = await service.openToPeers({ host: "127.0.0.5" });
+    expect(opened).toMatchObject({ ok: true });
+    const url = /(http:\/\/127\.0\.0\.5:\d+)/.exec(opened.message)![1]!;
+    const { io } = await import("socket.io-client");
+    const foreign = io(url, { transports: ["websocket"], forceNew: true });
+    const reply = await new Promise((resolve) => foreign.emit("hello", "from a peer", resolve));
+    expect(reply).toBe("got it");
+    foreign.close();
   });
 });
 
