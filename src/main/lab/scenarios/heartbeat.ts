@@ -32,7 +32,7 @@ export const heartbeat: Scenario = {
     {
       title: "A client that stops answering",
       narration:
-        "The client freezes: it stops reading from its connection, so it never sees the next ping and never answers. After pingInterval + pingTimeout the server gives up: its socket disconnects with reason `ping timeout` and it closes the connection. The client, hearing no ping either, also reports `ping timeout`.",
+        "The client freezes: it stops reading from its connection, so it never sees the next ping and never answers. The server waits pingTimeout (600 ms) for the pong to its ping; none comes, so its socket disconnects with reason `ping timeout` and it closes the connection. The client, having heard no ping for pingInterval + pingTimeout, also reports `ping timeout`.",
       async run({ lab, state }) {
         const client = state.client as LabClient;
         const socket = client.socket("/") as ClientSocket;

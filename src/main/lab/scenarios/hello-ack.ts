@@ -10,7 +10,7 @@ export const helloAck: Scenario = {
     {
       title: "A client connects",
       narration:
-        "The client opens a TCP connection from its own address (127.0.0.2) and an ephemeral port to the server's 127.0.0.1:3000. Engine.IO starts with an HTTP long-polling handshake (watch the `open` packet with the session id), Socket.IO sends CONNECT, and then the client upgrades to a WebSocket on a second TCP connection.",
+        "The client opens a TCP connection from its own address (127.0.0.2) and an ephemeral port to the server's 127.0.0.1:3000. Engine.IO starts with an HTTP long-polling handshake (watch the `open` packet with the session id), Socket.IO sends CONNECT, and the client upgrades to a WebSocket on a TCP connection of its own (polling used two more: one for the pending GET, one for POSTs).",
       async run({ lab, state }) {
         const client = await lab.addClient({ transports: "polling-upgrade" });
         const socket = client.socket("/");

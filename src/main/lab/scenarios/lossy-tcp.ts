@@ -24,7 +24,7 @@ export const lossyTcp: Scenario = {
     {
       title: "A long message, several segments",
       narration:
-        "The client emits a message of a few hundred bytes with an ack. Watch the segments: some vanish mid-flight, the receiver's out-of-order buffer holds what came early, duplicate ACKs trigger a fast retransmission, a timeout triggers another. The server's handler only runs once every byte has arrived in order.",
+        "The client emits a message of a few hundred bytes with an ack. Watch the segments: some vanish mid-flight, the receiver's out-of-order buffer holds what came early, duplicate ACKs trigger a fast retransmission, a timeout triggers another. On the model clock, the server's handler runs only once every byte has arrived in order.",
       async run({ state }) {
         await emitWithAck(state.socket as ClientSocket, "hello", LONG_MESSAGE);
       },

@@ -21,7 +21,7 @@ export const upgrade: Scenario = {
     {
       title: "Probe and upgrade",
       narration:
-        "While polling goes on, the client opens a WebSocket with the same sid and sends the probe `2probe`. The server answers `3probe`, ends the pending GET with a `noop`, and the client sends `5` (upgrade). From now on polling stops: its connections fall idle and close.",
+        "While polling goes on, the client opens a WebSocket with the same sid and sends the probe `2probe`. The server answers `3probe`, ends the pending GET with a `noop`, and the client sends `5` (upgrade). From now on polling stops: its TCP connections fall idle, and every packet travels over the WebSocket.",
       async run({ state }) {
         await upgraded(state.socket as ClientSocket);
       },
