@@ -22,7 +22,7 @@ function collect(l: Lab): TraceEvent[] {
 }
 
 async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (cond()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
