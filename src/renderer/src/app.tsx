@@ -15,6 +15,7 @@ import { InspectorView } from "./views/inspector-view";
 import { NarrationView } from "./views/narration-view";
 import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
 import { runLab } from "./lab/run-lab";
+import { FreePlayPanel } from "./free-play/free-play-panel";
 
 function Notices() {
   const file = useTrace((s) => s.file);
@@ -91,6 +92,7 @@ export function App(props: { api: LabApi | null }) {
       </header>
       <Notices />
       <NarrationView />
+      <FreePlayPanel api={api} />
       <main className="views">
         <AddressingView />
         <LayersView />

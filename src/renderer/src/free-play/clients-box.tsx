@@ -1,0 +1,81 @@
+// The lab's clients as the trace shows them (address, state, socket ids, rooms), each
+// removable, and the form that adds one with its transports and source address.
+
+import { useState, type FormEvent } from "react";
+import type { ClientTransports, LabApi } from "../../../shared/lab-api";
+import type { PlayClient } from "./free-play-clients";
+import { ResultLine, TextField, TransportSelect } from "./fields";
+import { useCommand } from "./use-command";
+
+export const MAX_CLIENTS = 20;
+const LOOPBACK_IP = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+function ClientRow(props: { client: PlayClient; onRemove(): void; busy: boolean }) {
+  const c = props.client;
+  const sockets = Object.entries(c.sockets);
+  return (
+    <li className="fp-client">
+      <span className="fp-client-id">{c.id}</span>
+      <span className="fp-mono">{c.ip}</span>
+      <span className={`fp-state fp-state-${c.state}`}>{c.state}</span>
+      <span className="fp-client-detail">
+        {sockets.map(([nsp, id]) => (
+          <span key={nsp} className="fp-mono fp-socket">
+            {nsp} {id}
+          </span>
+        ))}
+        {c.rooms.length ? <span className="fp-rooms">rooms: {c.rooms.join(", ")}</span> : null}
+      </span>
+      <button type="button" className="fp-remove" aria-label={`Remove ${c.id}`} disabled={props.busy} onClick={props.onRemove}>
+        Remove
+      </button>
+    </li>
+  );
+}
+
+export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunning: boolean }) {
+  const { api, clients } = props;
+  const [transports, setTransports] = useState<ClientTransports>("polling-upgrade");
+  const [ip, setIp] = useState("");
+  const [ipError, setIpError] = useState<string | null>(null);
+  const command = useCommand();
+  const full = clients.length >= MAX_CLIENTS;
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const addr = ip.trim();
+    if (addr && !LOOPBACK_IP.test(addr)) return setIpError("A source IP must be a loopback address, 127.x.y.z (or leave it empty).");
+    setIpError(null);
+    void command.run(() => api.command({ type: "add-client", transports, ...(addr ? { ip: addr } : {}) }));
+  };
+
+  return (
+    <div className="fp-clients">
+      <h3 className="fp-subhead">
+        Clients <span className="fp-count">{clients.length} of {MAX_CLIENTS}</span>
+      </h3>
+      {clients.length === 0 ? (
+        <p className="fp-hint">
+          {props.labRunning ? "No clients connected." : "No lab is running: the first command starts a free-play lab with three clients."}
+        </p>
+      ) : (
+        <ul className="fp-client-list" aria-label="Clients">
+          {clients.map((c) => (
+            <ClientRow key={c.id} client={c} busy={command.busy} onRemove={() => void command.run(() => api.command({ type: "remove-client", client: c.id }))} />
+          ))}
+        </ul>
+      )}
+      <form className="fp-form fp-add" aria-label="Add a client" onSubmit={add} noValidate>
+        <div className="fp-row">
+          <TransportSelect value={transports} onChange={setTransports} />
+          <TextField label="Source IP (optional)" value={ip} onChange={setIp} error={ipError} placeholder="127.0.0.N" className="fp-ip" mono />
+          <button type="submit" className="primary" disabled={command.busy || full}>
+            Add client
+          </button>
+        </div>
+        {full ? <p className="fp-hint">The lab holds at most {MAX_CLIENTS} clients: remove one first.</p> : null}
+        <ResultLine command={command} />
+      </form>
+    </div>
+  );
+}

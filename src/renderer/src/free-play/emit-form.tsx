@@ -1,0 +1,108 @@
+// Emit any event from a client's socket or from the server (to one socket or the whole
+// namespace), with JSON arguments and an optional ack; shows what the lab answered.
+
+import { useRef, useState, type FormEvent } from "react";
+import type { FreePlayCommand, LabApi } from "../../../shared/lab-api";
+import type { FreePlayModel } from "./free-play-clients";
+import { argList, checkArgs } from "./json-args";
+import { ClientSelect, CodePreview, Field, NamespaceSelect, ResultLine, TextField } from "./fields";
+import { useCommand } from "./use-command";
+
+const EVERYONE = "";
+
+function emitCode(from: string, nsp: string, to: string, event: string, args: unknown[] | null, ack: boolean): string | null {
+  if (!event || !args) return null;
+  const call = argList([event, ...args]);
+  if (from === "server" && to === EVERYONE) return `io.of(${JSON.stringify(nsp)}).emit(${call})`;
+  const socket = from === "server" ? `io.of(${JSON.stringify(nsp)}).sockets.get(${JSON.stringify(to)})` : "socket";
+  return ack ? `await ${socket}.timeout(5000).emitWithAck(${call})` : `${socket}.emit(${call})`;
+}
+
+export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
+  const { clients, serverSockets } = props.model;
+  const [fromChoice, setFrom] = useState<string | null>(null);
+  const [nsp, setNsp] = useState("/");
+  const [toChoice, setTo] = useState(EVERYONE);
+  const [event, setEvent] = useState("hello");
+  const [args, setArgs] = useState('["world"]');
+  const [ack, setAck] = useState(true);
+  const [tried, setTried] = useState(false);
+  const argsInput = useRef<HTMLInputElement | null>(null);
+  const command = useCommand();
+
+  // A chosen client that has gone falls back to the first one (or the server).
+  const from = fromChoice === "server" || clients.some((c) => c.id === fromChoice) ? (fromChoice as string) : (clients[0]?.id ?? "server");
+  const targets = serverSockets.filter((s) => s.nsp === nsp);
+  const to = from === "server" && targets.some((s) => s.socketId === toChoice) ? toChoice : EVERYONE;
+  const toAll = from === "server" && to === EVERYONE;
+  const parsed = checkArgs(args);
+  const eventError = tried && event.trim() === "" ? "An event name is required." : null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (!parsed.ok) {
+      argsInput.current?.focus();
+      return;
+    }
+    if (event.trim() === "") return;
+    const cmd: FreePlayCommand = {
+      type: "emit",
+      from,
+      nsp,
+      event,
+      args,
+      ...(from === "server" && to !== EVERYONE ? { to } : {}),
+      ...(ack && !toAll ? { ack: true } : {}),
+    };
+    void command.run(() => props.api.command(cmd));
+  };
+
+  return (
+    <form className="fp-form" onSubmit={submit} aria-label="Emit an event" noValidate>
+      <div className="fp-row">
+        <ClientSelect label="From" value={from} clients={clients} extra={[{ value: "server", label: "server" }]} onChange={setFrom} />
+        <NamespaceSelect value={nsp} onChange={setNsp} />
+        {from === "server" ? (
+          <Field label="To">
+            {(id) => (
+              <select id={id} value={to} onChange={(e) => setTo(e.target.value)}>
+                <option value={EVERYONE}>every socket in {nsp}</option>
+                {targets.map((s) => (
+                  <option key={s.socketId} value={s.socketId}>
+                    {s.client ?? "peer"} · socket {s.socketId}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
+      </div>
+      <div className="fp-row">
+        <TextField label="Event" value={event} onChange={setEvent} error={eventError} className="fp-event" mono />
+        <TextField
+          label="Arguments (JSON array)"
+          value={args}
+          onChange={setArgs}
+          error={parsed.ok ? null : parsed.message}
+          className="fp-args"
+          mono
+          inputRef={(el) => {
+            argsInput.current = el;
+          }}
+        />
+        <div className="fp-field fp-check">
+          <label>
+            <input type="checkbox" checked={ack && !toAll} disabled={toAll} onChange={(e) => setAck(e.target.checked)} /> ack
+          </label>
+        </div>
+        <button type="submit" className="primary" disabled={command.busy}>
+          Emit
+        </button>
+      </div>
+      {toAll ? <p className="fp-hint">An emit to a whole namespace waits for no ack.</p> : null}
+      <CodePreview code={emitCode(from, nsp, to, event, parsed.ok ? parsed.args : null, ack && !toAll)} />
+      <ResultLine command={command} />
+    </form>
+  );
+}
