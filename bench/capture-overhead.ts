@@ -1,0 +1,136 @@
+// Capture cost: N acked `emit("hello", "world", cb)` between one client and the server, over
+// one transport, timed with bare socket.io (no lab code at all) and with the lab's full
+// capture, in the same process, rounds interleaved (bare/lab, then lab/bare, …).
+
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { io as connect, type Socket as ClientSocket } from "socket.io-client";
+import { createLab } from "../src/main/lab/lab.js";
+import { collectGarbage, median, round } from "./stats.js";
+
+export type Transport = "websocket" | "polling";
+
+interface Harness {
+  socket: ClientSocket;
+  /** Trace events recorded so far (0 for bare socket.io). */
+  events(): number;
+  close(): Promise<void>;
+}
+
+function connected(socket: ClientSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+}
+
+/** Plain socket.io server and client with the same server app (`hello` → `cb("got it")`). */
+async function bare(transport: Transport): Promise<Harness> {
+  const http = createServer();
+  const server = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+  server.on("connection", (socket) => {
+    socket.on("hello", (_arg: unknown, callback: (reply: string) => void) => callback("got it"));
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const port = (http.address() as AddressInfo).port;
+  const socket = connect(`http://127.0.0.1:${port}`, { transports: [transport], upgrade: false, forceNew: true, reconnection: false });
+  await connected(socket);
+  return {
+    socket,
+    events: () => 0,
+    async close() {
+      socket.disconnect();
+      await new Promise<void>((resolve) => void server.close(() => resolve()));
+    },
+  };
+}
+
+/** The lab, full capture (every tap, wire parsing, correlation, the recorder), one client. */
+async function traced(transport: Transport): Promise<Harness> {
+  const lab = await createLab({ port: 0 });
+  const client = await lab.addClient({ transports: transport });
+  const socket = client.socket("/");
+  await connected(socket);
+  return { socket, events: () => lab.recorder.count, close: () => lab.dispose() };
+}
+
+/** Sends `n` acked emits keeping `window` in flight; resolves with the elapsed milliseconds. */
+export function drive(socket: ClientSocket, n: number, window: number): Promise<number> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let acked = 0;
+    const start = performance.now();
+    const onAck = (): void => {
+      acked++;
+      if (acked === n) resolve(performance.now() - start);
+      else send();
+    };
+    const send = (): void => {
+      while (sent < n && sent - acked < window) {
+        sent++;
+        socket.emit("hello", "world", onAck);
+      }
+    };
+    send();
+  });
+}
+
+export interface CaptureOverhead {
+  transport: Transport;
+  emits: number;
+  rounds: number;
+  /** Median over rounds of (lab ms ÷ bare ms), each pair measured back to back. */
+  ratio: number;
+  bareMs: number;
+  labMs: number;
+  /** Trace events per acked emit with full capture. */
+  eventsPerEmit: number;
+}
+
+async function timed(make: (t: Transport) => Promise<Harness>, transport: Transport, n: number, window: number): Promise<{ ms: number; events: number }> {
+  collectGarbage();
+  const h = await make(transport);
+  try {
+    const before = h.events();
+    const ms = await drive(h.socket, n, window);
+    return { ms, events: h.events() - before };
+  } finally {
+    await h.close();
+  }
+}
+
+export async function measureCaptureOverhead(options: { transport: Transport; emits: number; rounds?: number; window?: number }): Promise<CaptureOverhead> {
+  const { transport, emits } = options;
+  const rounds = options.rounds ?? 5;
+  const window = options.window ?? 100;
+  // One unmeasured round of each warms the JIT for both.
+  await timed(bare, transport, Math.min(emits, 500), window);
+  await timed(traced, transport, Math.min(emits, 500), window);
+  const ratios: number[] = [];
+  const bareMs: number[] = [];
+  const labMs: number[] = [];
+  const perEmit: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (["bare", "lab"] as const) : (["lab", "bare"] as const);
+    const got: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
+    for (const which of order) {
+      const res = await timed(which === "bare" ? bare : traced, transport, emits, window);
+      got[which] = res.ms;
+      if (which === "lab") perEmit.push(res.events / emits);
+    }
+    bareMs.push(got.bare);
+    labMs.push(got.lab);
+    ratios.push(got.lab / got.bare);
+  }
+  return {
+    transport,
+    emits,
+    rounds,
+    ratio: round(median(ratios), 3),
+    bareMs: round(median(bareMs), 1),
+    labMs: round(median(labMs), 1),
+    eventsPerEmit: round(median(perEmit), 1),
+  };
+}
