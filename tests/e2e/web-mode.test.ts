@@ -65,18 +65,22 @@ describe.skipIf(!run)("web mode in Chromium", () => {
     await page.getByRole("combobox", { name: "Step by" }).selectOption("TCP");
     const tcp = region("TCP");
     await expect(tcp.innerText()).resolves.toContain("modelled from real bytes");
+    // Stepping by TCP stops at each modelled segment: SYN, then SYN-ACK, then ACK.
     await stepUntil("Step forward", async () => (await tcp.innerText()).includes("SYN,ACK"));
-    const ladder = await tcp.innerText();
-    expect(ladder).toMatch(/SYN seq=0/);
-    expect(ladder).toMatch(/SYN,ACK seq=0 ack=1/);
-    expect(ladder).toMatch(/ACK seq=1 ack=1/);
+    let ladder = await tcp.innerText();
+    expect(ladder).toMatch(/#0 SYN seq=0/);
+    expect(ladder).toMatch(/#1 SYN,ACK seq=0 ack=1/);
+    expect(ladder).not.toMatch(/#2 ACK seq=1 ack=1/);
     await expect(region("Addressing").innerText()).resolves.toMatch(/127\.0\.0\.\d+:\d+ ↔ 127\.0\.0\.1:\d+/);
 
-    // Step back returns to the state before: no connection, no handshake.
+    // Step back returns to the state before: the SYN-ACK is gone again.
     await button("Step back").click();
     await expect(tcp.innerText()).resolves.not.toContain("SYN,ACK");
     await button("Step forward").click();
     await expect(tcp.innerText()).resolves.toContain("SYN,ACK");
+    await button("Step forward").click();
+    ladder = await tcp.innerText();
+    expect(ladder).toMatch(/#2 ACK seq=1 ack=1/);
 
     // The emit: run step 2, then walk the playhead to the receiver's Socket.IO packet.
     await nextStepAndWait();

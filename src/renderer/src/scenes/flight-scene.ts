@@ -1,6 +1,7 @@
-// A flight scene owns one <g> and draws the packet in flight for the current step. It
-// follows the playhead through `store.subscribe` and animates with requestAnimationFrame,
-// so React renders once per step while the packet moves every frame.
+// A flight scene owns one <g> and draws the packets in flight for the current step (one,
+// or several when a step sends several TCP segments). It follows the playhead through
+// `store.subscribe` and animates with requestAnimationFrame, so React renders once per
+// step while the packets move every frame.
 
 import { easeCubicInOut, interpolateNumber } from "d3";
 import type { TraceState } from "../store/initial-state";
@@ -15,7 +16,7 @@ export interface FlightPath {
   lostAt?: number;
 }
 
-export type PathFor = (s: TraceState) => FlightPath | null;
+export type PathFor = (s: TraceState) => FlightPath | FlightPath[] | null;
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -28,45 +29,70 @@ function pointAt(points: [number, number][], t: number): [number, number] {
   return [interpolateNumber(a[0], b[0])(local), interpolateNumber(a[1], b[1])(local)];
 }
 
+interface Packet {
+  g: SVGGElement;
+  dot: SVGCircleElement;
+  label: SVGTextElement;
+}
+
 export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: PathFor): { update(pathFor: PathFor): void; destroy(): void } {
-  const dot = document.createElementNS(SVG_NS, "circle");
-  dot.setAttribute("r", "9");
-  const label = document.createElementNS(SVG_NS, "text");
-  label.setAttribute("class", "flight-label");
-  label.setAttribute("dy", "-14");
-  label.setAttribute("text-anchor", "middle");
-  g.append(dot, label);
+  const packets: Packet[] = [];
+  const packet = (i: number): Packet => {
+    let p = packets[i];
+    if (!p) {
+      const pg = document.createElementNS(SVG_NS, "g");
+      const dot = document.createElementNS(SVG_NS, "circle");
+      dot.setAttribute("r", "9");
+      const label = document.createElementNS(SVG_NS, "text");
+      label.setAttribute("class", "flight-label");
+      label.setAttribute("dy", "-14");
+      label.setAttribute("text-anchor", "middle");
+      pg.append(dot, label);
+      g.append(pg);
+      p = { g: pg, dot, label };
+      packets[i] = p;
+    }
+    return p;
+  };
   g.setAttribute("visibility", "hidden");
   let current = pathFor;
   let frame = 0;
-  let path: FlightPath | null = null;
+  let paths: FlightPath[] = [];
 
   const draw = (now: number): void => {
-    const s = store.getState();
-    const f = s.flight;
-    if (!f || !path) {
+    const f = store.getState().flight;
+    if (!f || paths.length === 0) {
       g.setAttribute("visibility", "hidden");
       frame = 0;
       return;
     }
     const raw = Math.min(1, Math.max(0, (now - f.startedAt) / f.duration));
-    const stop = path.lostAt ?? 1;
-    const t = easeCubicInOut(raw) * stop;
-    const [x, y] = pointAt(path.points, t);
-    dot.setAttribute("cx", x.toFixed(1));
-    dot.setAttribute("cy", y.toFixed(1));
-    dot.setAttribute("class", `flight-dot ${path.className}`);
-    label.setAttribute("x", x.toFixed(1));
-    label.setAttribute("y", y.toFixed(1));
-    label.textContent = path.label ?? "";
-    // Once landed, the packet gives way to the highlighted element underneath.
+    paths.forEach((path, i) => {
+      const p = packet(i);
+      const t = easeCubicInOut(raw) * (path.lostAt ?? 1);
+      const [x, y] = pointAt(path.points, t);
+      p.dot.setAttribute("cx", x.toFixed(1));
+      p.dot.setAttribute("cy", y.toFixed(1));
+      p.dot.setAttribute("class", `flight-dot ${path.className}`);
+      p.label.setAttribute("x", x.toFixed(1));
+      p.label.setAttribute("y", y.toFixed(1));
+      p.label.textContent = path.label ?? "";
+      p.g.setAttribute("visibility", "inherit");
+      p.g.setAttribute("opacity", path.lostAt !== undefined && raw > 0.8 ? String((1 - raw) * 5) : "1");
+    });
+    for (let i = paths.length; i < packets.length; i++) packets[i]?.g.setAttribute("visibility", "hidden");
+    // Once landed, the packets give way to the highlighted elements underneath.
     g.setAttribute("visibility", raw >= 1 ? "hidden" : "visible");
-    g.setAttribute("opacity", path.lostAt !== undefined && raw > 0.8 ? String((1 - raw) * 5) : "1");
     frame = raw < 1 ? requestAnimationFrame(draw) : 0;
   };
 
+  const resolve = (): FlightPath[] => {
+    const p = current(store.getState());
+    return p === null ? [] : Array.isArray(p) ? p : [p];
+  };
+
   const start = (): void => {
-    path = current(store.getState());
+    paths = resolve();
     if (frame) cancelAnimationFrame(frame);
     frame = requestAnimationFrame(draw);
   };
@@ -79,14 +105,13 @@ export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: Pa
   return {
     update(next) {
       current = next;
-      path = current(store.getState());
+      paths = resolve();
       if (!frame) frame = requestAnimationFrame(draw);
     },
     destroy() {
       unsubscribe();
       if (frame) cancelAnimationFrame(frame);
-      dot.remove();
-      label.remove();
+      for (const p of packets) p.g.remove();
     },
   };
 }

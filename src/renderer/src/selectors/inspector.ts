@@ -5,8 +5,10 @@ import type { TraceState } from "../store/initial-state";
 import { eventById } from "../store/trace-buffer";
 import { decodeBase64, streamBytes } from "./bytes";
 import { selectFocusEvent } from "./current-event";
-import { selectLadder } from "./tcp-ladder";
 import { memo } from "./memo";
+import { modelOfConn, selectTraceModel, type TraceModel } from "./tcp-model";
+import { selectNetwork } from "./network";
+import { displaySeq, segmentNotes } from "../../../shared/tcp/index";
 
 export interface Inspected {
   event: TraceEvent;
@@ -18,6 +20,41 @@ export interface Inspected {
   children: TraceEvent[];
   realTime: string;
   modelTime: string;
+  /** For a TCP data event: the modelled segments that carried its bytes (null otherwise). */
+  carriedBy: CarriedBy[] | null;
+}
+
+export interface CarriedBy {
+  index: number;
+  text: string;
+  sent: string;
+  arrived: string;
+  notes: string[];
+}
+
+export const ms = (t: number): string => `${t.toFixed(3)} ms`;
+
+/** The segments that carried a data event's bytes, in the order the model sent them. */
+export function carriersOf(model: TraceModel, e: TraceEvent, relative: boolean): CarriedBy[] | null {
+  if (e.layer !== "tcp" || e.kind !== "data" || e.conn === undefined) return null;
+  const out = modelOfConn(model, e.conn);
+  if (!out) return null;
+  const end = out.traceConns.client === e.conn ? "client" : "server";
+  const from = e.dir === "out" ? end : end === "client" ? "server" : "client";
+  const carried: CarriedBy[] = [];
+  for (const seg of out.segments) {
+    if (seg.from !== from || seg.len === 0) continue;
+    const off = displaySeq(seg, out.isn, true) - 1;
+    if (off >= e.offset + e.length || off + seg.len <= e.offset) continue;
+    carried.push({
+      index: seg.index,
+      text: `#${seg.index} seq=${displaySeq(seg, out.isn, relative)} len=${seg.len}`,
+      sent: ms(seg.sent),
+      arrived: seg.arrived === null ? "lost" : ms(seg.arrived),
+      notes: segmentNotes(seg),
+    });
+  }
+  return carried;
 }
 
 const SKIP = new Set(["id", "t", "host", "layer", "kind", "conn", "dir", "parents", "bytes"]);
@@ -41,7 +78,7 @@ function rawBytes(s: TraceState, e: TraceEvent): { bytes: Uint8Array | null; not
 }
 
 export const selectInspected = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, s.network],
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s)],
   (s: TraceState): Inspected | null => {
     const event = selectFocusEvent(s);
     if (!event) return null;
@@ -60,12 +97,14 @@ export const selectInspected = memo(
     const parents = (event.parents ?? []).map((id) => eventById(s.trace, id)).filter((x): x is TraceEvent => !!x);
     const children = (s.trace.childrenById.get(event.id) ?? []).map((id) => eventById(s.trace, id)).filter((x): x is TraceEvent => !!x);
     const index = s.trace.indexById.get(event.id) ?? -1;
-    let modelTime = "—";
-    if (event.layer === "tcp") {
-      const ladder = selectLadder(s);
-      const segs = ladder?.segments.filter((g) => g.sendAt === index || g.landAt === index).length ?? 0;
-      modelTime = segs > 0 ? `${segs} modelled segment(s), latency ${s.network.latency} ms each way` : "—";
+    const model = selectTraceModel(s);
+    const m = model.times.get(event.id);
+    let modelTime = model.error ? `— (the model could not run: ${model.error})` : "—";
+    if (m !== undefined) {
+      const late = m - event.t;
+      modelTime = Math.abs(late) < 0.0005 ? `${ms(m)} (same as real)` : `${ms(m)} (${late > 0 ? "+" : "−"}${Math.abs(late).toFixed(3)} ms)`;
     }
-    return { event, index, fields, bytes, bytesNote: note, parents, children, realTime: `${event.t.toFixed(3)} ms`, modelTime };
+    const carriedBy = carriersOf(model, event, selectNetwork(s).relative);
+    return { event, index, fields, bytes, bytesNote: note, parents, children, realTime: ms(event.t), modelTime, carriedBy };
   },
 );

@@ -9,6 +9,7 @@ import { apiCode, engineString } from "./describe-event";
 import { selectFocusEvent } from "./current-event";
 import { hex, streamBytes } from "./bytes";
 import { memo } from "./memo";
+import { selectNetwork } from "./network";
 
 export const STACK_LEVELS = ["API", "Socket.IO", "Engine.IO", "Wire", "TCP", "IP"] as const;
 export type StackLevel = (typeof STACK_LEVELS)[number];
@@ -116,7 +117,7 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
       return { text: `HTTP/1.1 ${first.status}`, detail: `HTTP response, ${first.headerLength} header bytes` };
     }
     case "TCP": {
-      const mss = s.network.mss;
+      const mss = selectNetwork(s).mss;
       const total = events.reduce((n, e) => n + (e.layer === "tcp" && e.kind === "data" ? e.length : 0), 0);
       const chunks = events.map((e) => (e.layer === "tcp" && e.kind === "data" ? `@${e.offset} +${e.length}` : "")).join(", ");
       return { text: `${first.dir === "in" ? "read" : "write"} ${chunks}`, detail: `${total} B → ${Math.max(1, Math.ceil(total / mss))} segment(s), MSS ${mss} (model)` };
@@ -160,7 +161,7 @@ function anchorEvent(s: TraceState): TraceEvent | undefined {
 }
 
 export const selectLayerStacks = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, s.network.mss],
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s).mss],
   (s: TraceState): LayerStacks | null => {
     const anchor = anchorEvent(s);
     if (!anchor) return null;

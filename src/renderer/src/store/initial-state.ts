@@ -3,7 +3,7 @@
 import type { LabStatus, ScenarioInfo } from "../../../shared/lab-api";
 import type { TraceHeader } from "../../../shared/trace/types";
 import type { Layer } from "../../../shared/trace/types";
-import { DEFAULT_NETWORK, type NetworkSettings } from "../../../shared/network-settings";
+import type { NetworkSettings } from "../../../shared/network-settings";
 import { createTraceBuffer, type TraceBuffer } from "./trace-buffer";
 import type { StepBy } from "./step-by";
 
@@ -18,10 +18,15 @@ export interface TimelineFilters {
   hideHeartbeats: boolean;
 }
 
-/** A step's visible flight on the presentation clock: events (from, to] animate in. */
+/**
+ * A step's visible flight on the presentation clock: events (from, to] animate in, and in
+ * the TCP view the segments between the playheads (from, fromSub) and (to, toSub).
+ */
 export interface Flight {
   from: number;
   to: number;
+  fromSub: number | null;
+  toSub: number | null;
   startedAt: number;
   duration: number;
 }
@@ -41,6 +46,11 @@ export interface TraceState {
   source: "live" | "file";
   /** Index of the last event shown; -1 before the first. */
   cursor: number;
+  /**
+   * Sub-steps of the playhead inside the TCP model: how many of the segments that become
+   * visible at `cursor` are shown (stepping by TCP walks them one by one); null: all.
+   */
+  tcpSub: number | null;
   playing: boolean;
   speed: number;
   stepBy: StepBy;
@@ -52,7 +62,8 @@ export interface TraceState {
   presenter: boolean;
   theme: Theme;
   focusedView: ViewName;
-  network: NetworkSettings;
+  /** The teacher's changes to the network the trace recorded (see selectors/network). */
+  networkPatch: Partial<NetworkSettings>;
   status: LabStatus;
   scenarios: ScenarioInfo[];
   scenarioId: string | null;
@@ -70,6 +81,7 @@ export function initialState(): TraceState {
     header: null,
     source: "live",
     cursor: -1,
+    tcpSub: null,
     playing: true,
     speed: 1,
     stepBy: "Engine.IO",
@@ -80,7 +92,7 @@ export function initialState(): TraceState {
     presenter: false,
     theme: "light",
     focusedView: "Layers",
-    network: { ...DEFAULT_NETWORK, mss: 64 },
+    networkPatch: {},
     status: { state: "idle", step: -1, steps: 0 },
     scenarios: [],
     scenarioId: null,

@@ -8,6 +8,7 @@ import type { NetworkSettings } from "../../../shared/network-settings";
 import { appendEvents, createTraceBuffer } from "./trace-buffer";
 import { initialState, type FileState, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
 import { isStop, type StepBy } from "./step-by";
+import { segmentsAt } from "../selectors/tcp-ladder";
 
 /** Presentation time of one step at 1× speed. */
 export const FLIGHT_MS = 900;
@@ -35,7 +36,10 @@ export interface TraceActions {
   togglePresenter(): void;
   setTheme(theme: Theme): void;
   setFocusedView(view: ViewName): void;
+  /** Changes the modelled network over what the trace recorded; the model re-runs. */
   setNetwork(patch: Partial<NetworkSettings>): void;
+  /** Back to the network the trace recorded (keeps relative/absolute numbers). */
+  resetNetwork(): void;
   setStatus(status: LabStatus): void;
   setScenarios(list: ScenarioInfo[]): void;
   setScenarioId(id: string | null): void;
@@ -60,17 +64,51 @@ export function prevStopIndex(s: TraceState, from: number): number {
   return -1;
 }
 
+/** A playhead position: a trace index, and how many of the segments due there are shown. */
+export interface Position {
+  cursor: number;
+  sub: number | null;
+}
+
+/** The next position: stepping by TCP also stops at each modelled segment. */
+export function nextPosition(s: TraceState): Position | null {
+  if (s.stepBy === "TCP" && s.cursor >= 0 && s.tcpSub !== null) {
+    const n = segmentsAt(s, s.cursor);
+    if (s.tcpSub < n) return { cursor: s.cursor, sub: s.tcpSub + 1 >= n ? null : s.tcpSub + 1 };
+  }
+  const to = nextStopIndex(s, s.cursor);
+  if (to < 0) return null;
+  return { cursor: to, sub: s.stepBy === "TCP" && segmentsAt(s, to) > 0 ? 0 : null };
+}
+
+export function prevPosition(s: TraceState): Position {
+  if (s.stepBy === "TCP" && s.cursor >= 0) {
+    const shown = s.tcpSub ?? segmentsAt(s, s.cursor);
+    if (shown > 0) return { cursor: s.cursor, sub: shown - 1 };
+  }
+  return { cursor: prevStopIndex(s, s.cursor), sub: null };
+}
+
+const subRank = (sub: number | null): number => (sub === null ? Infinity : sub);
+
+/** Keeps the reader's choice of relative or absolute numbers across traces. */
+const keepRelative = (patch: Partial<NetworkSettings>): Partial<NetworkSettings> => (patch.relative === undefined ? {} : { relative: patch.relative });
+
 export function createTraceStore(init?: Partial<TraceState>): { store: TraceStore; actions: TraceActions; dispose(): void } {
   const store = createStore<TraceState>()(() => ({ ...initialState(), ...init }));
   const set = store.setState;
   const get = store.getState;
 
-  const moveTo = (to: number, now: number, playing?: boolean): void => {
+  const moveTo = (to: number, now: number, playing?: boolean, sub: number | null = null): void => {
     const s = get();
     const duration = FLIGHT_MS / s.speed;
+    const forward = to > s.cursor || (to === s.cursor && subRank(sub) > subRank(s.tcpSub));
     set({
       cursor: to,
-      flight: to > s.cursor ? { from: s.cursor, to, startedAt: now, duration } : { from: to, to, startedAt: now, duration },
+      tcpSub: sub,
+      flight: forward
+        ? { from: s.cursor, fromSub: s.tcpSub, to, toSub: sub, startedAt: now, duration }
+        : { from: to, fromSub: sub, to, toSub: sub, startedAt: now, duration },
       ...(playing === undefined ? {} : { playing }),
     });
   };
@@ -88,9 +126,11 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           header: batch.header ?? null,
           source: "live",
           cursor: -1,
+          tcpSub: null,
           flight: null,
           selection: null,
           selectedConn: null,
+          networkPatch: keepRelative(s.networkPatch),
           file: { kind: "idle" },
         });
         actions.tick(now);
@@ -111,6 +151,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         header,
         source: "file",
         cursor: -1,
+        tcpSub: null,
+        networkPatch: keepRelative(get().networkPatch),
         flight: null,
         selection: null,
         selectedConn: null,
@@ -118,15 +160,15 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       });
     },
     stepForward(now) {
-      const s = get();
-      const to = nextStopIndex(s, s.cursor);
-      if (to >= 0) moveTo(to, now, false);
+      const next = nextPosition(get());
+      if (next) moveTo(next.cursor, now, false, next.sub);
       else set({ playing: false });
     },
     stepBack(now) {
       const s = get();
       if (s.cursor < 0) return set({ playing: false });
-      moveTo(prevStopIndex(s, s.cursor), now, false);
+      const prev = prevPosition(s);
+      moveTo(prev.cursor, now, false, prev.sub);
     },
     seek(index, now) {
       const s = get();
@@ -136,8 +178,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       const s = get();
       if (!s.playing) return;
       if (s.flight && now < s.flight.startedAt + s.flight.duration * (1 + DWELL)) return;
-      const to = nextStopIndex(s, s.cursor);
-      if (to >= 0) moveTo(to, now);
+      const next = nextPosition(s);
+      if (next) moveTo(next.cursor, now, undefined, next.sub);
       else if (s.cursor < s.length - 1) moveTo(s.length - 1, now);
     },
     setPlaying: (playing) => set({ playing }),
@@ -150,7 +192,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     togglePresenter: () => set({ presenter: !get().presenter }),
     setTheme: (theme) => set({ theme }),
     setFocusedView: (focusedView) => set({ focusedView }),
-    setNetwork: (patch) => set({ network: { ...get().network, ...patch } }),
+    setNetwork: (patch) => set({ networkPatch: { ...get().networkPatch, ...patch } }),
+    resetNetwork: () => set({ networkPatch: keepRelative(get().networkPatch) }),
     setStatus: (status) => set({ status }),
     setScenarios: (scenarios) => set({ scenarios }),
     setScenarioId: (scenarioId) => set({ scenarioId }),

@@ -54,6 +54,34 @@ export function InspectorView() {
           </div>
         ))}
       </dl>
+      {ins.carriedBy ? (
+        <>
+          <h4>
+            Carried by {ins.carriedBy.length} modelled segment(s) <span className="muted">model clock</span>
+          </h4>
+          <table className="carried" aria-label="Segments that carried these bytes">
+            <thead>
+              <tr>
+                <th>segment</th>
+                <th>sent</th>
+                <th>arrived</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ins.carriedBy.map((c) => (
+                <tr key={c.index}>
+                  <td>
+                    {c.text}
+                    {c.notes.length > 0 ? ` ${c.notes.join(" ")}` : ""}
+                  </td>
+                  <td>{c.sent}</td>
+                  <td className={c.arrived === "lost" ? "lost" : ""}>{c.arrived}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       {ins.bytes ? (
         <>
           <h4>
