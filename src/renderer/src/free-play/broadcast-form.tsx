@@ -62,7 +62,7 @@ export function BroadcastForm(props: { api: LabApi; model: FreePlayModel }) {
           Broadcast
         </button>
       </div>
-      <CodePreview code={code} />
+      <CodePreview where="the server" code={code} />
       <ResultLine command={command} />
     </form>
   );

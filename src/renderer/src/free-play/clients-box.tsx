@@ -67,7 +67,7 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
       )}
       <form className="fp-form fp-add" aria-label="Add a client" onSubmit={add} noValidate>
         <div className="fp-row">
-          <TransportSelect value={transports} onChange={setTransports} />
+          <TransportSelect value={transports} onChange={setTransports} short />
           <TextField label="Source IP (optional)" value={ip} onChange={setIp} error={ipError} placeholder="127.0.0.N" className="fp-ip" mono />
           <button type="submit" className="primary" disabled={command.busy || full}>
             Add client

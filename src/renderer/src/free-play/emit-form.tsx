@@ -55,7 +55,8 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
       ...(from === "server" && to !== EVERYONE ? { to } : {}),
       ...(ack && !toAll ? { ack: true } : {}),
     };
-    void command.run(() => props.api.command(cmd));
+    const target = from === "server" ? (to === EVERYONE ? ` to every socket in ${nsp}` : ` to ${to}`) : "";
+    void command.run(() => props.api.command(cmd), `${JSON.stringify(event)} from ${from}${target}`);
   };
 
   return (
@@ -101,7 +102,7 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
         </button>
       </div>
       {toAll ? <p className="fp-hint">An emit to a whole namespace waits for no ack.</p> : null}
-      <CodePreview code={emitCode(from, nsp, to, event, parsed.ok ? parsed.args : null, ack && !toAll)} />
+      <CodePreview where={from === "server" ? "the server" : from} code={emitCode(from, nsp, to, event, parsed.ok ? parsed.args : null, ack && !toAll)} />
       <ResultLine command={command} />
     </form>
   );

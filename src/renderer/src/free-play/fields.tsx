@@ -9,10 +9,10 @@ import type { CommandRun } from "./use-command";
 /** The namespaces the lab's server serves (the lab refuses others). */
 export const NAMESPACES = ["/", "/chat", "/streaming-response"] as const;
 
-export const TRANSPORTS: { value: ClientTransports; label: string }[] = [
-  { value: "polling-upgrade", label: "Polling, then upgrade to WebSocket" },
-  { value: "websocket", label: "WebSocket only" },
-  { value: "polling", label: "Polling only" },
+export const TRANSPORTS: { value: ClientTransports; label: string; short: string }[] = [
+  { value: "polling-upgrade", label: "Polling, then upgrade to WebSocket", short: "Polling → WebSocket" },
+  { value: "websocket", label: "WebSocket only", short: "WebSocket only" },
+  { value: "polling", label: "Polling only", short: "Polling only" },
 ];
 
 export function Field(props: { label: string; children: (id: string) => ReactNode; className?: string }) {
@@ -41,14 +41,14 @@ export function NamespaceSelect(props: { label?: string; value: string; onChange
   );
 }
 
-export function TransportSelect(props: { value: ClientTransports; onChange(v: ClientTransports): void }) {
+export function TransportSelect(props: { value: ClientTransports; onChange(v: ClientTransports): void; short?: boolean }) {
   return (
     <Field label="Transports">
       {(id) => (
         <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as ClientTransports)}>
           {TRANSPORTS.map((t) => (
             <option key={t.value} value={t.value}>
-              {t.label}
+              {props.short ? t.short : t.label}
             </option>
           ))}
         </select>
@@ -123,7 +123,7 @@ export function TextField(props: {
 
 /** The lab's answer to this form's last command, exactly as the lab wrote it. */
 export function ResultLine(props: { command: CommandRun }) {
-  const { busy, result } = props.command;
+  const { busy, result, about } = props.command;
   return (
     <p className={`fp-result ${result && !busy ? (result.ok ? "fp-ok" : "fp-refused") : ""}`} role="status">
       {busy ? (
@@ -134,6 +134,7 @@ export function ResultLine(props: { command: CommandRun }) {
             {result.ok ? "✓" : "✗"}
           </span>
           <span className="visually-hidden">{result.ok ? "Done: " : "Refused: "}</span>
+          {about ? <span className="fp-result-about">{about}: </span> : null}
           <span className="fp-result-text">{result.message}</span>
         </>
       ) : null}
@@ -141,12 +142,13 @@ export function ResultLine(props: { command: CommandRun }) {
   );
 }
 
-/** The code a command runs, as a learner would write it. */
-export function CodePreview(props: { code: string | null }) {
+/** The code a command runs, as a learner would write it, and where it runs. */
+export function CodePreview(props: { code: string | null; where: string }) {
   if (!props.code) return null;
   return (
     <p className="fp-code">
-      <span className="fp-code-label">Runs</span> <code>{props.code}</code>
+      <span className="fp-code-label">Runs on {props.where}:</span>
+      <code>{props.code}</code>
     </p>
   );
 }

@@ -39,6 +39,7 @@ export function FreePlayPanel(props: { api: LabApi | null }) {
     const t = TABS[next];
     if (!t) return;
     e.preventDefault();
+    e.stopPropagation();
     setTab(t);
     tabRefs.current.get(t)?.focus();
   };

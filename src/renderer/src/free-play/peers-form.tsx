@@ -30,8 +30,8 @@ export function PeersForm(props: { api: LabApi; status: LabStatus }) {
       <fieldset className="fp-choice">
         <legend>Who can connect to the lab's server</legend>
         <label>
-          <input type="radio" name={name} value="loopback" checked={scope === "loopback"} onChange={() => setScope("loopback")} /> Programs on this machine only (
-          <code>{LOOPBACK}</code>, loopback)
+          <input type="radio" name={name} value="loopback" checked={scope === "loopback"} onChange={() => setScope("loopback")} /> Programs on this machine only
+          (loopback, <code>{LOOPBACK}</code>)
         </label>
         <label className="fp-danger-choice">
           <input type="radio" name={name} value="network" checked={scope === "network"} onChange={() => setScope("network")} aria-describedby={warnId} /> Other machines too

@@ -7,14 +7,18 @@ import type { CommandResult } from "../../../shared/lab-api";
 export interface CommandRun {
   busy: boolean;
   result: CommandResult | null;
-  run(call: () => Promise<CommandResult>): Promise<void>;
+  /** What the answer is about, when the lab's message does not say (`hello from client-4`). */
+  about: string | null;
+  run(call: () => Promise<CommandResult>, about?: string): Promise<void>;
 }
 
 export function useCommand(): CommandRun {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<CommandResult | null>(null);
-  const run = useCallback(async (call: () => Promise<CommandResult>) => {
+  const [about, setAbout] = useState<string | null>(null);
+  const run = useCallback(async (call: () => Promise<CommandResult>, what?: string) => {
     setBusy(true);
+    setAbout(what ?? null);
     try {
       setResult(await call());
     } catch (err) {
@@ -23,5 +27,5 @@ export function useCommand(): CommandRun {
       setBusy(false);
     }
   }, []);
-  return { busy, result, run };
+  return { busy, result, about, run };
 }
