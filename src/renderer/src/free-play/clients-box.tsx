@@ -1,7 +1,7 @@
 // The lab's clients as the trace shows them (address, state, socket ids, rooms), each
 // removable, and the form that adds one with its transports and source address.
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { ClientTransports, LabApi } from "../../../shared/lab-api";
 import type { PlayClient } from "./free-play-clients";
 import { ResultLine, TextField, TransportSelect } from "./fields";
@@ -20,7 +20,7 @@ function ClientRow(props: { client: PlayClient; onRemove(): void; busy: boolean 
       <span className={`fp-state fp-state-${c.state}`}>{c.state}</span>
       <span className="fp-client-detail">
         {sockets.map(([nsp, id]) => (
-          <span key={nsp} className="fp-mono fp-socket">
+          <span key={nsp} className="fp-mono fp-socket" title={`socket id on ${nsp}: ${id}`}>
             {nsp} {id}
           </span>
         ))}
@@ -40,6 +40,13 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
   const [ipError, setIpError] = useState<string | null>(null);
   const command = useCommand();
   const full = clients.length >= MAX_CLIENTS;
+  // A client just added is the last row: bring it into view.
+  const list = useRef<HTMLUListElement | null>(null);
+  const count = useRef(clients.length);
+  useEffect(() => {
+    if (clients.length > count.current && list.current) list.current.scrollTop = list.current.scrollHeight;
+    count.current = clients.length;
+  }, [clients.length]);
 
   const add = (e: FormEvent) => {
     e.preventDefault();
@@ -59,7 +66,7 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
           {props.labRunning ? "No clients connected." : "No lab is running: the first command starts a free-play lab with three clients."}
         </p>
       ) : (
-        <ul className="fp-client-list" aria-label="Clients">
+        <ul className="fp-client-list" aria-label="Clients" ref={list}>
           {clients.map((c) => (
             <ClientRow key={c.id} client={c} busy={command.busy} onRemove={() => void command.run(() => api.command({ type: "remove-client", client: c.id }))} />
           ))}
