@@ -4,7 +4,7 @@ import { LAYERS, type TraceEvent } from "../../shared/trace/types.js";
 
 export function summarize(events: readonly TraceEvent[]): string[] {
   const lines: string[] = [];
-  const hosts = events.filter((e) => e.layer === "lab" && e.kind === "host");
+  const hosts = events.filter((e) => e.layer === "lab" && e.kind === "host" && !e.removed);
   lines.push(`hosts: ${hosts.map((h) => (h.kind === "host" ? `${h.host} (${h.ips.join(", ")})` : "")).join(", ")}`);
   const opens = events.filter((e) => e.layer === "tcp" && e.kind === "open" && e.role === "client");
   const serverOpens = events.filter((e) => e.layer === "tcp" && e.kind === "open" && e.role === "server");

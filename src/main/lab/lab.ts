@@ -245,7 +245,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     const ip = opts.ip ?? clientAddress(index, haveAliases);
     const transports = opts.transports ?? "polling-upgrade";
     const target = opts.url ?? url;
-    c.record({ layer: "lab", kind: "host", host: id, role: "client", label: opts.label ?? `client ${index}`, ips: [ip] });
+    const label = opts.label ?? `client ${index}`;
+    const reconnection = opts.reconnection ?? true;
+    c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection });
 
     const agent = (keepAlive: boolean): Agent => {
       const a = new Agent({ keepAlive, localAddress: ip });
@@ -262,7 +264,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       transports: transportList(transports),
       upgrade: transports === "polling-upgrade",
       parser: createTracedParser(c, id, "client"),
-      reconnection: opts.reconnection ?? true,
+      reconnection,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
       autoConnect: false,
@@ -322,6 +324,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         for (const s of conns.socketsOf(id)) s.pause();
       },
       close() {
+        if (!clients.has(id)) return;
+        c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
         for (const s of sockets.values()) s.disconnect();
         (manager as unknown as { _close?: () => void })._close?.();
         manager.engine?.close();

@@ -35,7 +35,15 @@ export interface EventBase {
 type Ev<L extends Layer, K extends string, F> = EventBase & { layer: L; kind: K } & F;
 
 // ── lab ────────────────────────────────────────────────────────────────────────
-export type LabHostEvent = Ev<"lab", "host", { role: HostRole; label: string; ips: string[] }>;
+/**
+ * Declares a host. For clients, `reconnection` says whether it retries on its own after a
+ * lost connection; a second `host` event with `removed: true` says the lab removed it.
+ */
+export type LabHostEvent = Ev<
+  "lab",
+  "host",
+  { role: HostRole; label: string; ips: string[]; reconnection?: boolean; removed?: boolean }
+>;
 export type LabListenEvent = Ev<"lab", "listen", { ip: string; port: number; service: string }>;
 export type LabStepEvent = Ev<
   "lab",

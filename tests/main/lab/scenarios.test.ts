@@ -214,7 +214,26 @@ describe("run --clients", () => {
   it("gives addressing as many clients as asked, each from its own address", async () => {
     const { events, error } = await runScenarioToFile("addressing", undefined, { port: 0, clients: 5 });
     expect(error).toBeUndefined();
-    const ips = events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "client").map((e) => (e.layer === "lab" && e.kind === "host" ? e.ips[0] : ""));
+    const ips = events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "client" && !e.removed).map((e) => (e.layer === "lab" && e.kind === "host" ? e.ips[0] : ""));
     expect(ips).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"]);
+  });
+});
+
+describe("client removal in the trace", () => {
+  it("declares whether a client reconnects, and says when the lab removed it", async () => {
+    const service = createLabService({ port: 0 });
+    const events: TraceEvent[] = [];
+    service.onTrace((b) => events.push(...b.events));
+    await service.startScenario("hello-ack");
+    const added = await service.command({ type: "add-client", transports: "websocket" });
+    const id = added.message.split(" ")[0]!;
+    await service.command({ type: "remove-client", client: id });
+    await new Promise((r) => setTimeout(r, 30));
+    const hostEvents = events.filter((e) => e.layer === "lab" && e.kind === "host" && e.host === id);
+    expect(hostEvents.map((e) => (e.layer === "lab" && e.kind === "host" ? [e.reconnection, e.removed ?? false] : []))).toEqual([
+      [true, false],
+      [true, true],
+    ]);
+    await service.dispose();
   });
 });

@@ -41,6 +41,9 @@ interface ClientTrack {
   /** The last lifecycle fact seen on this client's API layer. */
   last: "none" | "connect" | "retrying" | "ended" | "connect_error";
   sockets: Map<string, string>;
+  /** Whether it retries on its own (the lab says so on its `host` event). */
+  reconnection: boolean;
+  removed: boolean;
 }
 
 interface Fold {
@@ -65,9 +68,21 @@ function foldEvent(f: Fold, e: TraceEvent): void {
     if (known) {
       known.label = e.label;
       known.ip = e.ips[0] ?? known.ip;
+      known.removed = e.removed === true;
       return;
     }
-    f.clients.set(e.host, { id: e.host, label: e.label, ip: e.ips[0] ?? "", order: f.clients.size, openConns: new Set(), everOpened: false, last: "none", sockets: new Map() });
+    f.clients.set(e.host, {
+      id: e.host,
+      label: e.label,
+      ip: e.ips[0] ?? "",
+      order: f.clients.size,
+      openConns: new Set(),
+      everOpened: false,
+      last: "none",
+      sockets: new Map(),
+      reconnection: e.reconnection !== false,
+      removed: e.removed === true,
+    });
     return;
   }
   if (e.layer === "tcp" && e.conn !== undefined) {
@@ -101,7 +116,7 @@ function foldEvent(f: Fold, e: TraceEvent): void {
       break;
     case "disconnect":
       if (e.nsp !== undefined) c.sockets.delete(e.nsp);
-      c.last = FINAL_REASONS.has(e.reason ?? "") ? (c.sockets.size > 0 ? "connect" : "ended") : "retrying";
+      c.last = FINAL_REASONS.has(e.reason ?? "") || !c.reconnection ? (c.sockets.size > 0 ? "connect" : "ended") : "retrying";
       break;
     case "reconnect_attempt":
       c.last = "retrying";
@@ -115,6 +130,7 @@ function foldEvent(f: Fold, e: TraceEvent): void {
 }
 
 function isGone(c: ClientTrack): boolean {
+  if (c.removed) return true;
   if (c.openConns.size > 0 || c.last === "retrying") return false;
   if (c.everOpened) return true;
   return c.last === "connect_error" || c.last === "ended";

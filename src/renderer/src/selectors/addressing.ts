@@ -58,6 +58,10 @@ export const selectAddressing = memo(
       const e = s.trace.events[i];
       if (!e) continue;
       if (e.layer === "lab" && e.kind === "host") {
+        if (e.removed) {
+          hosts.delete(e.host);
+          continue;
+        }
         const h = ensureHost(e.host, e.role);
         h.label = e.label;
         h.role = e.role;
