@@ -66,6 +66,16 @@ describe("views", () => {
     const select = document.createElement("select");
     expect(keyAction({ key: " ", ctrlKey: false, metaKey: false, altKey: false }, select)).toBeNull();
   });
+
+  it("leaves Space to a focused button, checkbox or tab, and plays/pauses elsewhere", () => {
+    const space = { key: " ", ctrlKey: false, metaKey: false, altKey: false };
+    const checkbox = Object.assign(document.createElement("input"), { type: "checkbox" });
+    const tab = document.createElement("div");
+    tab.setAttribute("role", "tab");
+    for (const el of [document.createElement("button"), checkbox, tab]) expect(keyAction(space, el)).toBeNull();
+    expect(keyAction(space, document.body)).toBe("togglePlay");
+    expect(keyAction({ ...space, key: "ArrowRight" }, document.createElement("button"))).toBe("forward");
+  });
 });
 
 describe("trace files", () => {

@@ -1,5 +1,6 @@
 // Keyboard shortcuts: Space play/pause, → and ← step, N next step, F presenter mode.
-// Ignored while typing in a form field so they never fight with text entry.
+// Ignored while typing in a form field so they never fight with text entry, and Space is
+// left to a focused button, checkbox or tab, which it activates.
 
 import { useEffect } from "react";
 
@@ -18,6 +19,7 @@ export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" |
   if (tag === "INPUT" && (el as HTMLInputElement).type !== "range" && (el as HTMLInputElement).type !== "checkbox") return null;
   if (tag === "TEXTAREA" || tag === "SELECT" || el?.isContentEditable) return null;
   if (tag === "INPUT" && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return null;
+  if (e.key === " " && activatedBySpace(el)) return null;
   switch (e.key) {
     case " ":
       return "togglePlay";
@@ -34,6 +36,15 @@ export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" |
     default:
       return null;
   }
+}
+
+const SPACE_ROLES = new Set(["button", "checkbox", "switch", "tab", "menuitem", "radio", "option"]);
+
+function activatedBySpace(el: HTMLElement | null): boolean {
+  if (!el) return false;
+  if (el.tagName === "BUTTON" || el.tagName === "SUMMARY" || el.tagName === "A") return true;
+  if (el.tagName === "INPUT" && ["checkbox", "radio", "button", "submit"].includes((el as HTMLInputElement).type)) return true;
+  return SPACE_ROLES.has(el.getAttribute?.("role") ?? "");
 }
 
 export function useKeyboard(handlers: KeyHandlers): void {
