@@ -61,15 +61,21 @@ function isTransportInternal(p: ParsedEnginePacket): boolean {
 
 const newDirection = (): Direction => ({ offset: 0, pending: [], parsedTo: 0, chunks: [], units: [] });
 
+/** Spans are kept in stream order and do not overlap: walk back from the newest and stop early. */
 function overlapping(spans: Span[], start: number, end: number): number[] {
   const ids: number[] = [];
-  for (const s of spans) if (s.start < end && s.end > start) ids.push(s.id);
-  return ids;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const s = spans[i]!;
+    if (s.end <= start) break;
+    if (s.start < end) ids.push(s.id);
+  }
+  return ids.reverse();
 }
 
 function remember(spans: Span[], span: Span): void {
   spans.push(span);
-  if (spans.length > KEEP_SPANS) spans.splice(0, spans.length - KEEP_SPANS);
+  // Trimmed in bulk: splicing one off the front on every push moved all 256 each time.
+  if (spans.length > 2 * KEEP_SPANS) spans.splice(0, spans.length - KEEP_SPANS);
 }
 
 const endpointKey = (a: Endpoint, b: Endpoint): string => `${a.ip}:${a.port}>${b.ip}:${b.port}`;
