@@ -11,7 +11,7 @@ import { collectGarbage, median, round } from "./stats.js";
 
 export type Transport = "websocket" | "polling";
 
-interface Harness {
+export interface Harness {
   socket: ClientSocket;
   /** Trace events recorded so far (0 for bare socket.io). */
   events(): number;
@@ -27,7 +27,7 @@ function connected(socket: ClientSocket): Promise<void> {
 }
 
 /** Plain socket.io server and client with the same server app (`hello` → `cb("got it")`). */
-async function bare(transport: Transport): Promise<Harness> {
+export async function bare(transport: Transport): Promise<Harness> {
   const http = createServer();
   const server = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
   server.on("connection", (socket) => {
@@ -48,7 +48,7 @@ async function bare(transport: Transport): Promise<Harness> {
 }
 
 /** The lab, full capture (every tap, wire parsing, correlation, the recorder), one client. */
-async function traced(transport: Transport): Promise<Harness> {
+export async function traced(transport: Transport): Promise<Harness> {
   const lab = await createLab({ port: 0 });
   const client = await lab.addClient({ transports: transport });
   const socket = client.socket("/");

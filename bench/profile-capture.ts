@@ -1,0 +1,18 @@
+// Profiling driver for capture cost: N acked emits over one transport, through the lab (full
+// capture) or bare socket.io, nothing else. Run under a profiler, e.g.
+//   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-capture.ts lab websocket 20000
+// then: npx tsx bench/cpu-profile-summary.ts /tmp/prof/*.cpuprofile
+
+import { bare, drive, traced, type Transport } from "./capture-overhead.js";
+
+const which = process.argv[2] === "bare" ? "bare" : "lab";
+const transport: Transport = process.argv[3] === "polling" ? "polling" : "websocket";
+const emits = Number(process.argv[4] ?? 20_000);
+const h = await (which === "bare" ? bare : traced)(transport);
+await drive(h.socket, 1000, 100);
+const cpu = process.cpuUsage();
+const ms = await drive(h.socket, emits, 100);
+const used = process.cpuUsage(cpu);
+console.log(`${which}: ${emits} acked emits over ${transport}: ${ms.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU, ${h.events()} events`);
+await h.close();
+process.exit(0);
