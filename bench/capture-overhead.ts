@@ -87,15 +87,19 @@ export interface CaptureOverhead {
   labMs: number;
   /** Trace events per acked emit with full capture. */
   eventsPerEmit: number;
+  /** Median over rounds of (lab CPU time ÷ bare CPU time): steadier than wall time on a shared machine. */
+  cpuRatio: number;
 }
 
-async function timed(make: (t: Transport) => Promise<Harness>, transport: Transport, n: number, window: number): Promise<{ ms: number; events: number }> {
+async function timed(make: (t: Transport) => Promise<Harness>, transport: Transport, n: number, window: number): Promise<{ ms: number; cpuMs: number; events: number }> {
   collectGarbage();
   const h = await make(transport);
   try {
     const before = h.events();
+    const cpu = process.cpuUsage();
     const ms = await drive(h.socket, n, window);
-    return { ms, events: h.events() - before };
+    const used = process.cpuUsage(cpu);
+    return { ms, cpuMs: (used.user + used.system) / 1000, events: h.events() - before };
   } finally {
     await h.close();
   }
@@ -112,17 +116,21 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
   const bareMs: number[] = [];
   const labMs: number[] = [];
   const perEmit: number[] = [];
+  const cpuRatios: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (["bare", "lab"] as const) : (["lab", "bare"] as const);
     const got: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
+    const cpu: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     for (const which of order) {
       const res = await timed(which === "bare" ? bare : traced, transport, emits, window);
       got[which] = res.ms;
+      cpu[which] = res.cpuMs;
       if (which === "lab") perEmit.push(res.events / emits);
     }
     bareMs.push(got.bare);
     labMs.push(got.lab);
     ratios.push(got.lab / got.bare);
+    cpuRatios.push(cpu.lab / cpu.bare);
   }
   return {
     transport,
@@ -132,5 +140,6 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
     bareMs: round(median(bareMs), 1),
     labMs: round(median(labMs), 1),
     eventsPerEmit: round(median(perEmit), 1),
+    cpuRatio: round(median(cpuRatios), 3),
   };
 }

@@ -71,6 +71,7 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_ws_bare_ms = ws.bareMs;
       d.capture_ws_lab_ms = ws.labMs;
       d.capture_ws_events_per_emit = ws.eventsPerEmit;
+      d.capture_ws_cpu_ratio = ws.cpuRatio;
       log("capture overhead over long-polling…");
       const poll = await measureCaptureOverhead({ transport: "polling", emits: quick ? 50 : 1000 });
       result.capture_overhead_polling = poll.ratio;
@@ -78,6 +79,7 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_polling_bare_ms = poll.bareMs;
       d.capture_polling_lab_ms = poll.labMs;
       d.capture_polling_events_per_emit = poll.eventsPerEmit;
+      d.capture_polling_cpu_ratio = poll.cpuRatio;
     }
     if (only.has("pipeline")) {
       log("event pipeline (Electron bridge and web mode)…");
