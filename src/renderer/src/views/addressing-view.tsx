@@ -18,28 +18,33 @@ export function AddressingView() {
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 520, height: 300 });
   const font = presenter ? 20 : 14;
-  const layout = layoutAddressing(addressing, width, height, font, presenter ? 15 : 13);
+  const currentConn = useTrace((s) => (s.cursor >= 0 ? s.trace.events[s.cursor]?.conn : undefined));
+  const layout = layoutAddressing(addressing, width, height, { font, ipFont: presenter ? 18 : 13, labelFont: presenter ? 15 : 13 }, currentConn);
   const pathFor = useCallback((s: TraceState) => addressingPath(s, layout), [layout]);
   const sceneRef = useFlightScene(pathFor);
   return (
-    <Panel name="Addressing" note="IP addresses, ports and 4-tuples">
+    <Panel name="Addressing" note={layout.unlabelled > 0 ? `+${layout.unlabelled} more 4-tuple${layout.unlabelled > 1 ? "s" : ""} in TCP → Connection` : "IP addresses, ports and 4-tuples"}>
       <div className="svg-box" ref={ref}>
         <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Hosts and TCP connections">
           {layout.lines.map((l) => (
             <g key={l.link.key} className={`link ${l.link.open ? "link-open" : "link-closed"}`}>
               <line x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} />
-              <text x={l.labelX} y={l.labelY} textAnchor="middle" className="tuple-label" paintOrder="stroke">
-                {l.link.tuple}
-              </text>
             </g>
           ))}
+          {layout.lines.map((l) =>
+            l.label ? (
+              <text key={l.link.key} x={l.label.x} y={l.label.y} textAnchor="middle" className={`tuple-label ${l.link.open ? "" : "tuple-closed"}`} paintOrder="stroke">
+                {l.link.tuple}
+              </text>
+            ) : null,
+          )}
           {layout.boxes.map((b) => (
             <g key={b.host.id} className={`host host-${b.host.role}`}>
               <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={8} />
-              <text x={b.x + b.width / 2} y={b.y + font * 1.4} textAnchor="middle" className="host-label">
+              <text x={b.x + b.width / 2} y={b.y + font * 1.2} textAnchor="middle" className="host-label">
                 {b.host.label}
               </text>
-              <text x={b.x + b.width / 2} y={b.y + font * 2.45} textAnchor="middle" className="host-ip">
+              <text x={b.x + b.width / 2} y={b.y + font * 1.3 + (presenter ? 18 : 13) * 1.1} textAnchor="middle" className="host-ip">
                 {b.host.ips.join(", ")}
               </text>
               {b.sockets.map((k) => (
