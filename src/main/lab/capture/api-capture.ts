@@ -1,24 +1,75 @@
 // API capture through Socket.IO's public hooks: on the server a namespace's `connection`,
 // a per-socket middleware (`socket.use`) that sees each incoming event and wraps its ack
 // callback, `onAnyOutgoing`, disconnect events and the adapter's room events; on a client
-// the socket's and the Manager's events.
+// the socket's and the Manager's events. Ack callbacks the application passes to `emit`
+// are wrapped on the socket it emits from, so `ack-receive` is recorded when, and only if,
+// the callback really runs (an ACK after a timeout never reaches it).
 
 import type { Namespace, Socket as ServerSocket } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
-import { Correlator, type DecodedPacket } from "./correlator.js";
+import { Correlator, type AckEmit, type DecodedPacket } from "./correlator.js";
 import { callCode } from "./call-code.js";
 import { sanitize } from "./socketio-capture.js";
 
 type Ack = (...args: unknown[]) => void;
 
-function takeDecoded(c: Correlator, host: string, nsp: string, match: (d: DecodedPacket) => boolean): DecodedPacket | undefined {
-  return c.take(c.decoded, Correlator.key(host, nsp), match);
+function takeDecoded(c: Correlator, host: string, sid: string | null | undefined, nsp: string, match: (d: DecodedPacket) => boolean): DecodedPacket | undefined {
+  return c.take(c.decoded, Correlator.key(host, sid ?? undefined, nsp), match);
+}
+
+/**
+ * Wraps the ack callbacks passed to one socket's `emit`. The encoder tells each wrapper which
+ * emit it belongs to (in emit order: a socket that is not connected yet buffers its emits and
+ * encodes them in order later); when the callback runs, `ack-receive` names the ACK packet
+ * that delivered it and the emit it answers, or says it timed out.
+ */
+function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (...a: never[]) => unknown; connected: boolean }): void {
+  const emit = socket.emit.bind(socket) as (...a: unknown[]) => unknown;
+  socket.emit = ((...args: unknown[]) => {
+    const callback = args[args.length - 1];
+    if (args.length < 2 || typeof callback !== "function") return emit(...args);
+    let ack: AckEmit | undefined;
+    const bind = (a: AckEmit): void => {
+      ack = a;
+    };
+    const queue = c.unboundAcks.get(host) ?? [];
+    c.unboundAcks.set(host, queue);
+    queue.push(bind);
+    args[args.length - 1] = function (this: unknown, ...reply: unknown[]) {
+      const packetId = ack ? c.ackArrived.get(ack.key) : undefined;
+      if (ack) {
+        c.ackArrived.delete(ack.key);
+        c.ackExpected.delete(ack.key);
+      }
+      const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
+      const parents = [packetId, ack?.emitId].filter((p): p is number => p !== undefined);
+      c.record({
+        layer: "api",
+        kind: "ack-receive",
+        host,
+        nsp,
+        args: sanitize(timedOut ? [] : reply) as unknown[],
+        ...(timedOut ? { reason: timedOut } : {}),
+        ...(parents.length ? { parents } : {}),
+      });
+      return (callback as Ack).apply(this, reply);
+    };
+    try {
+      return emit(...args);
+    } finally {
+      // Connected and still unbound: nothing was encoded (the packet was dropped), so the
+      // next emit must not take this place in the queue.
+      if (!ack && socket.connected) queue.splice(queue.indexOf(bind), 1);
+    }
+  }) as never;
 }
 
 /** Traces one server namespace. Call before any application handler is registered. */
 export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server"): void {
   nsp.on("connection", (socket: ServerSocket) => {
-    const connectPacket = takeDecoded(c, host, nsp.name, (d) => d.type === "CONNECT");
+    // The engine session this namespace socket rides on (engine.io declares `id` private in its types).
+    const sid = (socket.conn as unknown as { id: string }).id;
+    const connectPacket = takeDecoded(c, host, sid, nsp.name, (d) => d.type === "CONNECT");
     c.record({
       layer: "api",
       kind: "connect",
@@ -30,11 +81,11 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
     });
 
     socket.use((packet, next) => {
-      const event = packet[0] as string;
+      const event = String(packet[0]);
       const last = packet[packet.length - 1];
       const hasAck = typeof last === "function";
       const args = (hasAck ? packet.slice(1, -1) : packet.slice(1)) as unknown[];
-      const decoded = takeDecoded(c, host, nsp.name, (d) => d.event === event);
+      const decoded = takeDecoded(c, host, sid, nsp.name, (d) => d.event === event);
       const receiveId = c.record({
         layer: "api",
         kind: "receive",
@@ -68,15 +119,16 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
     });
 
     socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
-      if (c.broadcasting > 0) return;
-      c.pendingCall.set(host, { nsp: nsp.name, socketId: socket.id, event, args });
+      if (c.pendingBroadcast.has(host)) return;
+      c.pendingCall.set(host, { nsp: nsp.name, socketId: socket.id, sid, event: String(event), args });
     });
+    trackAcks(c, host, nsp.name, socket as never);
 
     socket.on("disconnecting", (reason: string) => {
       c.record({ layer: "api", kind: "disconnecting", host, nsp: nsp.name, socketId: socket.id, reason, rooms: [...socket.rooms] });
     });
     socket.on("disconnect", (reason: string) => {
-      const packet = takeDecoded(c, host, nsp.name, (d) => d.type === "DISCONNECT");
+      const packet = takeDecoded(c, host, sid, nsp.name, (d) => d.type === "DISCONNECT");
       c.record({
         layer: "api",
         kind: "disconnect",
@@ -87,6 +139,7 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
         ...(packet ? { parents: [packet.eventId] } : {}),
       });
     });
+    guardHandlers(c, host, nsp.name, socket);
     // Without an 'error' listener a refused packet would throw (CVE-2024-38355); record it instead.
     socket.on("error", (err: Error) => {
       c.record({ layer: "lab", kind: "error", host, message: `socket ${socket.id} on ${nsp.name}: ${err.message}` });
@@ -103,10 +156,44 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
   });
 }
 
+/**
+ * Application handlers run from process.nextTick with nothing to catch what they throw: one
+ * bad packet (`42["hello"]` without an ack, to the learners' handler that calls `callback`)
+ * would end the whole lab. This socket's `on`/`once` wrap each handler so that a throw is
+ * recorded as a lab error (the bad packet's arguments in `raw`) and every socket goes on.
+ */
+function guardHandlers(c: Correlator, host: string, nsp: string, socket: ServerSocket): void {
+  const guard = (event: string, listener: (...args: unknown[]) => unknown) =>
+    function (this: unknown, ...args: unknown[]): unknown {
+      const fail = (err: unknown): void => {
+        c.record({
+          layer: "lab",
+          kind: "error",
+          host,
+          message: `the server's handler for "${event}" on ${nsp} threw: ${(err as Error)?.message ?? String(err)}`,
+          raw: JSON.stringify(sanitize(args)).slice(0, 200),
+        });
+      };
+      try {
+        const result = listener.apply(this, args);
+        if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch(fail);
+        return result;
+      } catch (err) {
+        fail(err);
+        return undefined;
+      }
+    };
+  const on = socket.on.bind(socket);
+  const once = socket.once.bind(socket);
+  socket.on = ((event: string, listener: (...args: unknown[]) => unknown) => on(event as never, guard(event, listener) as never)) as typeof socket.on;
+  socket.once = ((event: string, listener: (...args: unknown[]) => unknown) => once(event as never, guard(event, listener) as never)) as typeof socket.once;
+}
+
 /** Traces one client socket (one namespace of a Manager). */
 export function tapClientSocket(c: Correlator, host: string, socket: ClientSocket, nsp: string): void {
+  const sid = (): string | undefined => (socket.io.engine as unknown as { id?: string | null } | undefined)?.id ?? undefined;
   socket.on("connect", () => {
-    const packet = takeDecoded(c, host, nsp, (d) => d.type === "CONNECT");
+    const packet = takeDecoded(c, host, sid(), nsp, (d) => d.type === "CONNECT");
     c.record({
       layer: "api",
       kind: "connect",
@@ -118,35 +205,37 @@ export function tapClientSocket(c: Correlator, host: string, socket: ClientSocke
     });
   });
   socket.on("disconnect", (reason: string) => {
-    const packet = takeDecoded(c, host, nsp, (d) => d.type === "DISCONNECT");
+    const packet = takeDecoded(c, host, sid(), nsp, (d) => d.type === "DISCONNECT");
     c.record({ layer: "api", kind: "disconnect", host, nsp, reason, ...(packet ? { parents: [packet.eventId] } : {}) });
   });
   socket.on("connect_error", (err: Error) => {
-    const packet = takeDecoded(c, host, nsp, (d) => d.type === "CONNECT_ERROR");
+    const packet = takeDecoded(c, host, sid(), nsp, (d) => d.type === "CONNECT_ERROR");
     c.record({ layer: "api", kind: "connect_error", host, nsp, reason: err.message, ...(packet ? { parents: [packet.eventId] } : {}) });
   });
   socket.onAny((event: string, ...args: unknown[]) => {
     const last = args[args.length - 1];
     const hasAck = typeof last === "function";
     const plain = hasAck ? args.slice(0, -1) : args;
-    const decoded = takeDecoded(c, host, nsp, (d) => d.event === event);
+    const name = String(event);
+    const decoded = takeDecoded(c, host, sid(), nsp, (d) => d.event === name);
     const id = c.record({
       layer: "api",
       kind: "receive",
       host,
       nsp,
       socketId: socket.id ?? "",
-      event,
+      event: name,
       args: sanitize(plain) as unknown[],
       ack: hasAck,
-      code: `socket.on(${JSON.stringify(event)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
+      code: `socket.on(${JSON.stringify(name)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
       ...(decoded ? { parents: [decoded.eventId] } : {}),
     });
-    if (hasAck && decoded?.ackId !== undefined) c.ackOwed.set(Correlator.key(host, nsp, decoded.ackId), id);
+    if (hasAck && decoded?.ackId !== undefined) c.remember(c.ackOwed, Correlator.key(host, nsp, decoded.ackId), id);
   });
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
-    c.pendingCall.set(host, { nsp, socketId: socket.id ?? "", event, args });
+    c.pendingCall.set(host, { nsp, socketId: socket.id ?? "", event: String(event), args });
   });
+  trackAcks(c, host, nsp, socket as never);
 }
 
 /** Traces a client Manager's reconnection events. */

@@ -116,6 +116,12 @@ export class ConnectionCapture {
     return [...this.live];
   }
 
+  /** Resolves once every tapped connection has closed (or after `maxMs`). */
+  async settled(maxMs: number): Promise<void> {
+    const start = Date.now();
+    while (this.live.size > 0 && Date.now() - start < maxMs) await new Promise((r) => setTimeout(r, 5));
+  }
+
   /** The open sockets of one host (to pause a client that should stop answering, say). */
   socketsOf(host: string): Socket[] {
     return [...this.live].filter((c) => c.host === host && !c.closed).map((c) => c.socket);
@@ -256,7 +262,9 @@ export class ConnectionCapture {
     for (const unit of units) {
       const dir = unit.dir;
       const d = dir === "out" ? conn.out : conn.in;
-      const sid = unit.sid ?? conn.parser.sid;
+      // HTTP messages carry their own sid (or none: a handshake on a reused keep-alive
+      // connection must not inherit the previous session's); frames belong to the connection's.
+      const sid = unit.kind === "ws-frame" ? (unit.sid ?? conn.parser.sid) : unit.sid;
       const end = unit.offset + unit.length;
       let parents: number[];
       if (dir === "out") {
@@ -387,6 +395,9 @@ export class ConnectionCapture {
         if (kept.length) this.c.incoming.set(key, kept);
         else this.c.incoming.delete(key);
         for (const q of stale) {
+          // Bytes a paused (frozen) socket holds were never read by its engine.
+          const conn = [...this.live].find((l) => l.id === q.conn);
+          if (conn?.socket.isPaused()) continue;
           this.c.record({
             layer: "engine",
             kind: "packet",

@@ -1,7 +1,10 @@
 // Correlation state shared by the taps: which event caused which. The taps record events as
-// they happen; this keeps the few facts needed to give each event its `parents`:
-// the API call a packet was encoded for, engine packets waiting for their bytes, bytes
-// waiting for their engine packets, decoded packets waiting for their handler.
+// they happen; this keeps the few facts needed to give each event its `parents`: the API
+// call a packet was encoded for, engine packets waiting for their bytes, bytes waiting for
+// their engine packets, decoded packets waiting for their handler, acks waiting for their
+// callback. Everything is keyed by host and Engine.IO session (sid), is dropped when the
+// session closes, and every queue is bounded, so a rogue peer can neither shift another
+// session's links nor grow memory without end.
 
 import type { Recorder } from "../../trace/recorder.js";
 import type { EnginePacketType, NewEvent } from "../../../shared/trace/types.js";
@@ -23,6 +26,8 @@ export interface PendingEnginePacket {
 export interface PendingApiCall {
   nsp: string;
   socketId?: string;
+  /** The Engine.IO session the emitting socket belongs to, where known (server side). */
+  sid?: string;
   event: string;
   args: unknown[];
 }
@@ -32,8 +37,21 @@ export interface DecodedPacket {
   type: string;
   nsp: string;
   ackId?: number;
+  /** The event name as a string (Socket.IO also accepts numbers). */
   event?: string;
 }
+
+/** An emit with an ack callback, as the encoder saw it. */
+export interface AckEmit {
+  /** Key of its ack in `acks`: host|sid|nsp|ackId. */
+  key: string;
+  emitId: number;
+}
+
+/** Most entries one queue keeps; older ones are dropped (they could only be stale). */
+const MAX_QUEUE = 256;
+/** Most entries a map of pending acks keeps. */
+const MAX_PENDING = 10_000;
 
 export class Correlator {
   /** Engine packets a host created, waiting for the bytes that carry them; by host|sid. */
@@ -44,18 +62,24 @@ export class Correlator {
   readonly pendingCall = new Map<string, PendingApiCall>();
   /** Per host: the api event whose encode comes next (an ack-send). */
   readonly pendingApiEvent = new Map<string, number>();
+  /** Per host: the api broadcast whose single encode comes next. */
+  readonly pendingBroadcast = new Map<string, number>();
   /** Per host: the last encode, so the engine packets created from it can name it. */
   readonly lastEncode = new Map<string, { chunks: unknown[]; eventId: number }>();
-  /** Per host: the engine packet being delivered right now (feeds the Socket.IO decoder). */
-  readonly currentEngineIn = new Map<string, number>();
-  /** Decoded Socket.IO packets waiting for their API event; by host|nsp. */
+  /** Per host: the engine message being delivered right now (feeds the Socket.IO decoder). */
+  readonly currentEngineIn = new Map<string, { eventId: number; sid: string | undefined }>();
+  /** Per host: the session the server is connecting a namespace socket for (its CONNECT reply). */
+  readonly connectingSid = new Map<string, string>();
+  /** Per host: ack callbacks waiting to learn which encoded emit they belong to, in emit order. */
+  readonly unboundAcks = new Map<string, ((ack: AckEmit) => void)[]>();
+  /** Decoded Socket.IO packets waiting for their API event; by host|sid|nsp. */
   readonly decoded = new Map<string, DecodedPacket[]>();
-  /** Emits that asked for an ack: host|nsp|ackId → api emit event id. */
+  /** Emits waiting for their ack: host|sid|nsp|ackId → api emit id. */
   readonly ackExpected = new Map<string, number>();
+  /** Decoded ACK packets waiting for the callback to run: host|sid|nsp|ackId → packet id. */
+  readonly ackArrived = new Map<string, number>();
   /** Received events carrying an ack callback: host|nsp|ackId → api receive event id. */
   readonly ackOwed = new Map<string, number>();
-  /** Hosts whose server-side broadcast is being encoded (per-recipient emits are not API calls). */
-  broadcasting = 0;
 
   constructor(readonly recorder: Recorder) {}
 
@@ -69,8 +93,19 @@ export class Correlator {
 
   push<T>(map: Map<string, T[]>, key: string, value: T): void {
     const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
+    if (!list) {
+      map.set(key, [value]);
+      if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
+    } else {
+      list.push(value);
+      if (list.length > MAX_QUEUE) list.splice(0, list.length - MAX_QUEUE);
+    }
+  }
+
+  /** Sets a pending-ack entry, dropping the oldest when too many are pending. */
+  remember(map: Map<string, number>, key: string, value: number): void {
+    map.set(key, value);
+    if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
   }
 
   /** Removes and returns the first entry that matches (earlier non-matching entries stay). */
@@ -84,15 +119,25 @@ export class Correlator {
     return found;
   }
 
-  /** Forgets everything about a host (a client removed, an engine replaced). */
+  /** Forgets what was pending for one session of a host (its engine closed). */
+  forgetSession(host: string, sid: string): void {
+    this.forgetPrefix(`${host}|${sid}|`);
+    this.outgoing.delete(`${host}|${sid}`);
+    this.incoming.delete(`${host}|${sid}`);
+  }
+
+  /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
-    for (const map of [this.outgoing, this.incoming, this.decoded, this.ackExpected, this.ackOwed] as Map<string, unknown>[]) {
-      for (const k of map.keys()) if (k.startsWith(host + "|")) map.delete(k);
+    this.forgetPrefix(`${host}|`);
+    for (const map of [this.pendingCall, this.pendingApiEvent, this.pendingBroadcast, this.lastEncode, this.currentEngineIn, this.connectingSid, this.unboundAcks]) {
+      (map as Map<string, unknown>).delete(host);
     }
-    this.pendingCall.delete(host);
-    this.pendingApiEvent.delete(host);
-    this.lastEncode.delete(host);
-    this.currentEngineIn.delete(host);
+  }
+
+  private forgetPrefix(prefix: string): void {
+    for (const map of [this.outgoing, this.incoming, this.decoded, this.ackExpected, this.ackArrived, this.ackOwed] as Map<string, unknown>[]) {
+      for (const k of map.keys()) if (k.startsWith(prefix)) map.delete(k);
+    }
   }
 }
 

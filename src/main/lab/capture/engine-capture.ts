@@ -52,8 +52,13 @@ export class EngineCapture {
       ...(transport ? { transport } : {}),
       ...(wire ? { parents: [wire.eventId] } : {}),
     });
-    if (type === "message") this.c.currentEngineIn.set(host, id);
+    if (type === "message") this.c.currentEngineIn.set(host, { eventId: id, sid });
   }
+}
+
+/** A host's engine session closed: what was pending for it can never be matched. */
+export function sessionClosed(c: Correlator, host: string, sid: string | null | undefined): void {
+  if (sid) c.forgetSession(host, sid);
 }
 
 /** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */

@@ -37,12 +37,13 @@ export function tapSocket(socket: Socket, sink: ByteSink, options: { serverSide?
   };
   socket.write = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown) {
     const buf = toBuffer(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : undefined);
-    if (buf && buf.length > 0 && !this.destroyed) sink.wrote(buf);
+    // A write after end() or destroy() fails and carries nothing.
+    if (buf && buf.length > 0 && !this.destroyed && !this.writableEnded) sink.wrote(buf);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, encoding, cb);
   } as Socket["write"];
   socket.end = function (this: Socket, chunk?: unknown, encoding?: unknown, cb?: unknown) {
     const buf = toBuffer(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : undefined);
-    if (buf && buf.length > 0 && !this.destroyed && this.writable) sink.wrote(buf);
+    if (buf && buf.length > 0 && !this.destroyed && !this.writableEnded) sink.wrote(buf);
     return (end as (...a: unknown[]) => Socket).call(this, chunk, encoding, cb);
   } as Socket["end"];
 

@@ -3,7 +3,7 @@
 // link it to the API call it was encoded for, or to the engine packets it was decoded from.
 
 import * as sioParser from "socket.io-parser";
-import type { ApiEvent, SocketIoPacketType } from "../../../shared/trace/types.js";
+import type { SocketIoPacketType } from "../../../shared/trace/types.js";
 import { SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types.js";
 import { Correlator } from "./correlator.js";
 import { callCode } from "./call-code.js";
@@ -20,19 +20,30 @@ const typeName = (t: number): SocketIoPacketType => SOCKETIO_PACKET_TYPES[t] ?? 
 const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
 const isAck = (t: number): boolean => t === sioParser.PacketType.ACK || t === sioParser.PacketType.BINARY_ACK;
 
-/** A parser module for one host (the shape `new Server(…, { parser })` and `io(…, { parser })` take). */
-export function createTracedParser(c: Correlator, host: string, side: "server" | "client") {
+/** The event name of an EVENT packet as a string (Socket.IO accepts numbers too). */
+export function eventName(data: unknown): string | undefined {
+  const first = Array.isArray(data) ? data[0] : undefined;
+  return typeof first === "string" || typeof first === "number" ? String(first) : undefined;
+}
+
+/**
+ * A parser module for one host (the shape `new Server(…, { parser })` and `io(…, { parser })`
+ * take). `sessionOf()` tells which Engine.IO session the host is encoding for: a client has
+ * one at a time; the server's encoder is shared, so for it the session is read where known.
+ */
+export function createTracedParser(c: Correlator, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
   class TracedEncoder extends sioParser.Encoder {
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
       const parents: number[] = [];
       const call = c.pendingCall.get(host);
-      const broadcastId = c.broadcasting > 0 ? c.pendingApiEvent.get(host) : undefined;
+      const broadcastId = c.pendingBroadcast.get(host);
       if (broadcastId !== undefined && isEvent(packet.type)) {
         parents.push(broadcastId);
-      } else if (call && isEvent(packet.type) && Array.isArray(packet.data) && packet.data[0] === call.event) {
+      } else if (call && isEvent(packet.type) && eventName(packet.data) === call.event) {
         c.pendingCall.delete(host);
         const hasAck = packet.id !== undefined;
+        const args = sanitize(call.args) as unknown[];
         const emitId = c.record({
           layer: "api",
           kind: "emit",
@@ -40,12 +51,16 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
           nsp: packet.nsp,
           ...(call.socketId ? { socketId: call.socketId } : {}),
           event: call.event,
-          args: sanitize(call.args) as unknown[],
+          args,
           ack: hasAck,
-          code: callCode("socket.emit", [call.event, ...(sanitize(call.args) as unknown[])], hasAck),
-        } as Omit<ApiEvent, "id" | "t">);
+          code: callCode("socket.emit", [call.event, ...args], hasAck),
+        });
         parents.push(emitId);
-        if (hasAck) c.ackExpected.set(Correlator.key(host, packet.nsp, packet.id), emitId);
+        if (hasAck) {
+          const key = Correlator.key(host, call.sid ?? sessionOf(), packet.nsp, packet.id);
+          c.remember(c.ackExpected, key, emitId);
+          c.unboundAcks.get(host)?.shift()?.({ key, emitId });
+        }
       } else if (isAck(packet.type)) {
         const apiId = c.pendingApiEvent.get(host);
         if (apiId !== undefined) {
@@ -54,24 +69,27 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
         } else {
           // A client's ack callback: socket.io-client gives no hook on it, so the ack-send is
           // recorded at its only visible effect, this encode, which runs inside the callback.
-          const owed = c.ackOwed.get(Correlator.key(host, packet.nsp, packet.id));
-          c.ackOwed.delete(Correlator.key(host, packet.nsp, packet.id));
+          const key = Correlator.key(host, packet.nsp, packet.id);
+          const owed = c.ackOwed.get(key);
+          c.ackOwed.delete(key);
+          const reply = sanitize(packet.data ?? []) as unknown[];
           parents.push(
             c.record({
               layer: "api",
               kind: "ack-send",
               host,
               nsp: packet.nsp,
-              args: (packet.data as unknown[]) ?? [],
-              code: callCode("callback", (packet.data as unknown[]) ?? [], false),
+              args: reply,
+              code: callCode("callback", reply, false),
               ...(owed !== undefined ? { parents: [owed] } : {}),
             }),
           );
         }
       }
       if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
-        // The server's CONNECT answers the client's, still waiting for its api `connect`.
-        const asked = c.decoded.get(Correlator.key(host, packet.nsp))?.find((d) => d.type === "CONNECT");
+        // The server's CONNECT answers the client's, which still waits for its api `connect`.
+        const sid = c.connectingSid.get(host);
+        const asked = c.decoded.get(Correlator.key(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
         if (asked) parents.push(asked.eventId);
       }
       const encoded = typeof out[0] === "string" ? out[0] : "";
@@ -97,6 +115,7 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
 
   class TracedDecoder extends sioParser.Decoder {
     private fed: number[] = [];
+    private sid: string | undefined;
     private firstString = "";
 
     constructor(opts?: unknown) {
@@ -105,8 +124,11 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
     }
 
     override add(obj: unknown): void {
-      const engineId = c.currentEngineIn.get(host);
-      if (engineId !== undefined) this.fed.push(engineId);
+      const engine = c.currentEngineIn.get(host);
+      if (engine) {
+        this.fed.push(engine.eventId);
+        this.sid = engine.sid;
+      }
       if (typeof obj === "string") this.firstString = obj;
       try {
         super.add(obj as never);
@@ -117,7 +139,7 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
           host,
           message: `Socket.IO decoder refused a packet: ${(err as Error).message}`,
           raw: typeof obj === "string" ? obj.slice(0, 200) : "(binary)",
-          ...(engineId !== undefined ? { parents: [engineId] } : {}),
+          ...(engine ? { parents: [engine.eventId] } : {}),
         });
         this.fed = [];
         throw err;
@@ -140,33 +162,18 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
         ...(packet.data !== undefined ? { data: sanitize(packet.data) } : {}),
         ...(parents.length ? { parents } : {}),
       });
-      const nspKey = Correlator.key(host, packet.nsp);
       if (isAck(packet.type)) {
-        const key = Correlator.key(host, packet.nsp, packet.id);
-        const emitId = c.ackExpected.get(key);
-        if (emitId === undefined) return;
-        c.ackExpected.delete(key);
-        const recordAck = (): void => {
-          c.record({
-            layer: "api",
-            kind: "ack-receive",
-            host,
-            nsp: packet.nsp,
-            args: sanitize(packet.data) as unknown[],
-            parents: [id, emitId],
-          });
-        };
-        // The server calls the ack at once; socket.io-client one tick after decoding.
-        if (side === "server") recordAck();
-        else process.nextTick(recordAck);
+        // The callback records its own `ack-receive` when (and if) it really runs.
+        c.remember(c.ackArrived, Correlator.key(host, this.sid, packet.nsp, packet.id), id);
         return;
       }
-      c.push(c.decoded, nspKey, {
+      const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
+      c.push(c.decoded, Correlator.key(host, this.sid, packet.nsp), {
         eventId: id,
         type: typeName(packet.type),
         nsp: packet.nsp,
         ...(packet.id !== undefined ? { ackId: packet.id } : {}),
-        ...(isEvent(packet.type) && Array.isArray(packet.data) && typeof packet.data[0] === "string" ? { event: packet.data[0] } : {}),
+        ...(event !== undefined ? { event } : {}),
       });
     }
   }
@@ -181,6 +188,7 @@ export function sanitize(value: unknown, depth = 0): unknown {
   if (value instanceof ArrayBuffer) return { _binary: Buffer.from(value).toString("base64"), length: value.byteLength };
   if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
   if (typeof value === "function") return "[callback]";
+  if (value instanceof Error) return { error: value.message };
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = sanitize(v, depth + 1);

@@ -54,3 +54,22 @@ describe("net.Socket byte tap", () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
+
+describe("net.Socket byte tap, writes that carry nothing", () => {
+  it("does not count a write after end() or after destroy()", async () => {
+    const { createServer: createNetServer } = await import("node:net");
+    const server = createNetServer((s) => s.resume());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const wrote: Buffer[] = [];
+    tapSocket(socket, { read: () => {}, wrote: (b) => wrote.push(b) });
+    socket.on("error", () => {});
+    await new Promise((r) => socket.once("connect", r));
+    socket.end("abc");
+    socket.write("def");
+    await new Promise((r) => socket.once("close", r));
+    expect(Buffer.concat(wrote).toString()).toBe("abc");
+    expect(socket.bytesWritten).toBe(3);
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
