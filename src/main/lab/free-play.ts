@@ -39,7 +39,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
   switch (cmd.type) {
     case "add-client": {
       if (lab.clients.size >= MAX_CLIENTS) return fail(`the lab holds at most ${MAX_CLIENTS} clients`);
-      if (cmd.ip !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(cmd.ip)) return fail(`source address ${cmd.ip} is not a loopback address (127.x.y.z)`);
+      if (cmd.ip !== undefined && !isLoopbackV4(cmd.ip)) return fail(`source address ${cmd.ip} is not a loopback address (127.x.y.z, each part 0 to 255)`);
       const nsps = cmd.namespaces ?? ["/"];
       for (const n of nsps) {
         const e = checkNsp(n);
@@ -79,12 +79,13 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       const client = lab.clients.get(cmd.from);
       if (!client) return fail(`unknown client "${cmd.from}"`);
       const socket = client.socket(nsp);
+      const queued = socket.connected ? "" : " (queued: the socket is not connected; it goes out when it connects)";
       if (cmd.ack) {
         const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
         return reply instanceof Error ? fail(`no ack within 5 s (${reply.message})`) : { ok: true, message: `ack: ${JSON.stringify(reply)}` };
       }
       socket.emit(cmd.event, ...args);
-      return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent from ${cmd.from}` };
+      return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent from ${cmd.from}${queued}` };
     }
     case "join":
     case "leave": {
@@ -93,7 +94,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (err) return fail(err);
       const client = lab.clients.get(cmd.client);
       if (!client) return fail(`unknown client "${cmd.client}"`);
-      const id = client.socket(nsp).id;
+      const id = client.sockets.get(nsp)?.id;
       const socket = id ? lab.server?.of(nsp).sockets.get(id) : undefined;
       if (!socket) return fail(`${cmd.client} is not connected to ${nsp}`);
       if (cmd.type === "join") await socket.join(cmd.room);
@@ -108,13 +109,13 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (typeof args === "string") return fail(args);
       const server = lab.server;
       if (!server) return fail("the server is stopped");
-      let op = server.of(nsp).to(cmd.room ?? []);
-      if (!cmd.room) op = server.of(nsp).except([]);
+      let op = cmd.room ? server.of(nsp).to(cmd.room) : server.of(nsp).except([]);
       if (cmd.exceptClient) {
         const client = lab.clients.get(cmd.exceptClient);
         if (!client) return fail(`unknown client "${cmd.exceptClient}"`);
-        const id = client.socket(nsp).id;
-        if (id) op = op.except(id);
+        const id = client.sockets.get(nsp)?.id;
+        if (!id) return fail(`${cmd.exceptClient} is not connected to ${nsp}`);
+        op = op.except(id);
       }
       op.emit(cmd.event, ...args);
       return { ok: true, message: `broadcast "${cmd.event}" on ${nsp}${cmd.room ? ` to "${cmd.room}"` : ""}` };
@@ -125,7 +126,9 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       const nsp = cmd.nsp ?? "/";
       const e = checkNsp(nsp);
       if (e) return fail(e);
-      client.socket(nsp).disconnect();
+      const socket = client.sockets.get(nsp);
+      if (!socket?.connected) return fail(`${cmd.client} is not connected to ${nsp}`);
+      socket.disconnect();
       return { ok: true, message: `${cmd.client} disconnected from ${nsp}` };
     }
     case "server-stop":
@@ -137,5 +140,12 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
     case "network":
       lab.recorder.record({ layer: "lab", kind: "fault", host: "server", fault: "network", detail: JSON.stringify(cmd.settings) });
       return { ok: true, message: "network settings of the TCP model changed" };
+    default:
+      return fail(`unknown command ${JSON.stringify((cmd as { type?: unknown }).type)}`);
   }
+}
+
+function isLoopbackV4(ip: string): boolean {
+  const parts = ip.split(".");
+  return parts.length === 4 && parts[0] === "127" && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }

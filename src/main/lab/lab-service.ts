@@ -54,7 +54,18 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     for (const l of statusListeners) l(s);
   };
 
-  const start = async (scenario: Scenario, seed: number): Promise<LabStatus> => {
+  // Starting, stopping and the free-play lab's creation run one at a time: two calls at once
+  // would otherwise each build a lab and leak one.
+  let lifecycle: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lifecycle.then(fn, fn);
+    lifecycle = run.catch(() => {});
+    return run;
+  };
+
+  const start = (scenario: Scenario, seed: number): Promise<LabStatus> => exclusive(() => startNow(scenario, seed));
+
+  const startNow = async (scenario: Scenario, seed: number): Promise<LabStatus> => {
     await stopLab();
     const file = options.traceFile?.(scenario.id);
     recorder = createRecorder({
@@ -89,13 +100,14 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   };
 
   /** Free play starts with three clients, as the lab does by default. */
-  const ensureLab = async () => {
-    if (!runner?.lab) {
-      await start(FREE_PLAY, 1);
-      for (let i = 0; i < DEFAULT_CLIENTS; i++) runner!.lab!.addClient().then((c) => c.socket("/"), () => {});
-    }
-    return runner!.lab!;
-  };
+  const ensureLab = () =>
+    exclusive(async () => {
+      if (!runner?.lab) {
+        await startNow(FREE_PLAY, 1);
+        for (let i = 0; i < DEFAULT_CLIENTS; i++) runner!.lab!.addClient().then((c) => c.socket("/"), () => {});
+      }
+      return runner!.lab!;
+    });
 
   return {
     async listScenarios() {
@@ -123,7 +135,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       return start(current, 1);
     },
     async stop() {
-      await stopLab();
+      await exclusive(stopLab);
       publish();
       return status();
     },
@@ -141,7 +153,10 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       } catch {
         return { ok: false, message: `"${url}" is not a URL` };
       }
-      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return { ok: false, message: "the URL must start with http:// or https://" };
+      if (parsed.protocol === "https:") {
+        return { ok: false, message: "https:// servers are not supported: the lab shows the bytes on the wire, and TLS would hide them. Use the server's plain http:// address." };
+      }
+      if (parsed.protocol !== "http:") return { ok: false, message: "the URL must start with http://" };
       const lab = await ensureLab();
       const client = await lab.addClient({ url: parsed.origin, transports: opts?.transports ?? "polling-upgrade", reconnection: false, label: `attached to ${parsed.host}` });
       const socket = client.socket(parsed.pathname || "/");
@@ -191,7 +206,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       return () => statusListeners.delete(listener);
     },
     async dispose() {
-      await stopLab();
+      await exclusive(stopLab);
       traceListeners.clear();
       statusListeners.clear();
     },

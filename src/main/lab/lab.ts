@@ -12,7 +12,7 @@ import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { tapClientSocket, tapManager, tapServerNamespace } from "./capture/api-capture.js";
 import { ConnectionCapture } from "./capture/connection-capture.js";
 import { Correlator } from "./capture/correlator.js";
-import { EngineCapture, sidOfOpen } from "./capture/engine-capture.js";
+import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine-capture.js";
 import { createTracedAdapter } from "./capture/traced-adapter.js";
 import { createTracedParser } from "./capture/socketio-capture.js";
 import { clientAddress, loopbackAliases } from "./loopback.js";
@@ -191,6 +191,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     io.engine.on("connection", (eio: { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void }) => {
       eio.on("packet", (p) => engines.received("server", eio.id, eio.transport.name as never, p));
       eio.on("packetCreate", (p) => engines.created("server", eio.id, eio.transport.name as never, p));
+      eio.on("close", () => sessionClosed(c, "server", eio.id));
     });
     io.engine.on("connection_error", (err: { message: string; code: number; req?: IncomingMessage }) => {
       c.record({ layer: "lab", kind: "error", host: "server", message: `engine refused a request: ${err.message}`, code: String(err.code) });
@@ -260,10 +261,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     };
     const pollingAgent = agent(true);
     const wsAgent = agent(false);
-    const manager = new Manager(target, {
+    const session = (): string | undefined => (manager.engine as unknown as { id?: string | null } | undefined)?.id ?? undefined;
+    const manager: Manager = new Manager(target, {
       transports: transportList(transports),
       upgrade: transports === "polling-upgrade",
-      parser: createTracedParser(c, id, "client"),
+      parser: createTracedParser(c, id, "client", session),
       reconnection,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
@@ -285,6 +287,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       engine.on("packetCreate", (p: { type: string; data?: unknown }) =>
         engines.created(id, engine.id ?? undefined, engine.transport?.name as never, p),
       );
+      engine.on("close", () => sessionClosed(c, id, engine.id));
     };
     manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
     tapManager(c, id, manager);
@@ -333,6 +336,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         wsAgent.destroy();
         // A frozen client would wait 30 s for the WebSocket closing handshake.
         for (const s of conns.socketsOf(id)) if (s.isPaused()) s.destroy();
+        c.forgetHost(id);
         clients.delete(id);
       },
     };
@@ -397,8 +401,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       conns.closing = true;
       for (const client of [...clients.values()]) client.close();
       await stopServer();
-      // Let the last closes be recorded (they arrive as 'close' events).
-      await new Promise((r) => setTimeout(r, 20));
+      // Let the last closes, and their self-checks, be recorded: they arrive as 'close' events.
+      await conns.settled(2000);
       if (!options.recorder) recorder.close();
     },
   };

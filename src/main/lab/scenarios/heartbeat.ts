@@ -32,13 +32,13 @@ export const heartbeat: Scenario = {
     {
       title: "A client that stops answering",
       narration:
-        "The client freezes: it stops reading from its connection, so it never sees the next ping and never answers. The server waits pingTimeout (600 ms) for the pong to its ping; none comes, so its socket disconnects with reason `ping timeout` and it closes the connection. The client, having heard no ping for pingInterval + pingTimeout, also reports `ping timeout`.",
+        "The client freezes: its program stops reading from the connection. The next ping still arrives (watch the wire) but the client's engine never reads it, so it never answers. The server waits pingTimeout (600 ms) for the pong to its ping; none comes, so its socket disconnects with reason `ping timeout` and it closes the connection. The client, having heard no ping for pingInterval + pingTimeout, also reports `ping timeout`.",
       async run({ lab, state }) {
         const client = state.client as LabClient;
         const socket = client.socket("/") as ClientSocket;
-        const serverGone = new Promise<void>((resolve) => {
-          lab.server?.of("/").sockets.forEach((s) => s.once("disconnect", () => resolve()));
-        });
+        const serverSocket = [...(lab.server?.of("/").sockets.values() ?? [])][0];
+        if (!serverSocket) throw new Error("the server has no socket for this client (was it stopped?)");
+        const serverGone = once(serverSocket, "disconnect", "the server to give up");
         const clientGone = once(socket, "disconnect", "the client to notice");
         client.freeze();
         await serverGone;

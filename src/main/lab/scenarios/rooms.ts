@@ -12,7 +12,7 @@ export const rooms: Scenario = {
   steps: [
     {
       title: "Three clients on /chat",
-      narration: "Three WebSocket clients connect to the /chat namespace. A room is a server-side list of sockets: nothing about rooms travels on the wire until a message is sent to one.",
+      narration: "Three WebSocket clients connect to the /chat namespace. A room is a server-side list of sockets: the room's name never travels on the wire, only the packets it selects do.",
       async run({ lab, state, clients: count }) {
         const clients: LabClient[] = [];
         for (let i = 0; i < Math.max(3, count ?? 3); i++) clients.push(await lab.addClient({ transports: "websocket" }));

@@ -85,6 +85,7 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
     next: () =>
       serialize(async () => {
         if (!lab || !ctx) throw new Error("the scenario has not started");
+        const current = lab;
         if (step + 1 >= scenario.steps.length) {
           state = "finished";
           return false;
@@ -95,16 +96,18 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         lab.recorder.record({ layer: "lab", kind: "step", host: "server", index: step, title: s.title, narration: s.narration, scenario: scenario.id });
         try {
           await s.run(ctx);
-          await quiesce(lab);
+          if (lab !== current) return false;
+          await quiesce(current);
           state = step + 1 >= scenario.steps.length ? "finished" : "ready";
           message = undefined;
         } catch (err) {
+          if (lab !== current) return false;
           state = "error";
           message = `step ${step + 1} (${s.title}) failed: ${(err as Error).message}`;
-          lab.recorder.record({ layer: "lab", kind: "error", host: "server", message });
+          current.recorder.record({ layer: "lab", kind: "error", host: "server", message });
           throw err;
         }
-        lab.recorder.flush();
+        current.recorder.flush();
         return true;
       }),
     async runAll() {
@@ -112,15 +115,17 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         /* each step settles before the next */
       }
     },
-    dispose: () =>
-      serialize(async () => {
-        const l = lab;
-        lab = undefined;
-        ctx = undefined;
-        state = "idle";
-        step = -1;
-        await l?.dispose();
-      }),
+    // Not queued behind a running step: a step waiting for something that will never come
+    // (the user stopped the server under it) must not block stop or restart. The step's
+    // waits then fail on the closed lab and its result is ignored.
+    async dispose() {
+      const l = lab;
+      lab = undefined;
+      ctx = undefined;
+      state = "idle";
+      step = -1;
+      await l?.dispose();
+    },
   };
   return runner;
 }
