@@ -2,18 +2,17 @@
 // appear as external hosts, traced at every layer the server sees.
 
 import { createLab } from "../lab/lab.js";
-import { summarize } from "./summary.js";
-import type { TraceEvent } from "../../shared/trace/types.js";
+import { createSummary } from "./summary.js";
 
 export async function serve(options: { port: number; out: string; duration?: number; host?: string; print: (line: string) => void }): Promise<number> {
   const { print } = options;
   const host = options.host ?? "127.0.0.1";
-  if (!host.startsWith("127.")) print(`warning: listening on ${host}, not loopback: other machines can reach this server.`);
+  if (!host.startsWith("127.") && host !== "::1") print(`warning: listening on ${host}, not loopback: other machines can reach this server.`);
   const lab = await createLab({ port: options.port, bind: host, traceFile: options.out, log: (l) => print(`[lab] ${l}`) });
-  const events: TraceEvent[] = [];
+  const summary = createSummary();
   lab.recorder.subscribe((batch) => {
     for (const e of batch) {
-      events.push(e);
+      summary.add(e);
       if (e.layer === "lab" && e.kind === "host" && e.role === "external") print(`peer connected: ${e.ips.join(", ")} (${e.host})`);
     }
   });
@@ -31,7 +30,7 @@ export async function serve(options: { port: number; out: string; duration?: num
     const timer = options.duration ? setTimeout(stop, options.duration * 1000) : undefined;
   });
   await lab.dispose();
-  for (const line of summarize(events)) print(line);
+  for (const line of summary.lines()) print(line);
   print(`trace written to ${options.out}`);
   return 0;
 }
