@@ -20,6 +20,11 @@ export interface Recorder {
   readonly header: TraceHeader;
   /** Records an event now; returns its id. */
   record(event: NewEvent): number;
+  /**
+   * Records an event built with `id: 0, t: 0` as its first fields, stamping them in place:
+   * the same trace line as `record`, without copying the event. The caller gives it up.
+   */
+  stamp(event: TraceEvent): number;
   /** Milliseconds since the lab started. */
   now(): number;
   /** Events still in memory, oldest first. */
@@ -73,6 +78,14 @@ export function createRecorder(options: RecorderOptions): Recorder {
       pending.push(stamped);
       scheduled ??= setImmediate(flush);
       return stamped.id;
+    },
+    stamp(event) {
+      event.id = nextId++;
+      event.t = now();
+      if (closed) return event.id;
+      pending.push(event);
+      scheduled ??= setImmediate(flush);
+      return event.id;
     },
     recent() {
       const all = pending.length ? ring.concat(pending) : ring;

@@ -6,6 +6,7 @@
 // the callback really runs (an ACK after a timeout never reaches it).
 
 import type { Namespace, Socket as ServerSocket } from "socket.io";
+import type { ApiEvent } from "../../../shared/trace/types.js";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import { Correlator, type AckEmit, type DecodedPacket } from "./correlator.js";
 import { callCode } from "./call-code.js";
@@ -43,15 +44,10 @@ function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (..
       }
       const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
       const parents = [packetId, ack?.emitId].filter((p): p is number => p !== undefined);
-      c.record({
-        layer: "api",
-        kind: "ack-receive",
-        host,
-        nsp,
-        args: sanitize(timedOut ? [] : reply) as unknown[],
-        ...(timedOut ? { reason: timedOut } : {}),
-        ...(parents.length ? { parents } : {}),
-      });
+      const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host, nsp, args: sanitize(timedOut ? [] : reply) as unknown[] };
+      if (timedOut) ev.reason = timedOut;
+      if (parents.length) ev.parents = parents;
+      c.stamp(ev);
       return (callback as Ack).apply(this, reply);
     };
     try {
@@ -86,7 +82,9 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
       const hasAck = typeof last === "function";
       const args = (hasAck ? packet.slice(1, -1) : packet.slice(1)) as unknown[];
       const decoded = takeDecoded(c, host, sid, nsp.name, (d) => d.event === event);
-      const receiveId = c.record({
+      const receive: ApiEvent = {
+        id: 0,
+        t: 0,
         layer: "api",
         kind: "receive",
         host,
@@ -96,12 +94,15 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
         args: sanitize(args) as unknown[],
         ack: hasAck,
         code: `socket.on(${JSON.stringify(event)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
-        ...(decoded ? { parents: [decoded.eventId] } : {}),
-      });
+      };
+      if (decoded) receive.parents = [decoded.eventId];
+      const receiveId = c.stamp(receive);
       if (hasAck) {
         const ack = last as Ack;
         packet[packet.length - 1] = (...reply: unknown[]) => {
-          const sendId = c.record({
+          const sendId = c.stamp({
+            id: 0,
+            t: 0,
             layer: "api",
             kind: "ack-send",
             host,
@@ -218,7 +219,9 @@ export function tapClientSocket(c: Correlator, host: string, socket: ClientSocke
     const plain = hasAck ? args.slice(0, -1) : args;
     const name = String(event);
     const decoded = takeDecoded(c, host, sid(), nsp, (d) => d.event === name);
-    const id = c.record({
+    const receive: ApiEvent = {
+      id: 0,
+      t: 0,
       layer: "api",
       kind: "receive",
       host,
@@ -228,8 +231,9 @@ export function tapClientSocket(c: Correlator, host: string, socket: ClientSocke
       args: sanitize(plain) as unknown[],
       ack: hasAck,
       code: `socket.on(${JSON.stringify(name)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
-      ...(decoded ? { parents: [decoded.eventId] } : {}),
-    });
+    };
+    if (decoded) receive.parents = [decoded.eventId];
+    const id = c.stamp(receive);
     if (hasAck && decoded?.ackId !== undefined) c.remember(c.ackOwed, Correlator.key(host, nsp, decoded.ackId), id);
   });
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {

@@ -3,7 +3,7 @@
 // (sending: engine → wire → tcp; receiving: tcp → wire → engine) and to the peer's bytes.
 
 import type { Socket } from "node:net";
-import type { Endpoint, EnginePacketType, NewEvent } from "../../../shared/trace/types.js";
+import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpDataEvent, type TcpOpenEvent, type WireEvent } from "../../../shared/trace/types.js";
 import { createWireParser } from "../wire/wire-parser.js";
 import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { Correlator } from "./correlator.js";
@@ -76,6 +76,13 @@ function remember(spans: Span[], span: Span): void {
   spans.push(span);
   // Trimmed in bulk: splicing one off the front on every push moved all 256 each time.
   if (spans.length > 2 * KEEP_SPANS) spans.splice(0, spans.length - KEEP_SPANS);
+}
+
+/** A tcp `data` event; `parents` only when there are some. */
+function dataEvent(conn: Connection, dir: StreamDir, offset: number, bytes: Buffer, parents: number[]): TcpDataEvent {
+  const ev: TcpDataEvent = { id: 0, t: 0, layer: "tcp", kind: "data", host: conn.host, conn: conn.id, dir, offset, length: bytes.length, bytes: bytes.toString("base64") };
+  if (parents.length) ev.parents = parents;
+  return ev;
 }
 
 const endpointKey = (a: Endpoint, b: Endpoint): string => `${a.ip}:${a.port}>${b.ip}:${b.port}`;
@@ -166,16 +173,9 @@ export class ConnectionCapture {
     conn.open = true;
     this.byTuple.set(endpointKey(conn.local, conn.remote), conn);
     this.link(conn);
-    this.c.record({
-      layer: "tcp",
-      kind: "open",
-      host: conn.host,
-      conn: conn.id,
-      local: conn.local,
-      remote: conn.remote,
-      role: conn.role,
-      ...(conn.peer ? { peer: conn.peer.id } : {}),
-    });
+    const open: TcpOpenEvent = { id: 0, t: 0, layer: "tcp", kind: "open", host: conn.host, conn: conn.id, local: conn.local, remote: conn.remote, role: conn.role };
+    if (conn.peer) open.peer = conn.peer.id;
+    this.c.stamp(open);
     const early = conn.early;
     conn.early = [];
     for (const chunk of early) this.wrote(conn, chunk);
@@ -208,18 +208,7 @@ export class ConnectionCapture {
       const end = chunk.offset + chunk.bytes.length;
       if (!force && end > d.parsedTo) break;
       d.pending.shift();
-      const parents = overlapping(d.units, chunk.offset, end);
-      const id = this.c.record({
-        layer: "tcp",
-        kind: "data",
-        host: conn.host,
-        conn: conn.id,
-        dir: "out",
-        offset: chunk.offset,
-        length: chunk.bytes.length,
-        bytes: chunk.bytes.toString("base64"),
-        ...(parents.length ? { parents } : {}),
-      });
+      const id = this.c.stamp(dataEvent(conn, "out", chunk.offset, chunk.bytes, overlapping(d.units, chunk.offset, end)));
       remember(d.chunks, { start: chunk.offset, end, id });
     }
   }
@@ -239,17 +228,7 @@ export class ConnectionCapture {
       this.flushOut(conn.peer, true);
       parents = overlapping(conn.peer.out.chunks, start, d.offset);
     }
-    const id = this.c.record({
-      layer: "tcp",
-      kind: "data",
-      host: conn.host,
-      conn: conn.id,
-      dir: "in",
-      offset: start,
-      length: chunk.length,
-      bytes: chunk.toString("base64"),
-      ...(parents.length ? { parents } : {}),
-    });
+    const id = this.c.stamp(dataEvent(conn, "in", start, chunk, parents));
     remember(d.chunks, { start, end: d.offset, id });
     this.parsed(conn, conn.parser.feed("in", chunk));
     // Written bytes held back until this read (frames after a 101) may now be attributed.
@@ -272,7 +251,7 @@ export class ConnectionCapture {
       } else {
         parents = overlapping(d.chunks, unit.offset, end);
       }
-      const id = this.c.record(this.unitEvent(conn, unit, sid, parents));
+      const id = this.c.stamp(this.unitEvent(conn, unit, sid, parents));
       remember(d.units, { start: unit.offset, end, id });
       d.parsedTo = Math.max(d.parsedTo, end);
       if (unit.error) {
@@ -291,37 +270,41 @@ export class ConnectionCapture {
     }
   }
 
-  private unitEvent(conn: Connection, unit: WireUnitParsed, sid: string | undefined, parents: number[]): NewEvent {
-    const base = {
-      layer: "wire" as const,
-      host: conn.host,
-      conn: conn.id,
-      dir: unit.dir,
-      offset: unit.offset,
-      length: unit.length,
-      headerLength: unit.headerLength,
-      preview: unit.preview,
-      ...(sid ? { sid } : {}),
-      ...(parents.length ? { parents } : {}),
-    };
+  /**
+   * One object per unit, fields added in the trace's key order (common fields, then `kind`
+   * and its own): this runs for every frame and HTTP message, so no spreads of partial objects.
+   */
+  private unitEvent(conn: Connection, unit: WireUnitParsed, sid: string | undefined, parents: number[]): WireEvent {
+    const ev = { id: 0, t: 0, layer: "wire", host: conn.host, conn: conn.id, dir: unit.dir, offset: unit.offset, length: unit.length, headerLength: unit.headerLength, preview: unit.preview } as Record<string, unknown>;
+    if (sid) ev.sid = sid;
+    if (parents.length) ev.parents = parents;
+    ev.kind = unit.kind;
     switch (unit.kind) {
       case "http-request":
-        return { ...base, kind: "http-request", method: unit.method ?? "", path: unit.path ?? "", headers: unit.headers ?? {}, ...(unit.upgrade ? { upgrade: true } : {}) };
+        ev.method = unit.method ?? "";
+        ev.path = unit.path ?? "";
+        ev.headers = unit.headers ?? {};
+        if (unit.upgrade) ev.upgrade = true;
+        break;
       case "http-response":
-        return { ...base, kind: "http-response", status: unit.status ?? 0, headers: unit.headers ?? {} };
+        ev.status = unit.status ?? 0;
+        ev.headers = unit.headers ?? {};
+        break;
       case "ws-upgrade":
-        return { ...base, kind: "ws-upgrade", status: unit.status ?? 101, headers: unit.headers ?? {} };
+        ev.status = unit.status ?? 101;
+        ev.headers = unit.headers ?? {};
+        break;
       case "ws-frame":
-        return {
-          ...base,
-          kind: "ws-frame",
-          opcode: unit.opcode ?? 0,
-          fin: unit.fin ?? true,
-          masked: unit.masked ?? false,
-          ...(unit.rsv1 ? { rsv1: true } : {}),
-          payloadLength: unit.payloadLength ?? 0,
-        };
+        ev.opcode = unit.opcode ?? 0;
+        ev.fin = unit.fin ?? true;
+        ev.masked = unit.masked ?? false;
+        if (unit.rsv1) ev.rsv1 = true;
+        ev.payloadLength = unit.payloadLength ?? 0;
+        break;
+      default:
+        assertNever(unit.kind, "wire unit kind");
     }
+    return ev as unknown as WireEvent;
   }
 
   /** A packet parsed from written bytes: the logical packet it carries, or one recovered now. */
@@ -350,20 +333,14 @@ export class ConnectionCapture {
   }
 
   private recordRecovered(conn: Connection, sid: string | undefined, unit: WireUnitParsed, p: ParsedEnginePacket, dir: StreamDir, parents: number[]): number {
-    return this.c.record({
-      layer: "engine",
-      kind: "packet",
-      host: conn.host,
-      conn: conn.id,
-      dir,
-      type: p.type,
-      ...(p.data !== undefined && p.data !== "" ? { data: p.data } : {}),
-      ...(p.binary ? { binary: true } : {}),
-      ...(sid ? { sid } : {}),
-      transport: unit.transport ?? (unit.kind === "ws-frame" ? "websocket" : "polling"),
-      recovered: true,
-      ...(parents.length ? { parents } : {}),
-    });
+    const ev: EnginePacketEvent = { id: 0, t: 0, layer: "engine", kind: "packet", host: conn.host, conn: conn.id, dir, type: p.type };
+    if (p.data !== undefined && p.data !== "") ev.data = p.data;
+    if (p.binary) ev.binary = true;
+    if (sid) ev.sid = sid;
+    ev.transport = unit.transport ?? (unit.kind === "ws-frame" ? "websocket" : "polling");
+    ev.recovered = true;
+    if (parents.length) ev.parents = parents;
+    return this.c.stamp(ev);
   }
 
   /** Once the event loop has turned, written bytes still waiting for a unit are recorded as they are. */

@@ -7,7 +7,7 @@
 // session's links nor grow memory without end.
 
 import type { Recorder } from "../../trace/recorder.js";
-import type { EnginePacketType, NewEvent } from "../../../shared/trace/types.js";
+import type { EnginePacketType, NewEvent, TraceEvent } from "../../../shared/trace/types.js";
 
 /** An engine packet known from one side (logical events, or the wire) awaiting the other. */
 export interface PendingEnginePacket {
@@ -85,6 +85,11 @@ export class Correlator {
 
   record(event: NewEvent): number {
     return this.recorder.record(event);
+  }
+
+  /** For events built with `id: 0, t: 0` first: recorded without a copy (see `Recorder.stamp`). */
+  stamp(event: TraceEvent): number {
+    return this.recorder.stamp(event);
   }
 
   static key(...parts: (string | number | undefined)[]): string {

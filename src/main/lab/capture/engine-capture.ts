@@ -2,7 +2,7 @@
 // `packet` (a packet a host received). Each is linked to the Socket.IO packet it carries
 // (sending) or the wire unit it came in (receiving).
 
-import type { EnginePacketType, Transport } from "../../../shared/trace/types.js";
+import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../shared/trace/types.js";
 import { Correlator, engineData } from "./correlator.js";
 
 interface RawPacket {
@@ -19,18 +19,13 @@ export class EngineCapture {
     const parents: number[] = [];
     const last = this.c.lastEncode.get(host);
     if (packet.type === "message" && last && last.chunks.some((chunk) => chunk === packet.data)) parents.push(last.eventId);
-    const id = this.c.record({
-      layer: "engine",
-      kind: "packet",
-      host,
-      dir: "out",
-      type: packet.type as EnginePacketType,
-      ...(data !== "" ? { data } : {}),
-      ...(binary ? { binary: true } : {}),
-      ...(sid ? { sid } : {}),
-      ...(transport ? { transport } : {}),
-      ...(parents.length ? { parents } : {}),
-    });
+    const ev: EnginePacketEvent = { id: 0, t: 0, layer: "engine", kind: "packet", host, dir: "out", type: packet.type as EnginePacketType };
+    if (data !== "") ev.data = data;
+    if (binary) ev.binary = true;
+    if (sid) ev.sid = sid;
+    if (transport) ev.transport = transport;
+    if (parents.length) ev.parents = parents;
+    const id = this.c.stamp(ev);
     this.c.push(this.c.outgoing, Correlator.key(host, sid), { type: packet.type as EnginePacketType, data, binary, eventId: id });
   }
 
@@ -39,19 +34,15 @@ export class EngineCapture {
     const { data, binary } = engineData(packet.data);
     const type = packet.type as EnginePacketType;
     const wire = this.c.take(this.c.incoming, Correlator.key(host, sid), (q) => q.type === type && q.data === data);
-    const id = this.c.record({
-      layer: "engine",
-      kind: "packet",
-      host,
-      ...(wire?.conn ? { conn: wire.conn } : {}),
-      dir: "in",
-      type,
-      ...(data !== "" ? { data } : {}),
-      ...(binary ? { binary: true } : {}),
-      ...(sid ? { sid } : {}),
-      ...(transport ? { transport } : {}),
-      ...(wire ? { parents: [wire.eventId] } : {}),
-    });
+    const ev: EnginePacketEvent = wire?.conn
+      ? { id: 0, t: 0, layer: "engine", kind: "packet", host, conn: wire.conn, dir: "in", type }
+      : { id: 0, t: 0, layer: "engine", kind: "packet", host, dir: "in", type };
+    if (data !== "") ev.data = data;
+    if (binary) ev.binary = true;
+    if (sid) ev.sid = sid;
+    if (transport) ev.transport = transport;
+    if (wire) ev.parents = [wire.eventId];
+    const id = this.c.stamp(ev);
     if (type === "message") this.c.currentEngineIn.set(host, { eventId: id, sid });
   }
 }

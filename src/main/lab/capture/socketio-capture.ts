@@ -3,9 +3,9 @@
 // link it to the API call it was encoded for, or to the engine packets it was decoded from.
 
 import * as sioParser from "socket.io-parser";
-import type { SocketIoPacketType } from "../../../shared/trace/types.js";
+import type { ApiEvent, SocketIoPacketEvent, SocketIoPacketType } from "../../../shared/trace/types.js";
 import { SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types.js";
-import { Correlator } from "./correlator.js";
+import { Correlator, type DecodedPacket } from "./correlator.js";
 import { callCode } from "./call-code.js";
 
 interface Packet {
@@ -44,17 +44,13 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
         c.pendingCall.delete(host);
         const hasAck = packet.id !== undefined;
         const args = sanitize(call.args) as unknown[];
-        const emitId = c.record({
-          layer: "api",
-          kind: "emit",
-          host,
-          nsp: packet.nsp,
-          ...(call.socketId ? { socketId: call.socketId } : {}),
-          event: call.event,
-          args,
-          ack: hasAck,
-          code: callCode("socket.emit", [call.event, ...args], hasAck),
-        });
+        const emit = { id: 0, t: 0, layer: "api", kind: "emit", host, nsp: packet.nsp } as ApiEvent;
+        if (call.socketId) emit.socketId = call.socketId;
+        emit.event = call.event;
+        emit.args = args;
+        emit.ack = hasAck;
+        emit.code = callCode("socket.emit", [call.event, ...args], hasAck);
+        const emitId = c.stamp(emit);
         parents.push(emitId);
         if (hasAck) {
           const key = Correlator.key(host, call.sid ?? sessionOf(), packet.nsp, packet.id);
@@ -73,17 +69,9 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
           const owed = c.ackOwed.get(key);
           c.ackOwed.delete(key);
           const reply = sanitize(packet.data ?? []) as unknown[];
-          parents.push(
-            c.record({
-              layer: "api",
-              kind: "ack-send",
-              host,
-              nsp: packet.nsp,
-              args: reply,
-              code: callCode("callback", reply, false),
-              ...(owed !== undefined ? { parents: [owed] } : {}),
-            }),
-          );
+          const send: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-send", host, nsp: packet.nsp, args: reply, code: callCode("callback", reply, false) };
+          if (owed !== undefined) send.parents = [owed];
+          parents.push(c.stamp(send));
         }
       }
       if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
@@ -95,19 +83,7 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
       const encoded = typeof out[0] === "string" ? out[0] : "";
       // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
       const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
-      const id = c.record({
-        layer: "socketio",
-        kind: "packet",
-        host,
-        dir: "out",
-        type: typeName(Number.isInteger(wireType) ? wireType : packet.type),
-        nsp: packet.nsp,
-        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
-        ...(out.length > 1 ? { attachments: out.length - 1 } : {}),
-        encoded,
-        ...(packet.data !== undefined ? { data: sanitize(packet.data) } : {}),
-        ...(parents.length ? { parents } : {}),
-      });
+      const id = c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
       c.lastEncode.set(host, { chunks: out, eventId: id });
       return out;
     }
@@ -149,36 +125,35 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
     private decodedPacket(packet: Packet): void {
       const parents = this.fed;
       this.fed = [];
-      const id = c.record({
-        layer: "socketio",
-        kind: "packet",
-        host,
-        dir: "in",
-        type: typeName(packet.type),
-        nsp: packet.nsp,
-        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
-        ...(packet.attachments ? { attachments: packet.attachments } : {}),
-        encoded: this.firstString,
-        ...(packet.data !== undefined ? { data: sanitize(packet.data) } : {}),
-        ...(parents.length ? { parents } : {}),
-      });
+      const id = c.stamp(packetEvent(host, "in", typeName(packet.type), packet, packet.attachments, this.firstString, parents));
       if (isAck(packet.type)) {
         // The callback records its own `ack-receive` when (and if) it really runs.
         c.remember(c.ackArrived, Correlator.key(host, this.sid, packet.nsp, packet.id), id);
         return;
       }
       const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
-      c.push(c.decoded, Correlator.key(host, this.sid, packet.nsp), {
-        eventId: id,
-        type: typeName(packet.type),
-        nsp: packet.nsp,
-        ...(packet.id !== undefined ? { ackId: packet.id } : {}),
-        ...(event !== undefined ? { event } : {}),
-      });
+      const pending: DecodedPacket = { eventId: id, type: typeName(packet.type), nsp: packet.nsp };
+      if (packet.id !== undefined) pending.ackId = packet.id;
+      if (event !== undefined) pending.event = event;
+      c.push(c.decoded, Correlator.key(host, this.sid, packet.nsp), pending);
     }
   }
 
   return { protocol: sioParser.protocol, PacketType: sioParser.PacketType, Encoder: TracedEncoder, Decoder: TracedDecoder };
+}
+
+/**
+ * A socketio `packet` event, fields added in the trace's key order (optional `ackId` and
+ * `attachments` come before `encoded`): one object per packet, no spreads.
+ */
+function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, packet: Packet, attachments: number | undefined, encoded: string, parents: number[]): SocketIoPacketEvent {
+  const ev = { id: 0, t: 0, layer: "socketio", kind: "packet", host, dir, type, nsp: packet.nsp } as SocketIoPacketEvent;
+  if (packet.id !== undefined) ev.ackId = packet.id;
+  if (attachments) ev.attachments = attachments;
+  ev.encoded = encoded;
+  if (packet.data !== undefined) ev.data = sanitize(packet.data);
+  if (parents.length) ev.parents = parents;
+  return ev;
 }
 
 /** Packet data as plain JSON data (Buffers become `{ _binary: base64 }`). */
