@@ -1,0 +1,33 @@
+// The recorder: `stamp` (in place, for the capture's hot path) gives the same trace line as
+// `record` (a stamped copy), ids in order across both.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRecorder } from "../../../src/main/trace/recorder.js";
+import type { TraceEvent, TraceHeader } from "../../../src/shared/trace/types.js";
+
+const header: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2026-11-27T12:00:00.000Z", app: { name: "SocketScope", version: "0.1.0" } };
+
+describe("createRecorder", () => {
+  it("stamps in place with the same line record writes", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ss-rec-")), "t.ndjson");
+    let now = 0;
+    const recorder = createRecorder({ header, file, clock: () => (now += 1.5) });
+    const batches: TraceEvent[][] = [];
+    recorder.subscribe((b) => batches.push(b));
+    const fields = { layer: "tcp", kind: "data", host: "server", conn: "server/tcp1", dir: "in", offset: 0, length: 2, bytes: "NDA=", parents: [1] } as const;
+    expect(recorder.record({ ...fields, parents: [...fields.parents] })).toBe(1);
+    const built: TraceEvent = { id: 0, t: 0, ...fields, parents: [...fields.parents] };
+    expect(recorder.stamp(built)).toBe(2);
+    recorder.close();
+    const events = batches.flat();
+    expect(events[1]).toBe(built);
+    const lines = readFileSync(file, "utf8").trim().split("\n").slice(1);
+    expect(lines).toEqual([
+      '{"id":1,"t":1.5,"layer":"tcp","kind":"data","host":"server","conn":"server/tcp1","dir":"in","offset":0,"length":2,"bytes":"NDA=","parents":[1]}',
+      '{"id":2,"t":3,"layer":"tcp","kind":"data","host":"server","conn":"server/tcp1","dir":"in","offset":0,"length":2,"bytes":"NDA=","parents":[1]}',
+    ]);
+    expect(recorder.recent().map((e) => e.id)).toEqual([1, 2]);
+  });
+});
