@@ -32,13 +32,18 @@ export interface WebMode {
   url: string;
   service: LabService;
   context: BrowserContext;
+  /** Stops the web server only (the page loses its lab); `startServer` brings it back on the same port. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startWebMode(viewport = { width: 1366, height: 768 }): Promise<WebMode> {
   const rendererDir = ensureRendererBuilt();
   const service = createLabService({ port: 0 });
-  const server: WebServer = await startWebServer({ port: 0, service, rendererDir, log: () => undefined });
+  let server: WebServer | null = await startWebServer({ port: 0, service, rendererDir, log: () => undefined });
+  const url = server.url;
+  const port = Number(new URL(url).port);
   const profile = mkdtempSync(join(tmpdir(), "ss-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -47,12 +52,20 @@ export async function startWebMode(viewport = { width: 1366, height: 768 }): Pro
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   return {
-    url: server.url,
+    url,
     service,
     context,
+    async stopServer() {
+      await server?.close();
+      server = null;
+    },
+    async startServer() {
+      server = await startWebServer({ port, service, rendererDir, log: () => undefined });
+      if (server.url !== url) throw new Error(`web server came back on ${server.url}, not ${url}`);
+    },
     async close() {
       await context.close().catch(() => undefined);
-      await server.close();
+      await server?.close();
       await service.dispose();
       rmSync(profile, { recursive: true, force: true });
     },

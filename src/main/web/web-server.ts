@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { ClientTransports, FreePlayCommand, LabApi } from "../../shared/lab-api.js";
 import { LAB_PATH, MAX_CLIENT_MESSAGE, parseClientMessage, type ClientMessage, type ServerMessage } from "../../shared/web-protocol.js";
 import { upgradeToWebSocket, type WsServerSocket } from "./ws-server-socket.js";
@@ -87,6 +88,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((m: string) => console.warn(m));
   const root = resolve(options.rendererDir);
   const sockets = new Set<WsServerSocket>();
+  // The upgraded TCP sockets, so closing can end them even if a browser lingers in the closing handshake.
+  const raw = new Set<Duplex>();
   const disposers = new Set<() => void>();
   let origin = "";
 
@@ -155,6 +158,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
     if (!allowedHosts.includes(hostHeader) || (reqOrigin !== undefined && reqOrigin !== `http://${hostHeader}`)) return reject("403 Forbidden");
 
+    raw.add(socket);
+    socket.once("close", () => raw.delete(socket));
     let ws: WsServerSocket | null = null;
     const send = (m: ServerMessage): void => ws?.send(JSON.stringify(m));
     const batcher = createTraceBatcher((batch) => send({ type: "trace", batch }), { busy: () => (ws?.buffered ?? 0) > 8 * 1024 * 1024 });
@@ -212,6 +217,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       for (const d of [...disposers]) d();
       for (const s of [...sockets]) s.close(1001, "server closing");
       server.closeAllConnections();
+      // The close frames are on their way; a browser that waits for the server to close the
+      // TCP connection first (RFC 6455 §7.1.1) would otherwise hold the server open.
+      if (raw.size > 0) await new Promise((r) => setTimeout(r, 50));
+      for (const r of [...raw]) r.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

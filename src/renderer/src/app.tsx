@@ -1,7 +1,7 @@
 // The app shell: controls, narration and the seven views in a grid; drag-and-drop of
 // trace files; keyboard shortcuts; theme and presenter mode as classes on the root.
 
-import { useMemo, useState, type DragEvent } from "react";
+import { useEffect, useMemo, useState, type DragEvent } from "react";
 import type { LabApi } from "../../shared/lab-api";
 import { useActions, useTrace } from "./store/store-context";
 import { PlaybackControls } from "./controls/playback-controls";
@@ -17,12 +17,42 @@ import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
 import { runLab } from "./lab/run-lab";
 import { FreePlayPanel } from "./free-play/free-play-panel";
 
+/** Says plainly that the lab's server went away, and counts down to the next try. */
+function LabLinkNotice() {
+  const link = useTrace((s) => s.labLink);
+  const actions = useActions();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (link.state !== "lost") return;
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [link]);
+  if (link.state === "lost") {
+    const secs = Math.max(0, Math.ceil((link.retryAt - now) / 1000));
+    return (
+      <p role="alert" className="notice notice-error lab-lost">
+        Lost the connection to the lab: its web server stopped or restarted. The trace you have stays here. {secs > 0 ? `Trying again in ${secs} s` : "Trying again now"} (attempt {link.attempt})…
+      </p>
+    );
+  }
+  if (link.state === "back") {
+    return (
+      <p role="status" className="notice">
+        Reconnected to the lab.
+        <button type="button" onClick={() => actions.setLabLink({ state: "ok" })}>Dismiss</button>
+      </p>
+    );
+  }
+  return null;
+}
+
 function Notices() {
   const file = useTrace((s) => s.file);
   const error = useTrace((s) => s.error);
   const actions = useActions();
   return (
     <div className="notices">
+      <LabLinkNotice />
       {file.kind === "loading" ? (
         <p role="status" className="notice">
           Opening {file.name}… <progress max={1} value={file.progress} aria-label="Loading trace" /> {Math.round(file.progress * 100)}%

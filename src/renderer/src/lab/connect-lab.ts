@@ -3,6 +3,7 @@
 // clock ticks while playing. Returns dispose().
 
 import type { LabApi, TraceBatch } from "../../../shared/lab-api";
+import type { LabConnection } from "./web-lab-client";
 import type { TraceActions, TraceStore } from "../store/trace-store";
 
 export interface Scheduler {
@@ -30,6 +31,10 @@ export function mergeBatches(batches: TraceBatch[]): TraceBatch | null {
   return out;
 }
 
+function hasConnection(api: LabApi): api is LabApi & { onConnection(l: (c: LabConnection) => void): () => void } {
+  return typeof (api as { onConnection?: unknown }).onConnection === "function";
+}
+
 export function connectLab(api: LabApi, store: TraceStore, actions: TraceActions, scheduler: Scheduler = browserScheduler): () => void {
   let queued: TraceBatch[] = [];
   let frame = 0;
@@ -44,11 +49,25 @@ export function connectLab(api: LabApi, store: TraceStore, actions: TraceActions
     if (!frame) frame = scheduler.frame(flush);
   });
   const offStatus = api.onStatus((status) => actions.setStatus(status));
-  void api.listScenarios().then((list) => actions.setScenarios(list), (e: unknown) => actions.setError(`Could not list scenarios: ${String(e)}`));
-  void api.getStatus().then((status) => {
-    actions.setStatus(status);
-    if (status.scenario && !store.getState().scenarioId) actions.setScenarioId(status.scenario);
-  }, () => undefined);
+  const refresh = (): void => {
+    void api.listScenarios().then((list) => actions.setScenarios(list), (e: unknown) => actions.setError(`Could not list scenarios: ${String(e)}`));
+    void api.getStatus().then((status) => {
+      actions.setStatus(status);
+      if (status.scenario && !store.getState().scenarioId) actions.setScenarioId(status.scenario);
+    }, () => undefined);
+  };
+  refresh();
+  // Web mode only: the server may go away and come back; the page keeps its trace meanwhile.
+  const offConnection = hasConnection(api)
+    ? api.onConnection((c) => {
+        if (c.state === "lost") actions.setLabLink({ state: "lost", attempt: c.attempt, retryAt: c.retryAt });
+        else if (c.state === "open" && c.reconnected) {
+          actions.setLabLink({ state: "back" });
+          actions.setError(null);
+          refresh();
+        }
+      })
+    : () => undefined;
 
   // The presentation clock: a cheap timer that asks the store whether the next step is due.
   const timer = setInterval(() => {
@@ -57,6 +76,7 @@ export function connectLab(api: LabApi, store: TraceStore, actions: TraceActions
   return () => {
     offTrace();
     offStatus();
+    offConnection();
     clearInterval(timer);
     if (frame) scheduler.cancel(frame);
   };

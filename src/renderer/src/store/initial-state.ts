@@ -37,6 +37,9 @@ export type FileState =
   | { kind: "loaded"; name: string; events: number }
   | { kind: "error"; name: string; message: string };
 
+/** The link to the lab in web mode: fine, lost (retrying at `retryAt`, page clock ms), or back. */
+export type LabLink = { state: "ok" } | { state: "lost"; attempt: number; retryAt: number } | { state: "back" };
+
 export interface TraceState {
   /** Mutated in place by appends only; `length` and `generation` say when it changed. */
   trace: TraceBuffer;
@@ -69,6 +72,7 @@ export interface TraceState {
   scenarioId: string | null;
   file: FileState;
   error: string | null;
+  labLink: LabLink;
 }
 
 export const ALL_LAYERS: Record<Layer, boolean> = { lab: true, tcp: true, wire: true, engine: true, socketio: true, api: true };
@@ -98,5 +102,6 @@ export function initialState(): TraceState {
     scenarioId: null,
     file: { kind: "idle" },
     error: null,
+    labLink: { state: "ok" },
   };
 }

@@ -6,7 +6,7 @@ import type { LabStatus, ScenarioInfo, TraceBatch } from "../../../shared/lab-ap
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
 import type { NetworkSettings } from "../../../shared/network-settings";
 import { appendEvents, createTraceBuffer } from "./trace-buffer";
-import { initialState, type FileState, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
+import { initialState, type FileState, type LabLink, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
 import { isStop, type StepBy } from "./step-by";
 import { segmentsAt } from "../selectors/tcp-ladder";
 
@@ -45,6 +45,7 @@ export interface TraceActions {
   setScenarioId(id: string | null): void;
   setFile(file: FileState): void;
   setError(message: string | null): void;
+  setLabLink(link: LabLink): void;
 }
 
 export function nextStopIndex(s: TraceState, from: number): number {
@@ -199,6 +200,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     setScenarioId: (scenarioId) => set({ scenarioId }),
     setFile: (file) => set({ file }),
     setError: (error) => set({ error }),
+    setLabLink: (labLink) => set({ labLink }),
   };
 
   return { store, actions, dispose: () => undefined };
