@@ -1,0 +1,106 @@
+// Trace files in the browser: Save downloads the trace, opening it again through the file
+// input shows the same views; a corrupt file is refused with its line and reason, and the
+// trace on screen stays.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { browserAvailable, startWebMode, type WebMode } from "./browser.js";
+
+const run = browserAvailable();
+
+describe.skipIf(!run)("trace files in the browser", () => {
+  let web: WebMode;
+  let page: Page;
+  let dir = "";
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ss-files-"));
+    web = await startWebMode();
+    page = await web.context.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(web.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await web?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const button = (name: string) => page.getByRole("button", { name, exact: true });
+  const region = (name: string) => page.getByRole("region", { name, exact: true });
+  const settle = async () => {
+    for (let i = 0; i < 100 && (await web.service.getStatus()).state === "running"; i++) await page.waitForTimeout(100);
+  };
+  /** Steps forward by API until the playhead stops moving. */
+  const toEnd = async () => {
+    await page.getByRole("combobox", { name: "Step by" }).selectOption("API");
+    for (let i = 0; i < 100; i++) {
+      const before = await region("Timeline").locator(".trow.playhead").innerText({ timeout: 1000 }).catch(() => "");
+      await button("Step forward").click();
+      if ((await region("Timeline").locator(".trow.playhead").innerText({ timeout: 1000 }).catch(() => "")) === before) break;
+    }
+    await page.waitForTimeout(1200);
+  };
+  const views = async () => {
+    const out: string[] = [];
+    for (const v of ["Addressing", "TCP", "Layers", "Namespaces", "Narration", "Inspector"]) out.push(`${v}:\n${await region(v).innerText()}`);
+    out.push((await region("Timeline").innerText()).match(/\d+ of \d+ events/)?.[0] ?? "no count");
+    return out.join("\n---\n");
+  };
+
+  it("saves the trace, opens it again, and shows the same views", async () => {
+    const title = (await web.service.listScenarios()).find((s) => s.id === "hello-ack")?.title as string;
+    await button("Pause").click();
+    await page.getByRole("combobox", { name: "Scenario" }).selectOption({ label: title });
+    await button("Next step").click();
+    await settle();
+    await button("Next step").click();
+    await settle();
+    await page.waitForTimeout(500);
+    await web.service.stop();
+    await toEnd();
+    const before = await views();
+    expect(before).toContain('20["hello","world"]');
+
+    const [download] = await Promise.all([page.waitForEvent("download"), button("Save").click()]);
+    expect(download.suggestedFilename()).toMatch(/^socketscope-hello-ack-.*\.ndjson$/);
+    const saved = join(dir, download.suggestedFilename());
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, "utf8").trimEnd().split("\n");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: "socketscope-trace", version: 1, scenario: { id: "hello-ack" } });
+    expect(lines.length).toBeGreaterThan(50);
+
+    await page.getByLabel("Open trace file").setInputFiles(saved);
+    const opened = page.getByRole("status").filter({ hasText: `Opened ${download.suggestedFilename()}: ${lines.length - 1} events` });
+    await opened.waitFor({ timeout: 10_000 });
+    // The notice takes room from the views; dismiss it to compare like with like.
+    await opened.getByRole("button", { name: "Dismiss" }).click();
+    await toEnd();
+    expect(await views()).toBe(before);
+
+    // A corrupt copy: line 5 cut short, then one with a well-formed line that is not an event.
+    const bad = [...lines];
+    bad[4] = bad[4]!.slice(0, 20);
+    await page.getByLabel("Open trace file").setInputFiles({ name: "cut.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(bad.join("\n")) });
+    const alert = page.getByRole("alert").filter({ hasText: "Could not open cut.ndjson" });
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.innerText()).toContain("Line 5 is not valid JSON.");
+    await alert.getByRole("button", { name: "Dismiss" }).click();
+    await page.waitForTimeout(300);
+    expect(await views()).toBe(before);
+
+    const odd = [...lines];
+    odd[6] = JSON.stringify({ id: 99999, t: 1, host: "server", layer: "nonsense", kind: "x" });
+    await page.getByLabel("Open trace file").setInputFiles({ name: "odd.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(odd.join("\n")) });
+    const alert2 = page.getByRole("alert").filter({ hasText: "Could not open odd.ndjson" });
+    await alert2.waitFor({ timeout: 10_000 });
+    expect(await alert2.innerText()).toMatch(/Line 7: .+/);
+    await alert2.getByRole("button", { name: "Dismiss" }).click();
+    await page.waitForTimeout(300);
+    expect(await views()).toBe(before);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
