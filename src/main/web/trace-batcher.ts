@@ -12,6 +12,8 @@ export function createTraceBatcher(send: (batch: TraceBatch) => void, options: {
   const interval = options.intervalMs ?? 16;
   const maxEvents = options.maxEvents ?? 20_000;
   let pending: TraceBatch | null = null;
+  /** How many of `pending.events` went out already (a large backlog goes out in slices). */
+  let sent = 0;
   let timer: NodeJS.Timeout | null = null;
   let last = 0;
 
@@ -20,14 +22,17 @@ export function createTraceBatcher(send: (batch: TraceBatch) => void, options: {
     if (!pending) return;
     if (options.busy?.()) return schedule();
     last = Date.now();
-    if (pending.events.length <= maxEvents) {
-      const out = pending;
+    const remaining = pending.events.length - sent;
+    if (remaining <= maxEvents) {
+      const out: TraceBatch = sent === 0 ? pending : { events: pending.events.slice(sent) };
       pending = null;
+      sent = 0;
       send(out);
       return;
     }
-    const head: TraceBatch = { ...pending, events: pending.events.slice(0, maxEvents) };
-    pending = { events: pending.events.slice(maxEvents) };
+    const head: TraceBatch = { ...pending, events: pending.events.slice(sent, sent + maxEvents) };
+    if (sent === 0) pending = { events: pending.events };
+    sent += maxEvents;
     send(head);
     schedule();
   };
@@ -38,6 +43,7 @@ export function createTraceBatcher(send: (batch: TraceBatch) => void, options: {
   return {
     push(batch) {
       if (batch.reset || !pending) {
+        sent = 0;
         pending = { ...(batch.reset ? { reset: true } : {}), ...(batch.header ? { header: batch.header } : {}), events: batch.events.slice() };
       } else {
         for (const e of batch.events) pending.events.push(e);
