@@ -151,6 +151,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         generation: get().generation + 1,
         header,
         source: "file",
+        // The file's own scenario (from its header) names what is shown, not the lab's last choice.
+        scenarioId: null,
         cursor: -1,
         tcpSub: null,
         networkPatch: keepRelative(get().networkPatch),

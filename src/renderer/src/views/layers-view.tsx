@@ -30,7 +30,7 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout })
               {r.reached ? clip(r.detail, Math.max(4, l.maxChars - r.level.length - 2)) : ""}
             </tspan>
           </text>
-          {(r.reached ? wrap(r.text, l.maxChars, l.rowH > l.font * 3.55 ? 2 : 1) : ["·"]).map((line, k) => (
+          {(r.reached ? wrap(r.text, l.maxChars, l.rowH - 6 >= l.font * 3.8 ? 2 : 1) : ["·"]).map((line, k) => (
             <text key={k} x={x + 8} y={l.rowY(i) + l.font * (2.35 + k * 1.12)} className="row-text">
               {line}
               <title>{`${r.level}: ${r.text}\n${r.detail}`}</title>

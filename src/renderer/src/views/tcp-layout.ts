@@ -16,6 +16,9 @@ export interface SegmentArrow {
   mark: string;
   /** Revealed by the current step. */
   current: boolean;
+  /** Where the label (with its mark) goes so that it stays inside the view. */
+  labelX: number;
+  anchor: "start" | "end";
 }
 
 export interface BufferStrip {
@@ -43,19 +46,20 @@ export interface TcpLayout {
   strips: BufferStrip[];
 }
 
-const CAUSE = { rto: "timeout", fast: "3 dup ACKs", partial: "partial ACK" } as const;
+const CAUSE = { rto: "timeout", fast: "dup ACKs", partial: "partial ACK" } as const;
 
-export function segmentLabel(seg: LadderSegment): string {
+export function segmentLabel(seg: LadderSegment, short = false): string {
   const flags = seg.flags.filter((f) => f !== "PSH" || seg.len === 0).join(",");
-  const parts = [`#${seg.index}`, seg.len > 0 ? "DATA" : flags, `seq=${seg.seq}`];
+  // Short form for narrow views: "len=" already says it carries data.
+  const parts = [`#${seg.index}`, ...(seg.len > 0 ? (short ? [] : ["DATA"]) : [flags]), `seq=${seg.seq}`];
   if (seg.flags.includes("ACK")) parts.push(`ack=${seg.ack}`);
   if (seg.len > 0) parts.push(`len=${seg.len}`);
   return parts.join(" ");
 }
 
-export function segmentMark(seg: LadderSegment): string {
+export function segmentMark(seg: LadderSegment, short = false): string {
   const marks: string[] = [];
-  if (seg.retransmission) marks.push(`↻ resent (${CAUSE[seg.cause ?? "rto"]})`);
+  if (seg.retransmission) marks.push(short ? "↻ resent" : `↻ resent (${CAUSE[seg.cause ?? "rto"]})`);
   if (seg.dupAck) marks.push("dup ACK");
   if (seg.outOfOrder && !seg.lost) marks.push("held");
   if (seg.duplicate) marks.push("copy");
@@ -84,7 +88,7 @@ export function bufferText(ladder: Ladder, buf: ReceiveBuffer): string {
 /** The strip's first line: whose buffer, and what the application got and what waits. */
 function stripTitle(host: string, buf: ReceiveBuffer): string {
   const held = buf.held.reduce((n, r) => n + r[1] - r[0], 0);
-  return `${host} receives: app got ${buf.delivered} B${held > 0 ? ` · held ${held} B` : ""}`;
+  return `${host}: app got ${buf.delivered} B${held > 0 ? ` · held ${held} B` : ""}`;
 }
 
 function strip(ladder: Ladder, buf: ReceiveBuffer, x: number, width: number, y: number, font: number): BufferStrip {
@@ -117,7 +121,10 @@ function strip(ladder: Ladder, buf: ReceiveBuffer, x: number, width: number, y: 
   };
 }
 
-export function layoutTcp(ladder: Ladder, width: number, height: number, font: number, current: { start: number; end: number }): TcpLayout {
+/** Monospace labels are about 0.6 em per character. */
+const MONO = 0.6;
+
+export function layoutTcp(ladder: Ladder, width: number, height: number, font: number, current: { start: number; end: number }, labelFont = font - 1): TcpLayout {
   const top = font * 4.9;
   const leftX = Math.max(font * 4, width * 0.14);
   const rightX = width - leftX;
@@ -138,15 +145,24 @@ export function layoutTcp(ladder: Ladder, width: number, height: number, font: n
     const y1 = top + i * rowH;
     const fromLeft = seg.from === "client";
     const k = first + i;
+    const x1 = fromLeft ? leftX : rightX;
+    // The longest form that fits the view, then placed so that it stays inside it.
+    const room = width - 8;
+    const forms = [[segmentLabel(seg), segmentMark(seg)], [segmentLabel(seg, true), segmentMark(seg)], [segmentLabel(seg, true), segmentMark(seg, true)]] as const;
+    const [label, mark] = forms.find(([l, m]) => (l.length + (m ? m.length + 1 : 0)) * labelFont * MONO <= room) ?? forms[2];
+    const w = (label.length + (mark ? mark.length + 1 : 0)) * labelFont * MONO;
+    const labelX = fromLeft ? Math.max(4, Math.min(x1 + 8, width - 4 - w)) : Math.min(width - 4, Math.max(x1 - 8, 4 + w));
     return {
       seg,
-      x1: fromLeft ? leftX : rightX,
+      x1,
       y1,
       x2: fromLeft ? rightX : leftX,
       y2: y1 + slope,
-      label: segmentLabel(seg),
-      mark: segmentMark(seg),
+      label,
+      mark,
       current: k >= current.start && k < current.end,
+      labelX,
+      anchor: fromLeft ? ("start" as const) : ("end" as const),
     };
   });
   const strips = buffers.map((b, i) => strip(ladder, b, 8, width - 16, bottom + font * 1.1 + i * stripH, font));

@@ -150,7 +150,7 @@ export function TcpView() {
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 420, height: 420 });
   const font = presenter ? 17 : 13;
-  const layout = ladder ? layoutTcp(ladder, width, height, font, current) : null;
+  const layout = ladder ? layoutTcp(ladder, width, height, font, current, presenter ? 15 : 12) : null;
   const pathFor = useCallback((s: TraceState) => tcpPaths(s, layout), [layout]);
   const sceneRef = useFlightScene(pathFor);
   const shown = ladder ? ladder.segments.slice(0, ladder.visible) : [];
@@ -189,7 +189,7 @@ export function TcpView() {
                         ✕
                       </text>
                     ) : null}
-                    <text x={a.x1 + (toRight ? 8 : -8)} y={a.y1 - 3} textAnchor={toRight ? "start" : "end"} paintOrder="stroke" className="seg-label">
+                    <text x={a.labelX} y={a.y1 - 3} textAnchor={a.anchor} paintOrder="stroke" className="seg-label">
                       {a.label}
                       {a.mark ? <tspan className="seg-mark"> {a.mark}</tspan> : null}
                     </text>
