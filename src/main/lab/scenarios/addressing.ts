@@ -14,9 +14,9 @@ export const addressing: Scenario = {
       async run() {},
     },
     {
-      title: "Three clients connect",
+      title: "Clients connect, each from its own address",
       narration:
-        "Clients at 127.0.0.2, 127.0.0.3 and 127.0.0.4 each open a TCP connection to 127.0.0.1:3000. The operating system gives each client an ephemeral port. Each connection is named by its 4-tuple: client IP and port, server IP and port.",
+        "Clients at 127.0.0.2, 127.0.0.3, 127.0.0.4 (three by default) each open a TCP connection to 127.0.0.1:3000. The operating system gives each client an ephemeral port. Each connection is named by its 4-tuple: client IP and port, server IP and port.",
       async run({ lab, state, clients: count }) {
         const clients: LabClient[] = [];
         for (let i = 0; i < (count ?? 3); i++) clients.push(await lab.addClient({ transports: "websocket" }));
