@@ -35,7 +35,8 @@ export const endpointText = (e: Endpoint): string => `${e.ip}:${e.port}`;
 export const tupleText = (client: Endpoint, server: Endpoint): string => `${endpointText(client)} ↔ ${endpointText(server)}`;
 
 export const selectAddressing = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor],
+  // Only events up to the playhead count, and appends never change those: no `length` here.
+  (s: TraceState) => [s.trace, s.cursor],
   (s: TraceState): Addressing => {
     const hosts = new Map<string, HostNode>();
     const links = new Map<string, ConnLink>();

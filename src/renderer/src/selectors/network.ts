@@ -13,7 +13,9 @@ export const RENDERER_NETWORK: NetworkSettings = { ...DEFAULT_NETWORK, mss: 64 }
 
 /** The trace's own settings (its scenario's), before the teacher changed anything. */
 export const selectTraceNetwork = memo(
-  (s: TraceState) => [s.trace, s.length],
+  // Faults are structural events: a trace that only gained data events keeps its settings
+  // object, so selectors keyed on the network do not re-run for every live batch.
+  (s: TraceState) => [s.trace, s.trace.structural.length],
   (s: TraceState): NetworkSettings => {
     // Lab events are structural, so only those need reading, not the whole trace.
     const faults: TraceEvent[] = [];
@@ -21,9 +23,18 @@ export const selectTraceNetwork = memo(
       const e = s.trace.events[i];
       if (e && e.layer === "lab" && e.kind === "fault") faults.push(e);
     }
-    return networkFromTrace(faults, RENDERER_NETWORK);
+    return sameFaults(s, faults) ?? (lastNetwork = { trace: s.trace, faults, settings: networkFromTrace(faults, RENDERER_NETWORK) }).settings;
   },
 );
+
+let lastNetwork: { trace: TraceState["trace"]; faults: TraceEvent[]; settings: NetworkSettings } | null = null;
+
+/** The settings computed last time, when they came from the same fault events. */
+function sameFaults(s: TraceState, faults: readonly TraceEvent[]): NetworkSettings | null {
+  const last = lastNetwork;
+  if (!last || last.trace !== s.trace || last.faults.length !== faults.length) return null;
+  return last.faults.every((f, i) => f === faults[i]) ? last.settings : null;
+}
 
 export const selectNetwork = memo(
   (s: TraceState) => [selectTraceNetwork(s), s.networkPatch],

@@ -84,6 +84,7 @@ interface Carriers {
 function carriersOf(s: TraceState, conn: string | undefined, dir: "in" | "out"): Carriers {
   const spans: [number, number, number][] = [];
   for (const i of conn === undefined ? [] : (s.trace.byConn.get(conn) ?? [])) {
+    if (i >= s.modelLength) break;
     const e = s.trace.events[i];
     if (e && e.layer === "tcp" && e.kind === "data" && e.dir === dir && e.length > 0) spans.push([e.offset, e.offset + e.length, i]);
   }
@@ -112,7 +113,7 @@ export interface Schedule {
 }
 
 const scheduleFor = memo(
-  (s: TraceState, link: ConnLink) => [s.trace, s.length, selectNetwork(s), link.key, link.conns.join(" ")],
+  (s: TraceState, link: ConnLink) => [s.trace, s.modelLength, selectNetwork(s), link.key, link.conns.join(" ")],
   (s: TraceState, link: ConnLink): Schedule | null => {
     const model = selectTraceModel(s);
     const out = modelOfConn(model, link.conns[0]) ?? modelOfConn(model, link.conns[1]);
@@ -123,6 +124,7 @@ const scheduleFor = memo(
       const conn = endOf(side);
       const list = conn ? (s.trace.byConn.get(conn) ?? []) : [];
       for (const i of list) {
+        if (i >= s.modelLength) break;
         const e = s.trace.events[i];
         if (e && e.layer === "tcp" && e.kind === kind) return i;
       }
@@ -208,8 +210,10 @@ export function segmentsAt(s: TraceState, cursor: number): number {
   return bound(sched.segments, cursor, true) - bound(sched.segments, cursor, false);
 }
 
+// The connection shown depends on the playhead only (see pickLink), its segments on the events
+// the model covers: events appended beyond `modelLength` change nothing here.
 export const selectLadder = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.tcpSub, s.selectedConn, selectNetwork(s)],
+  (s: TraceState) => [s.trace, s.modelLength, s.cursor, s.tcpSub, s.selectedConn, selectNetwork(s)],
   (s: TraceState): Ladder | null => {
     const sched = scheduleAt(s, s.cursor);
     if (!sched) return null;

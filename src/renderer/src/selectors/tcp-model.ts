@@ -1,5 +1,7 @@
 // The shared TCP model run over the whole trace at once (so hosts in several connections
-// share one clock shift, as in the command line), and every event's model time.
+// share one clock shift, as in the command line), and every event's model time. It covers the
+// first `modelLength` events and runs only when a view asks (a shown connection, an inspected
+// event), never on load or per live batch.
 
 import { retimeTrace, type ConnectionOutput } from "../../../shared/tcp/index";
 import type { TraceEvent } from "../../../shared/trace/types";
@@ -18,11 +20,12 @@ export interface TraceModel {
 const EMPTY: TraceModel = { connections: [], times: new Map(), error: null };
 
 export const selectTraceModel = memo(
-  (s: TraceState) => [s.trace, s.length, selectNetwork(s)],
+  (s: TraceState) => [s.trace, s.modelLength, selectNetwork(s)],
   (s: TraceState): TraceModel => {
-    if (s.length === 0) return EMPTY;
+    const n = s.modelLength;
+    if (n === 0) return EMPTY;
     // The model reads only tcp events and listening sockets; retiming needs every event.
-    const events: TraceEvent[] = s.length === s.trace.events.length ? s.trace.events : s.trace.events.slice(0, s.length);
+    const events: TraceEvent[] = n === s.trace.events.length ? s.trace.events : s.trace.events.slice(0, n);
     try {
       const { model, times } = retimeTrace(events, selectNetwork(s));
       return { connections: model, times, error: null };

@@ -44,6 +44,12 @@ export interface TraceState {
   /** Mutated in place by appends only; `length` and `generation` say when it changed. */
   trace: TraceBuffer;
   length: number;
+  /**
+   * How many events the TCP model covers (≤ length). Equal to `length` for a file; while live,
+   * it follows `length` at a throttled pace (see connect-lab), so the model is not re-run over
+   * the whole trace for every batch.
+   */
+  modelLength: number;
   generation: number;
   header: TraceHeader | null;
   source: "live" | "file";
@@ -81,6 +87,7 @@ export function initialState(): TraceState {
   return {
     trace: createTraceBuffer(),
     length: 0,
+    modelLength: 0,
     generation: 0,
     header: null,
     source: "live",

@@ -5,7 +5,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { LabStatus, ScenarioInfo, TraceBatch } from "../../../shared/lab-api";
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
 import type { NetworkSettings } from "../../../shared/network-settings";
-import { appendEvents, createTraceBuffer } from "./trace-buffer";
+import { appendEvents, createTraceBuffer, type TraceBuffer } from "./trace-buffer";
 import { initialState, type FileState, type LabLink, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
 import { isStop, type StepBy } from "./step-by";
 import { segmentsAt } from "../selectors/tcp-ladder";
@@ -20,6 +20,10 @@ export type TraceStore = StoreApi<TraceState>;
 export interface TraceActions {
   appendBatch(batch: TraceBatch, now: number): void;
   loadTrace(header: TraceHeader | null, events: TraceEvent[]): void;
+  /** Shows a trace already built into a buffer (a file streamed in batches): one store update. */
+  loadBuffer(header: TraceHeader | null, trace: TraceBuffer): void;
+  /** Lets the TCP model cover every event received so far (live traces; see `modelLength`). */
+  syncModel(): void;
   stepForward(now: number): void;
   stepBack(now: number): void;
   /** Moves the playhead to an event index and pauses (a seek from the timeline). */
@@ -123,6 +127,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         set({
           trace,
           length: trace.events.length,
+          modelLength: trace.events.length,
           generation: s.generation + 1,
           header: batch.header ?? null,
           source: "live",
@@ -145,9 +150,13 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     loadTrace(header, events) {
       const trace = createTraceBuffer();
       appendEvents(trace, events);
+      actions.loadBuffer(header, trace);
+    },
+    loadBuffer(header, trace) {
       set({
         trace,
         length: trace.events.length,
+        modelLength: trace.events.length,
         generation: get().generation + 1,
         header,
         source: "file",
@@ -161,6 +170,10 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         selectedConn: null,
         playing: false,
       });
+    },
+    syncModel() {
+      const s = get();
+      if (s.modelLength !== s.length) set({ modelLength: s.length });
     },
     stepForward(now) {
       const next = nextPosition(get());

@@ -5,7 +5,7 @@
 import { useCallback, useRef, useState } from "react";
 import { Panel } from "./panel";
 import { useActions, useTrace } from "../store/store-context";
-import { selectLadder, visibleCount } from "../selectors/tcp-ladder";
+import { pickLink, selectLadder, visibleCount } from "../selectors/tcp-ladder";
 import { selectAddressing, endpointText } from "../selectors/addressing";
 import { selectNetwork, selectTraceNetwork } from "../selectors/network";
 import { selectTraceModel } from "../selectors/tcp-model";
@@ -144,7 +144,8 @@ export function TcpView() {
     if (!l || !s.flight || s.flight.to !== s.cursor) return { start: 0, end: 0 };
     return { start: s.flight.from < 0 ? 0 : visibleCount(l.segments, s.flight.from, s.flight.fromSub), end: l.visible };
   });
-  const modelError = useTrace((s) => selectTraceModel(s).error);
+  // Only a shown connection runs the model (an empty view, as on opening a file, does not).
+  const modelError = useTrace((s) => (pickLink(s) ? selectTraceModel(s).error : null));
   const presenter = useTrace((s) => s.presenter);
   const network = useTrace((s) => selectNetwork(s));
   const ref = useRef<HTMLDivElement | null>(null);
