@@ -3,18 +3,30 @@
 
 import { useRef } from "react";
 import { useActions, useStoreBundle, useTrace } from "../store/store-context";
-import { parseTraceText, serializeTrace, traceFileName } from "../files/trace-file";
+import { readTraceFile, serializeTrace, traceFileName } from "../files/trace-file";
+import { appendEvents, createTraceBuffer } from "../store/trace-buffer";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
 import type { Theme } from "../store/initial-state";
+import type { TraceEvent } from "../../../shared/trace/types";
 import type { TraceActions } from "../store/trace-store";
 
+/**
+ * Streams the file into a buffer of its own, batch by batch, and shows it in one store update
+ * at the end: views do not re-render per batch, and a file refused part-way leaves the trace on
+ * screen as it was.
+ */
 export async function openTraceFile(file: File, actions: TraceActions): Promise<void> {
   actions.setFile({ kind: "loading", name: file.name, progress: 0 });
   try {
-    const text = await file.text();
-    const parsed = await parseTraceText(text, (p) => actions.setFile({ kind: "loading", name: file.name, progress: p }));
-    actions.loadTrace(parsed.header, parsed.events);
-    actions.setFile({ kind: "loaded", name: file.name, events: parsed.events.length });
+    const trace = createTraceBuffer();
+    let events = 0;
+    const onBatch = (batch: TraceEvent[]): void => {
+      events += batch.length;
+      appendEvents(trace, batch);
+    };
+    const header = await readTraceFile(file, onBatch, (p) => actions.setFile({ kind: "loading", name: file.name, progress: p }));
+    actions.loadBuffer(header, trace);
+    actions.setFile({ kind: "loaded", name: file.name, events });
   } catch (err) {
     actions.setFile({ kind: "error", name: file.name, message: err instanceof Error ? err.message : String(err) });
   }

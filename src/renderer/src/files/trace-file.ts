@@ -1,5 +1,6 @@
 // Reading and writing trace files (NDJSON, format v1), validated with the shared pure
-// validator. Parsing yields to the UI every few thousand lines so progress can show.
+// validator. Files are read as a stream and parsed line by line as text arrives, so the whole
+// text and all its lines are never held at once; events come out in large batches.
 
 import { validateHeader, createEventValidator } from "../../../shared/trace/validate";
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
@@ -9,42 +10,160 @@ export interface ParsedTrace {
   events: TraceEvent[];
 }
 
-const CHUNK = 20_000;
+/** Turns text, pushed in pieces of any size, into the header and validated events. */
+export interface TraceParser {
+  /** Parses every complete line of `text` (after what was pushed before); returns their events. */
+  push(text: string): TraceEvent[];
+  /** The last line, if it had no newline; throws if the file held no header at all. */
+  end(): TraceEvent[];
+  /** The header, once line 1 has been parsed. */
+  readonly header: TraceHeader | null;
+}
 
-/** Parses a whole file's text; throws an Error whose message names the line at fault. */
-export async function parseTraceText(text: string, onProgress?: (fraction: number) => void, yieldToUi: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0))): Promise<ParsedTrace> {
-  const lines = text.split("\n");
-  while (lines.length > 0 && lines[lines.length - 1]?.trim() === "") lines.pop();
-  if (lines.length === 0) throw new Error("The file is empty: a trace starts with a header line.");
-  let header: unknown;
-  try {
-    header = JSON.parse(lines[0] as string);
-  } catch {
-    throw new Error("Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON).");
-  }
-  const headerError = validateHeader(header);
-  if (headerError) throw new Error(`Line 1 (header): ${headerError}.`);
+export function createTraceParser(): TraceParser {
   const validator = createEventValidator();
-  const events: TraceEvent[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === "") continue;
+  let header: TraceHeader | null = null;
+  /** Line 1 when blank: an error only if something other than blank lines follows. */
+  let blankFirst = false;
+  let line = 0;
+  let rest = "";
+
+  const headerLine = (text: string): void => {
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(text);
     } catch {
-      throw new Error(`Line ${i + 1} is not valid JSON.`);
+      throw new Error("Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON).");
+    }
+    const headerError = validateHeader(value);
+    if (headerError) throw new Error(`Line 1 (header): ${headerError}.`);
+    header = value as TraceHeader;
+  };
+
+  const parseLine = (text: string, out: TraceEvent[]): void => {
+    line++;
+    if (line === 1) {
+      if (text.trim() === "") blankFirst = true;
+      else headerLine(text);
+      return;
+    }
+    if (text.trim() === "") return;
+    // Blank lines at the end are allowed; a blank line 1 before content is not a header.
+    if (blankFirst) throw new Error("Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON).");
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new Error(`Line ${line} is not valid JSON.`);
     }
     const err = validator.check(value);
-    if (err) throw new Error(`Line ${i + 1}: ${err}.`);
-    events.push(value as TraceEvent);
-    if (i % CHUNK === 0) {
-      onProgress?.(i / lines.length);
+    if (err) throw new Error(`Line ${line}: ${err}.`);
+    out.push(value as TraceEvent);
+  };
+
+  return {
+    push(text) {
+      const out: TraceEvent[] = [];
+      let start = 0;
+      let nl = text.indexOf("\n");
+      if (nl >= 0 && rest !== "") {
+        parseLine(rest + text.slice(0, nl), out);
+        rest = "";
+        start = nl + 1;
+        nl = text.indexOf("\n", start);
+      }
+      while (nl >= 0) {
+        parseLine(text.slice(start, nl), out);
+        start = nl + 1;
+        nl = text.indexOf("\n", start);
+      }
+      rest += text.slice(start);
+      return out;
+    },
+    end() {
+      const out: TraceEvent[] = [];
+      if (rest !== "") parseLine(rest, out);
+      rest = "";
+      if (!header) throw new Error("The file is empty: a trace starts with a header line.");
+      return out;
+    },
+    get header() {
+      return header;
+    },
+  };
+}
+
+/** Text of a file, piece by piece, decoded as UTF-8 across piece boundaries. */
+async function* textPieces(file: Blob): AsyncGenerator<string> {
+  if (typeof file.stream !== "function") {
+    yield await file.text();
+    return;
+  }
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield decoder.decode(value, { stream: true });
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  } finally {
+    // Stops reading when parsing failed part-way.
+    void reader.cancel().catch(() => undefined);
+  }
+}
+
+const BATCH = 50_000;
+/** Longest stretch of parsing between two chances for the page to paint progress. */
+const SLICE_MS = 100;
+
+const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Streams a trace file: `onBatch` gets the events in batches of about 50,000, in order, and
+ * `onProgress` the fraction of bytes read. Returns the header; throws an Error whose message
+ * names the line at fault.
+ */
+export async function readTraceFile(
+  file: Blob,
+  onBatch: (events: TraceEvent[]) => void,
+  onProgress?: (fraction: number) => void,
+  yieldToUi: () => Promise<void> = nextTask,
+): Promise<TraceHeader> {
+  const parser = createTraceParser();
+  let batch: TraceEvent[] = [];
+  let read = 0;
+  let sliceStart = performance.now();
+  for await (const text of textPieces(file)) {
+    const events = parser.push(text);
+    for (const e of events) batch.push(e);
+    read += text.length;
+    if (batch.length >= BATCH) {
+      onBatch(batch);
+      batch = [];
+    }
+    if (performance.now() - sliceStart > SLICE_MS) {
+      // Characters read over bytes in the file: exact for ASCII, close enough for progress.
+      onProgress?.(Math.min(1, read / Math.max(1, file.size)));
       await yieldToUi();
+      sliceStart = performance.now();
     }
   }
+  for (const e of parser.end()) batch.push(e);
+  if (batch.length > 0) onBatch(batch);
   onProgress?.(1);
-  return { header: header as TraceHeader, events };
+  return parser.header as TraceHeader;
+}
+
+/** Parses a whole file's text; throws an Error whose message names the line at fault. */
+export async function parseTraceText(text: string, onProgress?: (fraction: number) => void, yieldToUi: () => Promise<void> = nextTask): Promise<ParsedTrace> {
+  const events: TraceEvent[] = [];
+  const header = await readTraceFile(new Blob([text]), (batch) => {
+    for (const e of batch) events.push(e);
+  }, onProgress, yieldToUi);
+  return { header, events };
 }
 
 /** The trace as NDJSON text: the header line, then one event per line. */

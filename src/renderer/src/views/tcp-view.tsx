@@ -10,6 +10,7 @@ import { selectAddressing, endpointText } from "../selectors/addressing";
 import { selectNetwork, selectTraceNetwork } from "../selectors/network";
 import { selectTraceModel } from "../selectors/tcp-model";
 import { useSize } from "../hooks/use-size";
+import { listKey } from "./list-key";
 import { layoutTcp, type TcpLayout } from "./tcp-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
@@ -108,7 +109,7 @@ function TcpSettings() {
     <div className="tcp-settings">
       <label>
         Connection{" "}
-        <select value={selectedConn ?? ""} onChange={(e) => actions.selectConn(e.target.value || null)}>
+        <select key={listKey(links.length)} value={selectedConn ?? ""} onChange={(e) => actions.selectConn(e.target.value || null)}>
           <option value="">follow playhead</option>
           {links.map((l) => (
             <option key={l.key} value={l.conns[0]}>

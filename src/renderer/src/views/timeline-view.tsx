@@ -9,6 +9,7 @@ import { createTimelineSelector, rowOfCursor } from "../selectors/timeline";
 import { describeEvent, LAYER_LABEL } from "../selectors/describe-event";
 import { LAYERS, type Layer } from "../../../shared/trace/types";
 import { useSize } from "../hooks/use-size";
+import { listKey } from "./list-key";
 
 export const ROW_H = 24;
 const MAX_PX = 8_000_000;
@@ -42,15 +43,15 @@ function Filters() {
           <input type="checkbox" checked={filters.layers[l]} onChange={() => toggle(l)} /> {LAYER_LABEL[l]}
         </label>
       ))}
-      <select aria-label="Host filter" value={filters.host ?? ""} onChange={(e) => actions.setFilters({ host: e.target.value || null })}>
+      <select key={listKey(hosts.length)} aria-label="Host filter" value={filters.host ?? ""} onChange={(e) => actions.setFilters({ host: e.target.value || null })}>
         <option value="">all hosts</option>
         {hosts.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
-      <select aria-label="Namespace filter" value={filters.nsp ?? ""} onChange={(e) => actions.setFilters({ nsp: e.target.value || null })}>
+      <select key={listKey(nsps.length)} aria-label="Namespace filter" value={filters.nsp ?? ""} onChange={(e) => actions.setFilters({ nsp: e.target.value || null })}>
         <option value="">all namespaces</option>
         {nsps.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
-      <select aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
+      <select key={listKey(conns.length)} aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
         <option value="">all connections</option>
         {conns.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
