@@ -26,6 +26,17 @@ function mount() {
 }
 
 describe("views", () => {
+  it("keeps one select per timeline filter as traces of other sizes are opened", () => {
+    const { actions, events } = mount();
+    const filters = () => within(screen.getByRole("group", { name: "Timeline filters" })).getAllByRole("combobox").map((c) => c.getAttribute("aria-label"));
+    expect(filters()).toEqual(["Host filter", "Namespace filter", "Connection filter"]);
+    act(() => actions.loadTrace(HELLO_ACK_HEADER, events.slice(0, 20)));
+    act(() => actions.loadTrace(HELLO_ACK_HEADER, events));
+    expect(filters()).toEqual(["Host filter", "Namespace filter", "Connection filter"]);
+    const conns = within(screen.getByRole("combobox", { name: "Connection filter" })).getAllByRole("option").map((o) => o.textContent);
+    expect(conns).toEqual(["all connections", ...new Set(events.flatMap((e) => (e.conn ? [e.conn] : [])))]);
+  });
+
   it("has the seven named regions and the named controls", () => {
     mount();
     for (const name of ["Addressing", "TCP", "Layers", "Namespaces", "Timeline", "Inspector", "Narration"]) expect(screen.getByRole("region", { name })).toBeTruthy();

@@ -12,19 +12,30 @@ import { useSize } from "../hooks/use-size";
 import { listKey } from "./list-key";
 
 export const ROW_H = 24;
-const MAX_PX = 8_000_000;
+export const MAX_PX = 8_000_000;
 
-/** Maps scroll position to the first row, proportionally once the list is taller than MAX_PX. */
-export function firstRowAt(scrollTop: number, count: number, viewRows: number): number {
+/**
+ * The rows' window for a scroll position: the first row shown and where the window sits in the
+ * spacer. Up to MAX_PX the list scrolls as it is; beyond, the scroll range maps proportionally
+ * onto the list so that at the end the last row sits at the bottom of the view, not below it.
+ */
+export function rowWindow(scrollTop: number, count: number, height: number): { first: number; top: number } {
   const full = count * ROW_H;
-  if (full <= MAX_PX) return Math.floor(scrollTop / ROW_H);
-  const frac = scrollTop / (MAX_PX - viewRows * ROW_H);
-  return Math.floor(Math.min(1, Math.max(0, frac)) * Math.max(0, count - viewRows));
+  if (full <= MAX_PX) {
+    const first = Math.floor(scrollTop / ROW_H);
+    return { first, top: first * ROW_H };
+  }
+  const frac = Math.min(1, Math.max(0, scrollTop / Math.max(1, MAX_PX - height)));
+  const virtualTop = frac * Math.max(0, full - height);
+  const first = Math.floor(virtualTop / ROW_H);
+  return { first, top: scrollTop - (virtualTop - first * ROW_H) };
 }
 
-function scrollTopFor(row: number, count: number, viewRows: number): number {
-  if (count * ROW_H <= MAX_PX) return row * ROW_H;
-  return (row / Math.max(1, count - viewRows)) * (MAX_PX - viewRows * ROW_H);
+function scrollTopFor(row: number, count: number, height: number): number {
+  const full = count * ROW_H;
+  if (full <= MAX_PX) return row * ROW_H;
+  const virtualTop = Math.min(row * ROW_H, full - height);
+  return (virtualTop / Math.max(1, full - height)) * (MAX_PX - height);
 }
 
 function Filters() {
@@ -43,15 +54,15 @@ function Filters() {
           <input type="checkbox" checked={filters.layers[l]} onChange={() => toggle(l)} /> {LAYER_LABEL[l]}
         </label>
       ))}
-      <select key={listKey(hosts.length)} aria-label="Host filter" value={filters.host ?? ""} onChange={(e) => actions.setFilters({ host: e.target.value || null })}>
+      <select key={`hosts ${listKey(hosts.length)}`} aria-label="Host filter" value={filters.host ?? ""} onChange={(e) => actions.setFilters({ host: e.target.value || null })}>
         <option value="">all hosts</option>
         {hosts.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
-      <select key={listKey(nsps.length)} aria-label="Namespace filter" value={filters.nsp ?? ""} onChange={(e) => actions.setFilters({ nsp: e.target.value || null })}>
+      <select key={`nsps ${listKey(nsps.length)}`} aria-label="Namespace filter" value={filters.nsp ?? ""} onChange={(e) => actions.setFilters({ nsp: e.target.value || null })}>
         <option value="">all namespaces</option>
         {nsps.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
-      <select key={listKey(conns.length)} aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
+      <select key={`conns ${listKey(conns.length)}`} aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
         <option value="">all connections</option>
         {conns.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
@@ -74,17 +85,18 @@ export function TimelineView() {
   const [scrollTop, setScrollTop] = useState(0);
   const viewRows = Math.ceil(height / ROW_H) + 1;
   const count = rows.count;
-  const first = Math.min(firstRowAt(scrollTop, count, viewRows), Math.max(0, count - viewRows + 1));
+  const win = rowWindow(scrollTop, count, height);
+  const first = Math.min(win.first, Math.max(0, count - viewRows + 1));
   const playRow = rowOfCursor(rows, cursor);
   const total = Math.min(count * ROW_H, MAX_PX);
-  const windowTop = count * ROW_H <= MAX_PX ? first * ROW_H : scrollTop;
+  const windowTop = count * ROW_H <= MAX_PX ? first * ROW_H : win.top;
 
   // Keep the playhead in view as it moves.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || playRow < 0) return;
     if (playRow < first || playRow >= first + viewRows - 2) {
-      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, viewRows);
+      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, height);
       el.scrollTop = top;
       setScrollTop(top);
     }
