@@ -6,6 +6,7 @@ import { createLab, type Lab } from "../../../src/main/lab/lab.js";
 import { createLabService } from "../../../src/main/lab/lab-service.js";
 import type { TraceEvent } from "../../../src/shared/trace/types.js";
 import { indexTrace } from "../../helpers/trace-graph.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -19,13 +20,6 @@ const collect = (l: Lab): TraceEvent[] => {
   return events;
 };
 
-async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A raw WebSocket peer speaking Engine.IO by hand, with masked text frames. */
 async function rawPeer(port: number): Promise<{ socket: Socket; send(text: string): void }> {

@@ -5,6 +5,7 @@ import { connect, type AddressInfo } from "node:net";
 import { io as ioClient } from "socket.io-client";
 import { createLab, type Lab } from "../../../src/main/lab/lab.js";
 import type { TraceEvent } from "../../../src/shared/trace/types.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 let lab: Lab | undefined;
 let blocker: Server | undefined;
@@ -21,13 +22,6 @@ function collect(l: Lab): TraceEvent[] {
   return events;
 }
 
-async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const labErrors = (events: TraceEvent[]) =>
   events.filter((e) => e.layer === "lab" && e.kind === "error").map((e) => (e.layer === "lab" && e.kind === "error" ? e.message : ""));
