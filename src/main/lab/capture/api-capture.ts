@@ -60,6 +60,41 @@ function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (..
   }) as never;
 }
 
+/**
+ * Records an api `receive` for an incoming event as a handler gets it (`[event, ...args,
+ * callback?]`), linked to the Socket.IO packet it was decoded from. Returns the ack callback
+ * the handler will get, if any.
+ */
+function recordReceive(
+  c: Correlator,
+  host: string,
+  sid: string | undefined,
+  nsp: string,
+  socketId: string,
+  call: unknown[],
+): { id: number; callback: Ack | undefined; decoded: DecodedPacket | undefined } {
+  const event = String(call[0]);
+  const last = call[call.length - 1];
+  const callback = call.length > 1 && typeof last === "function" ? (last as Ack) : undefined;
+  const args = callback ? call.slice(1, -1) : call.slice(1);
+  const decoded = takeDecoded(c, host, sid, nsp, (d) => d.event === event);
+  const receive: ApiEvent = {
+    id: 0,
+    t: 0,
+    layer: "api",
+    kind: "receive",
+    host,
+    nsp,
+    socketId,
+    event,
+    args: sanitize(args) as unknown[],
+    ack: callback !== undefined,
+    code: `socket.on(${JSON.stringify(event)}, (${callback ? "arg, callback" : "arg"}) => …)`,
+  };
+  if (decoded) receive.parents = [decoded.eventId];
+  return { id: c.stamp(receive), callback, decoded };
+}
+
 /** Traces one server namespace. Call before any application handler is registered. */
 export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server"): void {
   nsp.on("connection", (socket: ServerSocket) => {
@@ -77,28 +112,9 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
     });
 
     socket.use((packet, next) => {
-      const event = String(packet[0]);
-      const last = packet[packet.length - 1];
-      const hasAck = typeof last === "function";
-      const args = (hasAck ? packet.slice(1, -1) : packet.slice(1)) as unknown[];
-      const decoded = takeDecoded(c, host, sid, nsp.name, (d) => d.event === event);
-      const receive: ApiEvent = {
-        id: 0,
-        t: 0,
-        layer: "api",
-        kind: "receive",
-        host,
-        nsp: nsp.name,
-        socketId: socket.id,
-        event,
-        args: sanitize(args) as unknown[],
-        ack: hasAck,
-        code: `socket.on(${JSON.stringify(event)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
-      };
-      if (decoded) receive.parents = [decoded.eventId];
-      const receiveId = c.stamp(receive);
-      if (hasAck) {
-        const ack = last as Ack;
+      const { id: receiveId, callback } = recordReceive(c, host, sid, nsp.name, socket.id, packet);
+      if (callback) {
+        const ack = callback;
         packet[packet.length - 1] = (...reply: unknown[]) => {
           const sendId = c.stamp({
             id: 0,
@@ -214,27 +230,8 @@ export function tapClientSocket(c: Correlator, host: string, socket: ClientSocke
     c.record({ layer: "api", kind: "connect_error", host, nsp, reason: err.message, ...(packet ? { parents: [packet.eventId] } : {}) });
   });
   socket.onAny((event: string, ...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const hasAck = typeof last === "function";
-    const plain = hasAck ? args.slice(0, -1) : args;
-    const name = String(event);
-    const decoded = takeDecoded(c, host, sid(), nsp, (d) => d.event === name);
-    const receive: ApiEvent = {
-      id: 0,
-      t: 0,
-      layer: "api",
-      kind: "receive",
-      host,
-      nsp,
-      socketId: socket.id ?? "",
-      event: name,
-      args: sanitize(plain) as unknown[],
-      ack: hasAck,
-      code: `socket.on(${JSON.stringify(name)}, (${hasAck ? "arg, callback" : "arg"}) => …)`,
-    };
-    if (decoded) receive.parents = [decoded.eventId];
-    const id = c.stamp(receive);
-    if (hasAck && decoded?.ackId !== undefined) c.remember(c.ackOwed, Correlator.key(host, nsp, decoded.ackId), id);
+    const { id, callback, decoded } = recordReceive(c, host, sid(), nsp, socket.id ?? "", [event, ...args]);
+    if (callback && decoded?.ackId !== undefined) c.remember(c.ackOwed, Correlator.key(host, nsp, decoded.ackId), id);
   });
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
     c.pendingCall.set(host, { nsp, socketId: socket.id ?? "", event: String(event), args });
