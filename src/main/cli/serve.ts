@@ -2,12 +2,13 @@
 // appear as external hosts, traced at every layer the server sees.
 
 import { createLab } from "../lab/lab.js";
+import { isLoopback } from "../lab/loopback.js";
 import { createSummary } from "./summary.js";
 
 export async function serve(options: { port: number; out: string; duration?: number; host?: string; print: (line: string) => void }): Promise<number> {
   const { print } = options;
   const host = options.host ?? "127.0.0.1";
-  if (!host.startsWith("127.") && host !== "::1") print(`warning: listening on ${host}, not loopback: other machines can reach this server.`);
+  if (!isLoopback(host)) print(`warning: listening on ${host}, not loopback: other machines can reach this server.`);
   const lab = await createLab({ port: options.port, bind: host, traceFile: options.out, log: (l) => print(`[lab] ${l}`) });
   const summary = createSummary();
   lab.recorder.subscribe((batch) => {

@@ -8,6 +8,7 @@ import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
 import { APP } from "./lab.js";
+import { isLoopback } from "./loopback.js";
 import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
 import { findScenario, SCENARIOS, scenarioInfo } from "./scenarios/index.js";
 import type { Scenario } from "./scenarios/scenario.js";
@@ -25,7 +26,6 @@ export interface LabService extends LabApi {
 
 const DEFAULT_CLIENTS = 3;
 
-const isLoopback = (host: string): boolean => host.startsWith("127.") || host === "::1" || host === "localhost";
 
 /** The addresses a user may open the lab on: loopback, all interfaces, or one of this machine's. */
 function checkListenAddress(host: string): string | undefined {

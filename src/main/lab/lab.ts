@@ -15,7 +15,7 @@ import { Correlator } from "./capture/correlator.js";
 import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine-capture.js";
 import { createTracedAdapter } from "./capture/traced-adapter.js";
 import { createTracedParser } from "./capture/socketio-capture.js";
-import { clientAddress, loopbackAliases } from "./loopback.js";
+import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
 import { installServerApp, type AppConsole } from "./server-app.js";
 
 export const APP = { name: "SocketScope", version: "0.1.0" };
@@ -369,7 +369,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       bind = host;
       await startServer();
       url = labUrl();
-      const open = !host.startsWith("127.") && host !== "::1";
+      const open = !isLoopback(host);
       c.record({
         layer: "lab",
         kind: "error",
