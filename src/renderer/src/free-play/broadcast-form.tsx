@@ -1,10 +1,11 @@
 // A broadcast from the server: to a namespace or one room of it, optionally leaving out
 // one client's socket.
 
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { FreePlayCommand, LabApi } from "../../../shared/lab-api";
 import type { FreePlayModel } from "./free-play-clients";
-import { argList, checkArgs } from "./json-args";
+import { argList } from "./json-args";
+import { EventArgsFields, useEventArgs } from "./event-args";
 import { ClientSelect, CodePreview, NamespaceSelect, ResultLine, TextField } from "./fields";
 import { useCommand } from "./use-command";
 
@@ -15,20 +16,14 @@ export function BroadcastForm(props: { api: LabApi; model: FreePlayModel }) {
   const [nsp, setNsp] = useState("/");
   const [room, setRoom] = useState("lobby");
   const [exceptChoice, setExcept] = useState(NOBODY);
-  const [event, setEvent] = useState("news");
-  const [args, setArgs] = useState('[{"text": "hi, room"}]');
-  const [tried, setTried] = useState(false);
-  const argsInput = useRef<HTMLInputElement | null>(null);
+  const ea = useEventArgs("news", '[{"text": "hi, room"}]');
+  const { event, args, parsed } = ea;
   const command = useCommand();
   const except = clients.some((c) => c.id === exceptChoice) ? exceptChoice : NOBODY;
-  const parsed = checkArgs(args);
-  const eventError = tried && event.trim() === "" ? "An event name is required." : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setTried(true);
-    if (!parsed.ok) return argsInput.current?.focus();
-    if (event.trim() === "") return;
+    if (!ea.ready()) return;
     const cmd: FreePlayCommand = { type: "broadcast", nsp, event, args, ...(room.trim() ? { room } : {}), ...(except ? { exceptClient: except } : {}) };
     void command.run(() => props.api.command(cmd));
   };
@@ -46,18 +41,7 @@ export function BroadcastForm(props: { api: LabApi; model: FreePlayModel }) {
         <ClientSelect label="Except" value={except} clients={clients} extra={[{ value: NOBODY, label: "nobody" }]} onChange={setExcept} />
       </div>
       <div className="fp-row">
-        <TextField label="Event" value={event} onChange={setEvent} error={eventError} className="fp-event" mono />
-        <TextField
-          label="Arguments (JSON array)"
-          value={args}
-          onChange={setArgs}
-          error={parsed.ok ? null : parsed.message}
-          className="fp-args"
-          mono
-          inputRef={(el) => {
-            argsInput.current = el;
-          }}
-        />
+        <EventArgsFields state={ea} />
         <button type="submit" className="primary" disabled={command.busy}>
           Broadcast
         </button>

@@ -1,11 +1,12 @@
 // Emit any event from a client's socket or from the server (to one socket or the whole
 // namespace), with JSON arguments and an optional ack; shows what the lab answered.
 
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { FreePlayCommand, LabApi } from "../../../shared/lab-api";
 import type { FreePlayModel } from "./free-play-clients";
-import { argList, checkArgs } from "./json-args";
-import { ClientSelect, CodePreview, Field, NamespaceSelect, ResultLine, TextField } from "./fields";
+import { argList } from "./json-args";
+import { EventArgsFields, useEventArgs } from "./event-args";
+import { ClientSelect, CodePreview, Field, NamespaceSelect, ResultLine } from "./fields";
 import { useCommand } from "./use-command";
 
 const EVERYONE = "";
@@ -23,11 +24,9 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
   const [fromChoice, setFrom] = useState<string | null>(null);
   const [nsp, setNsp] = useState("/");
   const [toChoice, setTo] = useState(EVERYONE);
-  const [event, setEvent] = useState("hello");
-  const [args, setArgs] = useState('["world"]');
+  const ea = useEventArgs("hello", '["world"]');
+  const { event, args, parsed } = ea;
   const [ack, setAck] = useState(true);
-  const [tried, setTried] = useState(false);
-  const argsInput = useRef<HTMLInputElement | null>(null);
   const command = useCommand();
 
   // A chosen client that has gone falls back to the first one (or the server).
@@ -35,17 +34,10 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
   const targets = serverSockets.filter((s) => s.nsp === nsp);
   const to = from === "server" && targets.some((s) => s.socketId === toChoice) ? toChoice : EVERYONE;
   const toAll = from === "server" && to === EVERYONE;
-  const parsed = checkArgs(args);
-  const eventError = tried && event.trim() === "" ? "An event name is required." : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setTried(true);
-    if (!parsed.ok) {
-      argsInput.current?.focus();
-      return;
-    }
-    if (event.trim() === "") return;
+    if (!ea.ready()) return;
     const cmd: FreePlayCommand = {
       type: "emit",
       from,
@@ -80,18 +72,7 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
         ) : null}
       </div>
       <div className="fp-row">
-        <TextField label="Event" value={event} onChange={setEvent} error={eventError} className="fp-event" mono />
-        <TextField
-          label="Arguments (JSON array)"
-          value={args}
-          onChange={setArgs}
-          error={parsed.ok ? null : parsed.message}
-          className="fp-args"
-          mono
-          inputRef={(el) => {
-            argsInput.current = el;
-          }}
-        />
+        <EventArgsFields state={ea} />
         <div className="fp-field fp-check">
           <label>
             <input type="checkbox" checked={ack && !toAll} disabled={toAll} onChange={(e) => setAck(e.target.checked)} /> ack
