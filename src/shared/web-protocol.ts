@@ -1,6 +1,7 @@
 // The web-mode protocol between the renderer's web client and the Node web server, over
 // one loopback WebSocket at /lab: JSON requests with ids → responses; server-pushed
 // `trace` (at most one per animation frame) and `status` messages. Pure validation here.
+// The server writes its messages as ASCII-only JSON (non-ASCII characters as \u escapes).
 
 import type { LabStatus, TraceBatch } from "./lab-api.js";
 

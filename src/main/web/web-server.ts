@@ -11,6 +11,7 @@ import type { ClientTransports, FreePlayCommand, LabApi } from "../../shared/lab
 import { LAB_PATH, MAX_CLIENT_MESSAGE, parseClientMessage, type ClientMessage, type ServerMessage } from "../../shared/web-protocol.js";
 import { upgradeToWebSocket, type WsServerSocket } from "./ws-server-socket.js";
 import { createTraceBatcher } from "./trace-batcher.js";
+import { encodeServerMessage } from "./server-message.js";
 
 export interface WebServerOptions {
   port?: number;
@@ -161,7 +162,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     raw.add(socket);
     socket.once("close", () => raw.delete(socket));
     let ws: WsServerSocket | null = null;
-    const send = (m: ServerMessage): void => ws?.send(JSON.stringify(m));
+    const send = (m: ServerMessage): void => ws?.send(encodeServerMessage(m));
     const batcher = createTraceBatcher((batch) => send({ type: "trace", batch }), { busy: () => (ws?.buffered ?? 0) > 8 * 1024 * 1024 });
     let offTrace = (): void => undefined;
     let offStatus = (): void => undefined;
