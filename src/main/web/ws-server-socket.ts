@@ -14,7 +14,8 @@ export interface WsHandlers {
 }
 
 export interface WsServerSocket {
-  send(text: string): void;
+  /** Sends one text message: a string, or its UTF-8 bytes. */
+  send(text: string | Buffer): void;
   close(code?: number, reason?: string): void;
   /** Bytes queued in the socket and not yet taken by the kernel. */
   readonly buffered: number;
@@ -137,11 +138,11 @@ export function upgradeToWebSocket(req: IncomingMessage, socket: Duplex, head: B
   return {
     send(text) {
       if (closed) return;
-      // Header and text as two writes in one syscall: the (often megabytes of) text is
-      // encoded once, straight into the socket, never copied into a frame buffer.
+      // Header and payload as two writes in one syscall: the (often megabytes of) payload
+      // is never copied into a frame buffer.
       socket.cork();
-      socket.write(frameHead(0x1, Buffer.byteLength(text, "utf8")));
-      socket.write(text, "utf8");
+      socket.write(frameHead(0x1, typeof text === "string" ? Buffer.byteLength(text, "utf8") : text.length));
+      socket.write(text);
       process.nextTick(() => socket.uncork());
     },
     close,

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Server messages as ASCII JSON: exact text, non-ASCII escaped (surrogate pairs too), and
+// Server messages as ASCII JSON: exact bytes, non-ASCII escaped (surrogate pairs too), and
 // what parses back equals the message.
 import { describe, expect, it } from "vitest";
 import { encodeServerMessage } from "../../../src/main/web/server-message.js";
@@ -19,7 +19,7 @@ describe("encodeServerMessage", () => {
     ["a reset", { type: "trace", batch: { reset: true, events: [fault(1, "é")] } }, '{"type":"trace","batch":{"events":[{"id":1,"t":1,"host":"server","layer":"lab","kind":"fault","fault":"\\u00e9"}],"reset":true}}'],
     ["a response", { type: "response", id: 3, ok: false, error: "no “such” scenario" }, '{"type":"response","id":3,"ok":false,"error":"no \\u201csuch\\u201d scenario"}'],
   ])("%s", (_name, message, text) => {
-    const encoded = encodeServerMessage(message);
+    const encoded = encodeServerMessage(message).toString("latin1");
     expect(encoded).toBe(text);
     expect(/^[\x00-\x7f]*$/.test(encoded)).toBe(true);
     expect(parseServerMessage(encoded)).toEqual({ ok: true, message: JSON.parse(JSON.stringify(message)) });
@@ -28,7 +28,7 @@ describe("encodeServerMessage", () => {
   it("keeps the batch's other fields (header, reset) and every event, in order", () => {
     const events = Array.from({ length: 1000 }, (_, i) => fault(i + 1, i % 7 === 0 ? "step · one" : "x"));
     const header = { format: "socketscope-trace", version: 1, createdAt: "2026-11-27T00:00:00.000Z", app: { name: "SocketScope", version: "0.1.0" } } as const;
-    const parsed = JSON.parse(encodeServerMessage({ type: "trace", batch: { reset: true, header, events } }));
+    const parsed = JSON.parse(encodeServerMessage({ type: "trace", batch: { reset: true, header, events } }).toString("utf8"));
     expect(parsed).toEqual({ type: "trace", batch: { reset: true, header, events } });
   });
 });
