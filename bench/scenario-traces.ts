@@ -4,7 +4,7 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
-import type { TraceEvent, TraceHeader } from "../src/shared/trace/types.js";
+import type { Endpoint, TraceEvent, TraceHeader } from "../src/shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../src/shared/trace/types.js";
 import { runScenarioToFile } from "../src/main/cli/run-scenario.js";
 import { SCENARIOS } from "../src/main/lab/scenarios/index.js";
@@ -36,15 +36,33 @@ export const benchHeader = (title: string): TraceHeader => ({
   scenario: { id: "bench", title, seed: 1 },
 });
 
+/** Ports a lab's server listens on in any of the traces: they stay; every other port is ephemeral. */
+function listenPorts(traces: readonly ScenarioTrace[]): Set<number> {
+  const ports = new Set<number>();
+  for (const t of traces) for (const e of t.events) if (e.layer === "lab" && e.kind === "listen") ports.add(e.port);
+  return ports;
+}
+
 /**
  * Yields `count` events: the scenarios' events over and over, as one long session. Ids are
  * renumbered (parents follow), times shifted so they keep increasing, and each repetition
- * gets fresh connection ids so connections do not collide.
+ * gets fresh connection ids and fresh ephemeral ports, so every connection has a 4-tuple of
+ * its own, as in a real session (the model pairs the two traced ends of a connection by
+ * mirrored 4-tuples where `peer` is missing, and the server's end has no `peer`).
  */
 export function* repeatedEvents(traces: readonly ScenarioTrace[], count: number): Generator<TraceEvent> {
   let produced = 0;
   let nextConn = 1;
   let tOffset = 0;
+  const listening = listenPorts(traces);
+  // Ephemeral ports are handed out in turn from 1024 to 65535, skipping listening ports; past
+  // about 60,000 connections they are reused, as an operating system reuses them too.
+  let nextPort = 1023;
+  const freshPort = (): number => {
+    do nextPort = nextPort >= 65535 ? 1024 : nextPort + 1;
+    while (listening.has(nextPort));
+    return nextPort;
+  };
   for (let copy = 0; produced < count; copy++) {
     for (const trace of traces) {
       if (produced >= count) return;
@@ -59,6 +77,14 @@ export function* repeatedEvents(traces: readonly ScenarioTrace[], count: number)
         }
         return m;
       };
+      // One fresh port per ephemeral port of this repetition (both ends of a connection name it).
+      const ports = new Map<number, number>();
+      const endpoint = (ep: Endpoint): Endpoint => {
+        if (listening.has(ep.port)) return ep;
+        let p = ports.get(ep.port);
+        if (p === undefined) ports.set(ep.port, (p = freshPort()));
+        return { ...ep, port: p };
+      };
       let lastT = 0;
       for (const e of trace.events) {
         if (produced >= count) return;
@@ -66,6 +92,10 @@ export function* repeatedEvents(traces: readonly ScenarioTrace[], count: number)
         if (e.parents) copyEvent.parents = e.parents.map((p) => base + (p - firstId) + 1);
         if (copyEvent.conn) copyEvent.conn = connOf(copyEvent.conn);
         if (typeof copyEvent.peer === "string") copyEvent.peer = connOf(copyEvent.peer);
+        if (copyEvent.layer === "tcp" && copyEvent.kind === "open") {
+          copyEvent.local = endpoint(copyEvent.local);
+          copyEvent.remote = endpoint(copyEvent.remote);
+        }
         lastT = e.t;
         produced++;
         yield copyEvent;
