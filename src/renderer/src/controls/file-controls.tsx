@@ -4,6 +4,7 @@
 import { useRef } from "react";
 import { useActions, useStoreBundle, useTrace } from "../store/store-context";
 import { readTraceFile, serializeTrace, traceFileName } from "../files/trace-file";
+import { createWorkerModeller, startTraceWorker, textPiecesInWorker } from "../files/trace-worker-client";
 import { appendEvents, createTraceBuffer } from "../store/trace-buffer";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
 import type { Theme } from "../store/initial-state";
@@ -13,10 +14,12 @@ import type { TraceActions } from "../store/trace-store";
 /**
  * Streams the file into a buffer of its own, batch by batch, and shows it in one store update
  * at the end: views do not re-render per batch, and a file refused part-way leaves the trace on
- * screen as it was.
+ * screen as it was. The trace worker reads the file (here its text is parsed and validated) and
+ * later models it; where no worker can start, the file is read on this thread too.
  */
-export async function openTraceFile(file: File, actions: TraceActions): Promise<void> {
+export async function openTraceFile(file: File, actions: TraceActions, worker: Worker | null = startTraceWorker()): Promise<void> {
   actions.setFile({ kind: "loading", name: file.name, progress: 0 });
+  const onProgress = (p: number): void => actions.setFile({ kind: "loading", name: file.name, progress: p });
   try {
     const trace = createTraceBuffer();
     let events = 0;
@@ -24,10 +27,17 @@ export async function openTraceFile(file: File, actions: TraceActions): Promise<
       events += batch.length;
       appendEvents(trace, batch);
     };
-    const header = await readTraceFile(file, onBatch, (p) => actions.setFile({ kind: "loading", name: file.name, progress: p }));
-    actions.loadBuffer(header, trace);
+    const pieces = worker ? await textPiecesInWorker(worker, file) : "unavailable";
+    if (pieces === "unavailable") {
+      worker?.terminate();
+      actions.loadBuffer(await readTraceFile(file, onBatch, onProgress), trace);
+    } else {
+      const header = await readTraceFile(file, onBatch, onProgress, undefined, pieces);
+      actions.loadBuffer(header, trace, createWorkerModeller(worker as Worker, trace.events.length));
+    }
     actions.setFile({ kind: "loaded", name: file.name, events });
   } catch (err) {
+    worker?.terminate();
     actions.setFile({ kind: "error", name: file.name, message: err instanceof Error ? err.message : String(err) });
   }
 }

@@ -124,19 +124,20 @@ const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 /**
  * Streams a trace file: `onBatch` gets the events in batches of about 50,000, in order, and
  * `onProgress` the fraction of bytes read. Returns the header; throws an Error whose message
- * names the line at fault.
+ * names the line at fault. `pieces` is the file's text (read by the trace worker, say).
  */
 export async function readTraceFile(
   file: Blob,
   onBatch: (events: TraceEvent[]) => void,
   onProgress?: (fraction: number) => void,
   yieldToUi: () => Promise<void> = nextTask,
+  pieces: AsyncIterable<string> = textPieces(file),
 ): Promise<TraceHeader> {
   const parser = createTraceParser();
   let batch: TraceEvent[] = [];
   let read = 0;
   let sliceStart = performance.now();
-  for await (const text of textPieces(file)) {
+  for await (const text of pieces) {
     const events = parser.push(text);
     for (const e of events) batch.push(e);
     read += text.length;

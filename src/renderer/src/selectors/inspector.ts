@@ -78,7 +78,7 @@ function rawBytes(s: TraceState, e: TraceEvent): { bytes: Uint8Array | null; not
 }
 
 export const selectInspected = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s)],
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s), s.modelVersion],
   (s: TraceState): Inspected | null => {
     const event = selectFocusEvent(s);
     if (!event) return null;
@@ -99,7 +99,7 @@ export const selectInspected = memo(
     const index = s.trace.indexById.get(event.id) ?? -1;
     const model = selectTraceModel(s);
     const m = model.times.get(event.id);
-    let modelTime = model.error ? `— (the model could not run: ${model.error})` : "—";
+    let modelTime = model.pending ? "modelling…" : model.error ? `— (the model could not run: ${model.error})` : "—";
     if (m !== undefined) {
       const late = m - event.t;
       modelTime = Math.abs(late) < 0.0005 ? `${ms(m)} (same as real)` : `${ms(m)} (${late > 0 ? "+" : "−"}${Math.abs(late).toFixed(3)} ms)`;

@@ -9,7 +9,7 @@ import { selectAddressing, type ConnLink } from "./addressing";
 import { memo } from "./memo";
 import { displayAck, displaySeq, type ConnectionOutput, type Seq, type TcpFlag } from "../../../shared/tcp/index";
 import { selectNetwork } from "./network";
-import { modelOfConn, selectTraceModel } from "./tcp-model";
+import { modelOfConn, modelPending, selectTraceModel } from "./tcp-model";
 import { receiveBuffers, type ReceiveBuffer } from "./tcp-buffer";
 
 export type LadderSide = "client" | "server";
@@ -113,7 +113,7 @@ export interface Schedule {
 }
 
 const scheduleFor = memo(
-  (s: TraceState, link: ConnLink) => [s.trace, s.modelLength, selectNetwork(s), link.key, link.conns.join(" ")],
+  (s: TraceState, link: ConnLink) => [s.trace, s.modelLength, selectNetwork(s), s.modelVersion, link.key, link.conns.join(" ")],
   (s: TraceState, link: ConnLink): Schedule | null => {
     const model = selectTraceModel(s);
     const out = modelOfConn(model, link.conns[0]) ?? modelOfConn(model, link.conns[1]);
@@ -213,7 +213,7 @@ export function segmentsAt(s: TraceState, cursor: number): number {
 // The connection shown depends on the playhead only (see pickLink), its segments on the events
 // the model covers: events appended beyond `modelLength` change nothing here.
 export const selectLadder = memo(
-  (s: TraceState) => [s.trace, s.modelLength, s.cursor, s.tcpSub, s.selectedConn, selectNetwork(s)],
+  (s: TraceState) => [s.trace, s.modelLength, s.cursor, s.tcpSub, s.selectedConn, selectNetwork(s), s.modelVersion],
   (s: TraceState): Ladder | null => {
     const sched = scheduleAt(s, s.cursor);
     if (!sched) return null;
@@ -237,3 +237,13 @@ export const selectLadder = memo(
     };
   },
 );
+
+/** True while the connection the TCP view shows is still being modelled by the trace worker. */
+export function selectModelling(s: TraceState): boolean {
+  const link = pickLink(s);
+  if (!link) return false;
+  const model = selectTraceModel(s);
+  if (model.pending) return true;
+  if (modelOfConn(model, link.conns[0]) ?? modelOfConn(model, link.conns[1])) return false;
+  return modelPending(model, link.conns);
+}

@@ -6,6 +6,7 @@ import type { Layer } from "../../../shared/trace/types";
 import type { NetworkSettings } from "../../../shared/network-settings";
 import { createTraceBuffer, type TraceBuffer } from "./trace-buffer";
 import type { StepBy } from "./step-by";
+import type { TraceModeller } from "../files/trace-worker-protocol";
 
 export type Theme = "light" | "dark" | "contrast";
 export type ViewName = "Addressing" | "TCP" | "Layers" | "Namespaces" | "Timeline" | "Inspector" | "Narration";
@@ -50,6 +51,10 @@ export interface TraceState {
    * the whole trace for every batch.
    */
   modelLength: number;
+  /** The trace worker's model of a file it read (null: the model runs on this thread). */
+  modeller: TraceModeller | null;
+  /** Counts the worker's answers, so selectors of the model recompute when one arrives. */
+  modelVersion: number;
   generation: number;
   header: TraceHeader | null;
   source: "live" | "file";
@@ -88,6 +93,8 @@ export function initialState(): TraceState {
     trace: createTraceBuffer(),
     length: 0,
     modelLength: 0,
+    modeller: null,
+    modelVersion: 0,
     generation: 0,
     header: null,
     source: "live",

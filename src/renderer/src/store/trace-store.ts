@@ -9,6 +9,7 @@ import { appendEvents, createTraceBuffer, type TraceBuffer } from "./trace-buffe
 import { initialState, type FileState, type LabLink, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
 import { isStop, type StepBy } from "./step-by";
 import { segmentsAt } from "../selectors/tcp-ladder";
+import type { TraceModeller } from "../files/trace-worker-protocol";
 
 /** Presentation time of one step at 1× speed. */
 export const FLIGHT_MS = 900;
@@ -20,8 +21,11 @@ export type TraceStore = StoreApi<TraceState>;
 export interface TraceActions {
   appendBatch(batch: TraceBatch, now: number): void;
   loadTrace(header: TraceHeader | null, events: TraceEvent[]): void;
-  /** Shows a trace already built into a buffer (a file streamed in batches): one store update. */
-  loadBuffer(header: TraceHeader | null, trace: TraceBuffer): void;
+  /**
+   * Shows a trace already built into a buffer (a file streamed in batches): one store update.
+   * `modeller` is the worker that read the file, which then runs its TCP model.
+   */
+  loadBuffer(header: TraceHeader | null, trace: TraceBuffer, modeller?: TraceModeller): void;
   /** Lets the TCP model cover every event received so far (live traces; see `modelLength`). */
   syncModel(): void;
   stepForward(now: number): void;
@@ -118,6 +122,14 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     });
   };
 
+  /** Hands the model over to `next` (or to this thread), ending the previous file's worker. */
+  const useModeller = (next: TraceModeller | null): { modeller: TraceModeller | null; modelVersion: number } => {
+    const s = get();
+    if (s.modeller && s.modeller !== next) s.modeller.dispose();
+    if (next) next.onChange = () => set({ modelVersion: get().modelVersion + 1 });
+    return { modeller: next, modelVersion: s.modelVersion + 1 };
+  };
+
   const actions: TraceActions = {
     appendBatch(batch, now) {
       const s = get();
@@ -128,6 +140,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           trace,
           length: trace.events.length,
           modelLength: trace.events.length,
+          ...useModeller(null),
           generation: s.generation + 1,
           header: batch.header ?? null,
           source: "live",
@@ -152,11 +165,12 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       appendEvents(trace, events);
       actions.loadBuffer(header, trace);
     },
-    loadBuffer(header, trace) {
+    loadBuffer(header, trace, modeller) {
       set({
         trace,
         length: trace.events.length,
         modelLength: trace.events.length,
+        ...useModeller(modeller ?? null),
         generation: get().generation + 1,
         header,
         source: "file",
@@ -218,5 +232,5 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     setLabLink: (labLink) => set({ labLink }),
   };
 
-  return { store, actions, dispose: () => undefined };
+  return { store, actions, dispose: () => get().modeller?.dispose() };
 }

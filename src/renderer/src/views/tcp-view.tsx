@@ -5,7 +5,7 @@
 import { useCallback, useRef, useState } from "react";
 import { Panel } from "./panel";
 import { useActions, useTrace } from "../store/store-context";
-import { pickLink, selectLadder, visibleCount } from "../selectors/tcp-ladder";
+import { pickLink, selectLadder, selectModelling, visibleCount } from "../selectors/tcp-ladder";
 import { selectAddressing, endpointText } from "../selectors/addressing";
 import { selectNetwork, selectTraceNetwork } from "../selectors/network";
 import { selectTraceModel } from "../selectors/tcp-model";
@@ -147,6 +147,8 @@ export function TcpView() {
   });
   // Only a shown connection runs the model (an empty view, as on opening a file, does not).
   const modelError = useTrace((s) => (pickLink(s) ? selectTraceModel(s).error : null));
+  // A file's model runs in the trace worker: until it answers, the view says it is coming.
+  const modelling = useTrace((s) => selectModelling(s));
   const presenter = useTrace((s) => s.presenter);
   const network = useTrace((s) => selectNetwork(s));
   const ref = useRef<HTMLDivElement | null>(null);
@@ -162,7 +164,7 @@ export function TcpView() {
       <TcpSettings />
       {modelError ? <p className="notice-error tcp-error">The TCP model could not run: {modelError}</p> : null}
       <div className="svg-box" ref={ref}>
-        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="TCP sequence diagram">
+        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label={modelling ? "TCP sequence diagram (modelling)" : "TCP sequence diagram"}>
           {ladder && layout ? (
             <>
               <text x={4} y={font * 1.2} className="lane-title">{ladder.clientHost}</text>
@@ -229,7 +231,7 @@ export function TcpView() {
               </defs>
             </>
           ) : (
-            <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">No TCP connection yet</text>
+            <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">{modelling ? "Modelling TCP over the whole trace…" : "No TCP connection yet"}</text>
           )}
           <g ref={sceneRef} className="flight" />
         </svg>

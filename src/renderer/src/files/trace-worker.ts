@@ -1,0 +1,161 @@
+// The trace worker: reads and decodes a trace file and hands its text to the main thread piece
+// by piece (synchronous reads, which only workers have, are several times faster than streams,
+// and decoding here keeps the main thread free to parse); later,
+// when the renderer first asks for the TCP model, parses the file again, keeps what the model
+// reads and runs the model over the whole trace, answering with event times and one connection
+// at a time. It knows nothing of the store or the views.
+
+import { retimeTrace, type ConnectionOutput } from "../../../shared/tcp/index";
+import type { NetworkSettings } from "../../../shared/network-settings";
+import type { TraceEvent } from "../../../shared/trace/types";
+import type { FromWorker, ToWorker } from "./trace-worker-protocol";
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+}
+/** Synchronous blob reading, only in workers (not in the DOM lib's types). */
+declare const FileReaderSync: { new (): { readAsArrayBuffer(blob: Blob): ArrayBuffer } } | undefined;
+
+const scope = self as unknown as WorkerScope;
+const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
+
+/** Bytes read at a time. */
+const SLICE = 8 << 20;
+/** Pieces sent ahead of what the main thread has parsed (bounds the bytes held at once). */
+const AHEAD = 3;
+
+let file: Blob | null = null;
+
+/** The file's bytes, piece by piece. */
+async function* pieces(blob: Blob): AsyncGenerator<{ bytes: ArrayBuffer; read: number }> {
+  const sync = typeof FileReaderSync === "function" ? new FileReaderSync() : null;
+  for (let at = 0; at < blob.size; at += SLICE) {
+    const part = blob.slice(at, at + SLICE);
+    yield { bytes: sync ? sync.readAsArrayBuffer(part) : await part.arrayBuffer(), read: Math.min(blob.size, at + SLICE) };
+  }
+}
+
+/** The file's text, piece by piece (UTF-8 decoded across pieces). */
+async function* texts(blob: Blob): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const { bytes } of pieces(blob)) yield decoder.decode(bytes, { stream: true });
+  yield decoder.decode();
+}
+
+let credits = AHEAD;
+let wake: (() => void) | null = null;
+
+async function open(blob: Blob): Promise<void> {
+  file = blob;
+  let sent = 0;
+  try {
+    for await (const text of texts(blob)) {
+      if (text === "") continue;
+      while (credits === 0) await new Promise<void>((r) => (wake = r));
+      credits--;
+      post({ type: "text", text, progress: Math.min(1, (sent += text.length) / Math.max(1, blob.size)) });
+    }
+    post({ type: "end" });
+  } catch (err) {
+    post({ type: "failed", message: `The file could not be read: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+/** What the model reads of an event: all of a tcp or lab event, the ordering fields of the rest. */
+function kept(e: TraceEvent): TraceEvent {
+  if (e.layer === "tcp" || e.layer === "lab") return e;
+  const slim = { id: e.id, t: e.t, host: e.host, layer: e.layer, kind: e.kind } as TraceEvent;
+  if (e.parents) slim.parents = e.parents;
+  return slim;
+}
+
+let events: TraceEvent[] | null = null;
+
+/**
+ * The file's events, parsed again here. The main thread has validated the same bytes (a File is
+ * a snapshot: reading it after it changed on disk fails), so only the count is checked.
+ */
+async function eventsOf(blob: Blob, expected: number): Promise<TraceEvent[]> {
+  const out: TraceEvent[] = [];
+  let rest = "";
+  let line = 0;
+  const take = (text: string): void => {
+    line++;
+    if (line === 1 || text.trim() === "") return;
+    out.push(kept(JSON.parse(text) as TraceEvent));
+  };
+  for await (const text of texts(blob)) {
+    let start = 0;
+    let nl = text.indexOf("\n");
+    if (nl >= 0 && rest !== "") {
+      take(rest + text.slice(0, nl));
+      rest = "";
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    while (nl >= 0) {
+      take(text.slice(start, nl));
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    rest += text.slice(start);
+  }
+  if (rest !== "") take(rest);
+  if (out.length !== expected) throw new Error(`the file changed since it was opened (${out.length} events, not ${expected})`);
+  return out;
+}
+
+/** The latest model: its key and its connections by trace conn id (first match, as `find` would). */
+let model: { key: string; byConn: Map<string, ConnectionOutput> } | null = null;
+/** Model requests run one at a time, in order; one overtaken by a newer request is skipped. */
+let queue: Promise<void> = Promise.resolve();
+let latest = "";
+
+async function runModel(key: string, settings: NetworkSettings, expected: number): Promise<void> {
+  if (key !== latest) return;
+  const byConn = new Map<string, ConnectionOutput>();
+  let times = new Float64Array(0);
+  let error: string | null = null;
+  try {
+    if (!file) throw new Error("no file was opened");
+    events ??= await eventsOf(file, expected);
+    times = new Float64Array(events.length).fill(Number.NaN);
+    const result = retimeTrace(events, settings);
+    events.forEach((e, i) => {
+      const m = result.times.get(e.id);
+      if (m !== undefined) times[i] = m;
+    });
+    for (const c of result.model) {
+      for (const id of [c.traceConns.client, c.traceConns.server, c.conn]) if (id !== undefined && !byConn.has(id)) byConn.set(id, c);
+    }
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  model = { key, byConn };
+  post({ type: "model", key, times, error }, [times.buffer]);
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  switch (m.type) {
+    case "open":
+      void open(m.file);
+      return;
+    case "more":
+      credits++;
+      wake?.();
+      wake = null;
+      return;
+    case "model":
+      latest = m.key;
+      queue = queue.then(() => runModel(m.key, m.settings, m.events));
+      return;
+    case "connection":
+      // Queued behind the model it names, so it is answered from that model.
+      queue = queue.then(() => post({ type: "connection", key: m.key, conn: m.conn, output: model?.key === m.key ? (model.byConn.get(m.conn) ?? null) : null }));
+      return;
+    default:
+      m satisfies never;
+  }
+};

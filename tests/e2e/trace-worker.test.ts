@@ -1,0 +1,98 @@
+// The trace worker's module run in this process behind a stand-in for the Worker object (messages
+// go through structuredClone, as postMessage would): a real lossy-tcp trace opened through it
+// shows the same events, and its TCP model, pending first, equals the model computed on the main
+// thread, event times and connections alike; a corrupt file is refused with line and reason.
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { runScenarioToFile } from "../../src/main/cli/run-scenario.js";
+import type { TraceEvent, TraceHeader } from "../../src/shared/trace/types.js";
+import { createTraceStore } from "../../src/renderer/src/store/trace-store.js";
+import { openTraceFile } from "../../src/renderer/src/controls/file-controls.js";
+import { serializeTrace } from "../../src/renderer/src/files/trace-file.js";
+import { modelOfConn, selectTraceModel } from "../../src/renderer/src/selectors/tcp-model.js";
+import { selectModelling } from "../../src/renderer/src/selectors/tcp-ladder.js";
+import type { FromWorker, ToWorker } from "../../src/renderer/src/files/trace-worker-protocol.js";
+
+const HEADER: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2026-01-01T00:00:00.000Z", app: { name: "socketscope", version: "0" }, scenario: { id: "lossy-tcp", title: "TCP over a lossy link", seed: 1 } };
+let events: TraceEvent[] = [];
+
+beforeAll(async () => {
+  const run = await runScenarioToFile("lossy-tcp", undefined, { port: 0 });
+  expect(run.error).toBeUndefined();
+  events = run.events;
+}, 60_000);
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.resetModules();
+});
+
+/** A Worker stand-in running the worker module in this process; counts the model requests. */
+async function fakeWorker(): Promise<{ worker: Worker; asked: ToWorker[] }> {
+  const asked: ToWorker[] = [];
+  const scope: { onmessage: ((e: { data: ToWorker }) => void) | null; postMessage(m: FromWorker): void } = {
+    onmessage: null,
+    postMessage: (m) => setTimeout(() => worker.onmessage?.({ data: structuredClone(m) } as MessageEvent)),
+  };
+  const worker = {
+    onmessage: null as ((e: MessageEvent) => void) | null,
+    onerror: null,
+    postMessage: (m: ToWorker) => {
+      asked.push(m);
+      setTimeout(() => scope.onmessage?.({ data: m }));
+    },
+    terminate: () => undefined,
+  } as unknown as Worker;
+  vi.stubGlobal("self", scope);
+  await import("../../src/renderer/src/files/trace-worker.js");
+  return { worker, asked };
+}
+
+const fileOf = (text: string): File => new File([text], "trace.ndjson");
+const until = async (ok: () => boolean): Promise<void> => {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(ok()).toBe(true);
+};
+
+describe("the trace worker", () => {
+  it("opens a real trace, and its TCP model (pending first) equals the main thread's", async () => {
+    const { worker, asked } = await fakeWorker();
+    const viaWorker = createTraceStore({ playing: false });
+    await openTraceFile(fileOf(serializeTrace(HEADER, events)), viaWorker.actions, worker);
+    expect(viaWorker.store.getState().file).toMatchObject({ kind: "loaded", events: events.length });
+    expect(viaWorker.store.getState().trace.events).toEqual(events);
+    // Opening runs no model; the first question does, in the worker.
+    expect(asked.filter((m) => m.type === "model")).toHaveLength(0);
+    viaWorker.actions.seek(events.length - 1, 0);
+    expect(selectTraceModel(viaWorker.store.getState()).pending).toBe(true);
+    expect(selectModelling(viaWorker.store.getState())).toBe(true);
+    await until(() => !selectModelling(viaWorker.store.getState()));
+
+    const here = createTraceStore({ playing: false });
+    here.actions.loadTrace(HEADER, events);
+    const expected = selectTraceModel(here.store.getState());
+    expect(expected.error).toBeNull();
+    const got = selectTraceModel(viaWorker.store.getState());
+    expect(got.error).toBeNull();
+    for (const e of events) expect(got.times.get(e.id)).toBe(expected.times.get(e.id));
+
+    const conns = [...new Set(events.flatMap((e) => (e.conn === undefined ? [] : [e.conn])))];
+    for (const c of conns) selectTraceModel(viaWorker.store.getState()).connection(c);
+    await until(() => conns.every((c) => selectTraceModel(viaWorker.store.getState()).connection(c) !== "pending"));
+    const final = selectTraceModel(viaWorker.store.getState());
+    for (const c of conns) expect(modelOfConn(final, c)).toEqual(modelOfConn(expected, c));
+    expect(conns.some((c) => modelOfConn(final, c) !== undefined)).toBe(true);
+    expect(asked.filter((m) => m.type === "model")).toHaveLength(1);
+  });
+
+  it("refuses a corrupt file with the line and the reason, as on the main thread", async () => {
+    const { worker } = await fakeWorker();
+    const lines = serializeTrace(HEADER, events).split("\n");
+    lines[5] = lines[5]!.slice(0, 20);
+    const { store, actions } = createTraceStore({ playing: false });
+    await openTraceFile(fileOf(lines.join("\n")), actions, worker);
+    expect(store.getState().file).toEqual({ kind: "error", name: "trace.ndjson", message: "Line 6 is not valid JSON." });
+    const onThread = createTraceStore({ playing: false });
+    await openTraceFile(fileOf(lines.join("\n")), onThread.actions, null);
+    expect(onThread.store.getState().file).toEqual(store.getState().file);
+  });
+});
