@@ -3,10 +3,10 @@
 // shows the same events, and its TCP model, pending first, equals the model computed on the main
 // thread, event times and connections alike; a corrupt file is refused with line and reason.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { fileURLToPath } from "node:url";
 import { runScenarioToFile } from "../../src/main/cli/run-scenario.js";
 import type { TraceEvent, TraceHeader } from "../../src/shared/trace/types.js";
-import { createTraceStore } from "../../src/renderer/src/store/trace-store.js";
-import { openTraceFile } from "../../src/renderer/src/controls/file-controls.js";
+import { createTraceStore, type TraceActions } from "../../src/renderer/src/store/trace-store.js";
 import { serializeTrace } from "../../src/renderer/src/files/trace-file.js";
 import { modelOfConn, selectTraceModel } from "../../src/renderer/src/selectors/tcp-model.js";
 import { selectModelling } from "../../src/renderer/src/selectors/tcp-ladder.js";
@@ -14,6 +14,15 @@ import type { FromWorker, ToWorker } from "../../src/renderer/src/files/trace-wo
 
 const HEADER: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2026-01-01T00:00:00.000Z", app: { name: "socketscope", version: "0" }, scenario: { id: "lossy-tcp", title: "TCP over a lossy link", seed: 1 } };
 let events: TraceEvent[] = [];
+
+// Loaded by path at run time: these modules use DOM types (Worker, JSX), which this Node project
+// does not type-check; what the test uses of them is typed here.
+const modulePath = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
+type OpenTraceFile = (file: File, actions: TraceActions, worker: unknown) => Promise<void>;
+const openTraceFile: OpenTraceFile = async (...args) => {
+  const m = (await import(modulePath("../../src/renderer/src/controls/file-controls.tsx"))) as { openTraceFile: OpenTraceFile };
+  return m.openTraceFile(...args);
+};
 
 beforeAll(async () => {
   const run = await runScenarioToFile("lossy-tcp", undefined, { port: 0 });
@@ -27,23 +36,30 @@ afterEach(() => {
 });
 
 /** A Worker stand-in running the worker module in this process; counts the model requests. */
-async function fakeWorker(): Promise<{ worker: Worker; asked: ToWorker[] }> {
+interface FakeWorker {
+  onmessage: ((e: { data: FromWorker }) => void) | null;
+  onerror: null;
+  postMessage(m: ToWorker): void;
+  terminate(): void;
+}
+
+async function fakeWorker(): Promise<{ worker: FakeWorker; asked: ToWorker[] }> {
   const asked: ToWorker[] = [];
   const scope: { onmessage: ((e: { data: ToWorker }) => void) | null; postMessage(m: FromWorker): void } = {
     onmessage: null,
-    postMessage: (m) => setTimeout(() => worker.onmessage?.({ data: structuredClone(m) } as MessageEvent)),
+    postMessage: (m) => setTimeout(() => worker.onmessage?.({ data: structuredClone(m) })),
   };
-  const worker = {
-    onmessage: null as ((e: MessageEvent) => void) | null,
+  const worker: FakeWorker = {
+    onmessage: null,
     onerror: null,
-    postMessage: (m: ToWorker) => {
-      asked.push(m);
+    postMessage: (m) => {
+      asked.push(structuredClone(m));
       setTimeout(() => scope.onmessage?.({ data: m }));
     },
     terminate: () => undefined,
-  } as unknown as Worker;
+  };
   vi.stubGlobal("self", scope);
-  await import("../../src/renderer/src/files/trace-worker.js");
+  await import(modulePath("../../src/renderer/src/files/trace-worker.ts"));
   return { worker, asked };
 }
 
