@@ -1,5 +1,6 @@
 // Profiling driver for the UI in web mode: records a Chromium CPU profile (CDP Profiler) while
-// a big trace file is opened through the app's file input, or while 20 clients emit live.
+// a big trace file is opened through the app's file input and the timeline seeks to its last
+// event (as load_1m_ms does), or while 20 clients emit live.
 //   npx tsx bench/profile-ui.ts load 1000000 /tmp/ui-load.cpuprofile
 //   npx tsx bench/profile-ui.ts live 10 /tmp/ui-live.cpuprofile
 // then: npx tsx bench/cpu-profile-summary.ts /tmp/ui-load.cpuprofile
@@ -11,7 +12,7 @@ import { chromium } from "playwright-core";
 import { createLabService } from "../src/main/lab/lab-service.js";
 import { startWebServer } from "../src/main/web/web-server.js";
 import { recordScenarios, writeRepeatedTrace } from "./scenario-traces.js";
-import { CHROMIUM } from "./ui.js";
+import { CHROMIUM, seekToEnd } from "./ui.js";
 
 const mode = process.argv[2] === "live" ? "live" : "load";
 const size = Number(process.argv[3] ?? (mode === "load" ? 1_000_000 : 10));
@@ -39,7 +40,11 @@ try {
     const start = performance.now();
     await page.locator('input[type="file"][aria-label="Open trace file"]').setInputFiles(file);
     await page.getByRole("status").filter({ hasText: /^Opened / }).waitFor({ timeout: 300_000 });
-    console.log(`opened ${size} events in ${Math.round(performance.now() - start)} ms`);
+    const opened = performance.now();
+    console.log(`opened ${size} events in ${Math.round(opened - start)} ms`);
+    // Then as load_1m_ms does: seek to the last event, until the playhead row is drawn.
+    await seekToEnd(page, 300_000);
+    console.log(`seeked to the last event in ${Math.round(performance.now() - opened)} ms`);
   } else {
     for (let i = 0; i < 20; i++) if (!(await service.command({ type: "add-client" })).ok) break;
     const timer = setInterval(() => {

@@ -167,7 +167,7 @@ async function openFile(page: Page, file: string, timeoutMs: number): Promise<nu
 }
 
 /** Seeks to the last event: scrolls the timeline to its end and clicks the last row. */
-async function seekToEnd(page: Page, timeoutMs: number): Promise<void> {
+export async function seekToEnd(page: Page, timeoutMs: number): Promise<void> {
   await page.locator(".timeline-scroll").evaluate((el) => {
     el.scrollTop = el.scrollHeight;
     el.dispatchEvent(new Event("scroll"));
