@@ -18,12 +18,14 @@ const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFin
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isStr = (v: unknown): v is string => typeof v === "string";
 
+type Spec = readonly [name: string, check: (v: unknown) => boolean, type: string, optional?: boolean];
+
 function field(o: Obj, name: string, check: (v: unknown) => boolean, type: string, optional = false): string | null {
   if (!(name in o) || o[name] === undefined) return optional ? null : `missing field "${name}"`;
   return check(o[name]) ? null : `field "${name}" must be ${type}`;
 }
 
-function fields(o: Obj, specs: [string, (v: unknown) => boolean, string, boolean?][]): string | null {
+function fields(o: Obj, specs: readonly Spec[]): string | null {
   for (const [name, check, type, optional] of specs) {
     const err = field(o, name, check, type, optional ?? false);
     if (err) return err;
@@ -52,67 +54,65 @@ export function validateHeader(value: unknown): string | null {
   return err;
 }
 
-const WIRE_UNIT: [string, (v: unknown) => boolean, string, boolean?][] = [
+// Every spec is built once: validating a million-event file calls these a million times.
+const WIRE_UNIT: readonly Spec[] = [
   ["offset", isInt, "an integer"],
   ["length", isInt, "an integer"],
   ["headerLength", isInt, "an integer"],
   ["preview", isStr, "a string"],
   ["sid", isStr, "a string", true],
 ];
+const HEADERS: Spec = ["headers", isStrRecord, "an object of strings", true];
+const CONN: Spec = ["conn", isStr, "a string"];
+
+const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> = {
+  lab: {
+    host: [["role", oneOf(["server", "client", "external"]), "server, client or external"], ["label", isStr, "a string"], ["ips", isStrArray, "an array of strings"]],
+    listen: [["ip", isStr, "a string"], ["port", isInt, "an integer"], ["service", isStr, "a string"]],
+    step: [["index", isInt, "an integer"], ["title", isStr, "a string"], ["narration", isStr, "a string"]],
+    fault: [["fault", isStr, "a string"]],
+    error: [["message", isStr, "a string"], ["raw", isStr, "a string", true]],
+  },
+  tcp: {
+    open: [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], CONN],
+    data: [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], CONN, ["dir", oneOf(["in", "out"]), "in or out"]],
+    close: [["reason", isStr, "a string"], CONN],
+  },
+  wire: {
+    "http-request": [...WIRE_UNIT, ["method", isStr, "a string"], ["path", isStr, "a string"], HEADERS],
+    "http-response": [...WIRE_UNIT, ["status", isInt, "an integer"], HEADERS],
+    "ws-upgrade": [...WIRE_UNIT, ["status", isInt, "an integer"], HEADERS],
+    "ws-frame": [...WIRE_UNIT, ["opcode", isInt, "an integer"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]],
+  },
+  engine: {
+    packet: [["type", oneOf(ENGINE_PACKET_TYPES), `one of ${ENGINE_PACKET_TYPES.join(", ")}`], ["data", isStr, "a string", true], ["sid", isStr, "a string", true]],
+  },
+  socketio: {
+    packet: [["type", oneOf(SOCKETIO_PACKET_TYPES), `one of ${SOCKETIO_PACKET_TYPES.join(", ")}`], ["nsp", isStr, "a string"], ["encoded", isStr, "a string"], ["ackId", isInt, "an integer", true], ["attachments", isInt, "an integer", true]],
+  },
+  api: Object.fromEntries(
+    API_KINDS.map((k) => [k, [["nsp", isStr, "a string", true], ["socketId", isStr, "a string", true], ["event", isStr, "a string", true], ["args", Array.isArray, "an array", true], ["reason", isStr, "a string", true], ["room", isStr, "a string", true]] as const satisfies readonly Spec[]]),
+  ),
+};
 
 function validateBody(e: Obj): string | null {
   const kind = e.kind;
-  switch (e.layer) {
-    case "lab":
-      switch (kind) {
-        case "host":
-          return fields(e, [["role", oneOf(["server", "client", "external"]), "server, client or external"], ["label", isStr, "a string"], ["ips", isStrArray, "an array of strings"]]);
-        case "listen":
-          return fields(e, [["ip", isStr, "a string"], ["port", isInt, "an integer"], ["service", isStr, "a string"]]);
-        case "step":
-          return fields(e, [["index", isInt, "an integer"], ["title", isStr, "a string"], ["narration", isStr, "a string"]]);
-        case "fault":
-          return fields(e, [["fault", isStr, "a string"]]);
-        case "error":
-          return fields(e, [["message", isStr, "a string"], ["raw", isStr, "a string", true]]);
-      }
-      break;
-    case "tcp":
-      switch (kind) {
-        case "open":
-          return fields(e, [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], ["conn", isStr, "a string"]]);
-        case "data":
-          return fields(e, [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], ["conn", isStr, "a string"], ["dir", oneOf(["in", "out"]), "in or out"]]);
-        case "close":
-          return fields(e, [["reason", isStr, "a string"], ["conn", isStr, "a string"]]);
-      }
-      break;
-    case "wire":
-      switch (kind) {
-        case "http-request":
-          return fields(e, [...WIRE_UNIT, ["method", isStr, "a string"], ["path", isStr, "a string"], ["headers", isStrRecord, "an object of strings", true]]);
-        case "http-response":
-        case "ws-upgrade":
-          return fields(e, [...WIRE_UNIT, ["status", isInt, "an integer"], ["headers", isStrRecord, "an object of strings", true]]);
-        case "ws-frame":
-          return fields(e, [...WIRE_UNIT, ["opcode", isInt, "an integer"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]]);
-      }
-      break;
-    case "engine":
-      if (kind === "packet")
-        return fields(e, [["type", oneOf(ENGINE_PACKET_TYPES), `one of ${ENGINE_PACKET_TYPES.join(", ")}`], ["data", isStr, "a string", true], ["sid", isStr, "a string", true]]);
-      break;
-    case "socketio":
-      if (kind === "packet")
-        return fields(e, [["type", oneOf(SOCKETIO_PACKET_TYPES), `one of ${SOCKETIO_PACKET_TYPES.join(", ")}`], ["nsp", isStr, "a string"], ["encoded", isStr, "a string"], ["ackId", isInt, "an integer", true], ["attachments", isInt, "an integer", true]]);
-      break;
-    case "api":
-      if (oneOf(API_KINDS)(kind))
-        return fields(e, [["nsp", isStr, "a string", true], ["socketId", isStr, "a string", true], ["event", isStr, "a string", true], ["args", Array.isArray, "an array", true], ["reason", isStr, "a string", true], ["room", isStr, "a string", true]]);
-      break;
-  }
+  const byKind = Object.prototype.hasOwnProperty.call(BODY, e.layer as string) ? BODY[e.layer as string] : undefined;
+  const specs = byKind && typeof kind === "string" && Object.prototype.hasOwnProperty.call(byKind, kind) ? byKind[kind] : undefined;
+  if (specs) return fields(e, specs);
   return `unknown kind ${JSON.stringify(kind)} for layer "${String(e.layer)}"`;
 }
+
+const EVENT: readonly Spec[] = [
+  ["id", isInt, "an integer"],
+  ["t", isNum, "a number"],
+  ["host", isStr, "a string"],
+  ["layer", oneOf(LAYERS), `one of ${LAYERS.join(", ")}`],
+  ["kind", isStr, "a string"],
+  ["conn", isStr, "a string", true],
+  ["dir", oneOf(["in", "out"]), "in or out", true],
+  ["parents", (v) => Array.isArray(v) && v.every(isInt), "an array of integer ids", true],
+];
 
 /** Checks ids, parents and per-layer fields across a whole trace, one event at a time. */
 export interface EventValidator {
@@ -139,16 +139,7 @@ export function createEventValidator(): EventValidator {
     check(value) {
       if (!isObj(value)) return "an event must be a JSON object";
       if (Object.prototype.hasOwnProperty.call(value, "__proto__")) return 'field "__proto__" is not allowed';
-      const err = fields(value, [
-        ["id", isInt, "an integer"],
-        ["t", isNum, "a number"],
-        ["host", isStr, "a string"],
-        ["layer", oneOf(LAYERS), `one of ${LAYERS.join(", ")}`],
-        ["kind", isStr, "a string"],
-        ["conn", isStr, "a string", true],
-        ["dir", oneOf(["in", "out"]), "in or out", true],
-        ["parents", (v) => Array.isArray(v) && v.every(isInt), "an array of integer ids", true],
-      ]);
+      const err = fields(value, EVENT);
       if (err) return err;
       const id = value.id as number;
       if (count > 0 && id <= ids[count - 1]!) return `ids must increase (id ${id} follows ${ids[count - 1]})`;
