@@ -52,6 +52,31 @@ describe("trace reader", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("refuses a kind that is only an Object.prototype name", async () => {
+    const r = await refusal(file("proto-kind.ndjson", [header, host(1, { kind: "constructor" })]));
+    expect(r).toEqual({ line: 2, reason: 'unknown kind "constructor" for layer "lab"' });
+  });
+
+  it("reads CRLF, old-style CR and a last line without a line break", async () => {
+    const path = join(dir, "line-ends.ndjson");
+    writeFileSync(path, `${header}\r\n${host(1)}\r\n${host(2)}\r${host(3)}\n${host(4)}`);
+    expect((await readTraceFile(path)).events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("keeps multi-byte text whole across read chunks, and counts lines across them", async () => {
+    // About 600 KB: several 64 KB reads, each boundary somewhere inside a line.
+    const labels = Array.from({ length: 4000 }, (_, i) => `host ${i} … é ✓ 🧪 ${"x".repeat(i % 97)}`);
+    const lines = [header, ...labels.map((label, i) => host(i + 1, { label }))];
+    const trace = await readTraceFile(file("utf8.ndjson", lines));
+    expect(trace.events.map((e) => (e as { label: string }).label)).toEqual(labels);
+    // ASCII-only chunks are decoded another way: the same file without the symbols reads the same.
+    const ascii = labels.map((l) => l.replace(/[^\x00-\x7f]/g, "-"));
+    const plain = await readTraceFile(file("ascii.ndjson", [header, ...ascii.map((label, i) => host(i + 1, { label }))]));
+    expect(plain.events.map((e) => (e as { label: string }).label)).toEqual(ascii);
+    const bad = [...lines.slice(0, 3001), host(3000), ...lines.slice(3002)];
+    expect(await refusal(file("late-error.ndjson", bad))).toEqual({ line: 3002, reason: "ids must increase (id 3000 follows 3000)" });
+  });
+
   it("refuses an empty file and a missing one", async () => {
     writeFileSync(join(dir, "empty.ndjson"), "");
     expect((await refusal(join(dir, "empty.ndjson"))).reason).toMatch(/empty/);
