@@ -28,17 +28,36 @@ export function extractConnections(events: readonly TraceEvent[]): ConnectionInp
     if (ev.kind === "close") t.close = ev;
   }
 
-  // Pair the ends: `peer` on either open, else the mirrored 4-tuple.
+  // Pair the ends: `peer` on either open, else the mirrored 4-tuple. A long session can reuse a
+  // 4-tuple (an ephemeral port comes round again), so of the unpaired ends with the mirrored
+  // tuple the one that opened nearest in time is this end's peer.
   const peerOf = new Map<string, string>();
-  const byTuple = new Map<string, string>();
-  for (const [id, t] of traced) byTuple.set(key(t.open.local, t.open.remote), id);
+  const byTuple = new Map<string, string[]>();
   for (const [id, t] of traced) {
-    const peer = t.open.peer ?? byTuple.get(key(t.open.remote, t.open.local));
+    const k = key(t.open.local, t.open.remote);
+    const ids = byTuple.get(k);
+    if (ids) ids.push(id);
+    else byTuple.set(k, [id]);
+  }
+  const mirrored = (id: string, t: Traced): string | undefined => {
+    let best: string | undefined;
+    let bestGap = Infinity;
+    for (const other of byTuple.get(key(t.open.remote, t.open.local)) ?? []) {
+      if (other === id || peerOf.has(other)) continue;
+      const gap = Math.abs(traced.get(other)!.open.t - t.open.t);
+      if (gap < bestGap) [best, bestGap] = [other, gap];
+    }
+    return best;
+  };
+  const pair = (id: string, peer: string | undefined): void => {
     if (peer !== undefined && traced.has(peer) && peer !== id && !peerOf.has(id) && !peerOf.has(peer)) {
       peerOf.set(id, peer);
       peerOf.set(peer, id);
     }
-  }
+  };
+  // Named peers first, so an end without a name cannot take an end named by another.
+  for (const [id, t] of traced) pair(id, t.open.peer);
+  for (const [id, t] of traced) if (!peerOf.has(id)) pair(id, mirrored(id, t));
 
   const hostAt = (ep: Endpoint): string => {
     const l = listens.find((x) => x.port === ep.port && (x.ip === ep.ip || x.ip === "0.0.0.0" || x.ip === "::"));
