@@ -1,8 +1,10 @@
 // Addressing: hosts with their IPs and listening sockets, and every TCP connection as a
-// link labelled with its 4-tuple, as of the playhead.
+// link labelled with its 4-tuple, as of the playhead; and the few of them worth drawing
+// when a long session has thousands (those open at the playhead and the latest closed).
 
 import type { Endpoint, HostRole } from "../../../shared/trace/types";
 import type { TraceState } from "../store/initial-state";
+import type { TraceBuffer } from "../store/trace-buffer";
 import { memo } from "./memo";
 
 export interface HostNode {
@@ -24,6 +26,8 @@ export interface ConnLink {
   /** Connection ids of both ends (client side first). */
   conns: string[];
   open: boolean;
+  /** Trace index of the close that closed it last (absent while open). */
+  closedAt?: number;
 }
 
 export interface Addressing {
@@ -34,49 +38,78 @@ export interface Addressing {
 export const endpointText = (e: Endpoint): string => `${e.ip}:${e.port}`;
 export const tupleText = (client: Endpoint, server: Endpoint): string => `${endpointText(client)} ↔ ${endpointText(server)}`;
 
-export const selectAddressing = memo(
-  // Only events up to the playhead count, and appends never change those: no `length` here.
-  (s: TraceState) => [s.trace, s.cursor],
-  (s: TraceState): Addressing => {
-    const hosts = new Map<string, HostNode>();
-    const links = new Map<string, ConnLink>();
-    const linkOfConn = new Map<string, ConnLink>();
-    const hostByIp = (ip: string): string | undefined => {
-      const found = [...hosts.values()].filter((h) => h.role !== "server" && h.ips.includes(ip));
-      return found.length === 1 ? found[0]?.id : undefined;
-    };
-    const ensureHost = (id: string, role: HostRole, ip?: string): HostNode => {
-      let h = hosts.get(id);
-      if (!h) {
-        h = { id, label: id, role, ips: [], listens: [] };
-        hosts.set(id, h);
+/** How many structural events (lab events, TCP opens and closes) are at or before the playhead. */
+function structuralUpTo(trace: TraceBuffer, cursor: number): number {
+  const st = trace.structural;
+  let lo = 0;
+  let hi = st.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((st[mid] as number) <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Hosts and links as structural events arrive. Records are replaced, never changed, once they
+ * have been handed out, so each result stays as it was (views compare them by identity).
+ */
+interface Build {
+  trace: TraceBuffer;
+  /** Structural events applied so far. */
+  applied: number;
+  hosts: Map<string, HostNode>;
+  links: Map<string, ConnLink>;
+  /** Link key of each connection id. */
+  keyOfConn: Map<string, string>;
+}
+
+const newBuild = (trace: TraceBuffer): Build => ({ trace, applied: 0, hosts: new Map(), links: new Map(), keyOfConn: new Map() });
+
+function apply(b: Build, upTo: number): void {
+  const { hosts, links, keyOfConn } = b;
+  const hostByIp = (ip: string): string | undefined => {
+    let found: HostNode | undefined;
+    for (const h of hosts.values()) {
+      if (h.role === "server" || !h.ips.includes(ip)) continue;
+      if (found) return undefined;
+      found = h;
+    }
+    return found?.id;
+  };
+  const ensureHost = (id: string, role: HostRole, ip?: string): void => {
+    const h = hosts.get(id);
+    if (!h) hosts.set(id, { id, label: id, role, ips: ip ? [ip] : [], listens: [] });
+    else if (ip && !h.ips.includes(ip)) hosts.set(id, { ...h, ips: [...h.ips, ip] });
+  };
+  const { events, structural } = b.trace;
+  for (; b.applied < upTo; b.applied++) {
+    const i = structural[b.applied] as number;
+    const e = events[i];
+    if (!e) continue;
+    if (e.layer === "lab" && e.kind === "host") {
+      if (e.removed) {
+        hosts.delete(e.host);
+        continue;
       }
-      if (ip && !h.ips.includes(ip)) h.ips.push(ip);
-      return h;
-    };
-    for (const i of s.trace.structural) {
-      if (i > s.cursor) break;
-      const e = s.trace.events[i];
-      if (!e) continue;
-      if (e.layer === "lab" && e.kind === "host") {
-        if (e.removed) {
-          hosts.delete(e.host);
-          continue;
-        }
-        const h = ensureHost(e.host, e.role);
-        h.label = e.label;
-        h.role = e.role;
-        for (const ip of e.ips) if (!h.ips.includes(ip)) h.ips.push(ip);
-      } else if (e.layer === "lab" && e.kind === "listen") {
-        const h = ensureHost(e.host, "server", e.ip);
-        if (!h.listens.some((l) => l.ip === e.ip && l.port === e.port)) h.listens.push({ ip: e.ip, port: e.port, service: e.service });
-      } else if (e.layer === "tcp" && e.kind === "open") {
-        const client = e.role === "client" ? e.local : e.remote;
-        const server = e.role === "client" ? e.remote : e.local;
-        const key = tupleText(client, server);
-        let link = links.get(key);
-        if (!link) {
-          link = {
+      ensureHost(e.host, e.role);
+      const h = hosts.get(e.host) as HostNode;
+      const ips = [...h.ips];
+      for (const ip of e.ips) if (!ips.includes(ip)) ips.push(ip);
+      hosts.set(e.host, { ...h, label: e.label, role: e.role, ips });
+    } else if (e.layer === "lab" && e.kind === "listen") {
+      ensureHost(e.host, "server", e.ip);
+      const h = hosts.get(e.host) as HostNode;
+      if (!h.listens.some((l) => l.ip === e.ip && l.port === e.port)) hosts.set(e.host, { ...h, listens: [...h.listens, { ip: e.ip, port: e.port, service: e.service }] });
+    } else if (e.layer === "tcp" && e.kind === "open") {
+      const client = e.role === "client" ? e.local : e.remote;
+      const server = e.role === "client" ? e.remote : e.local;
+      const key = tupleText(client, server);
+      const old = links.get(key);
+      const link: ConnLink = old
+        ? { ...old, conns: [...old.conns] }
+        : {
             key,
             clientHost: e.role === "client" ? e.host : (e.peer ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
             serverHost: e.role === "server" ? e.host : (e.peer ?? "server"),
@@ -86,35 +119,61 @@ export const selectAddressing = memo(
             conns: [],
             open: true,
           };
-          links.set(key, link);
-        }
-        // The server's end may be recorded first; the client's own open names the client host.
-        if (e.role === "client" && link.clientHost !== e.host) {
-          if (link.clientHost.startsWith("peer ")) hosts.delete(link.clientHost);
-          link.clientHost = e.host;
-        }
-        if (e.conn && !link.conns.includes(e.conn)) {
-          if (e.role === "client") link.conns.unshift(e.conn);
-          else link.conns.push(e.conn);
-          linkOfConn.set(e.conn, link);
-        }
-        link.open = true;
-        ensureHost(link.clientHost, "client", client.ip);
-        ensureHost(link.serverHost, "server", server.ip);
-      } else if (e.layer === "tcp" && e.kind === "close" && e.conn) {
-        const link = linkOfConn.get(e.conn);
-        if (link) link.open = false;
+      // The server's end may be recorded first; the client's own open names the client host.
+      if (e.role === "client" && link.clientHost !== e.host) {
+        if (link.clientHost.startsWith("peer ")) hosts.delete(link.clientHost);
+        link.clientHost = e.host;
       }
+      if (e.conn && !link.conns.includes(e.conn)) {
+        if (e.role === "client") link.conns.unshift(e.conn);
+        else link.conns.push(e.conn);
+        keyOfConn.set(e.conn, key);
+      }
+      link.open = true;
+      delete link.closedAt;
+      links.set(key, link);
+      ensureHost(link.clientHost, "client", client.ip);
+      ensureHost(link.serverHost, "server", server.ip);
+    } else if (e.layer === "tcp" && e.kind === "close" && e.conn) {
+      const key = keyOfConn.get(e.conn);
+      const link = key === undefined ? undefined : links.get(key);
+      if (link) links.set(link.key, { ...link, open: false, closedAt: i });
     }
-    const order: Record<HostRole, number> = { server: 0, client: 1, external: 2 };
+  }
+}
+
+const ROLE_ORDER: Record<HostRole, number> = { server: 0, client: 1, external: 2 };
+let build: Build | null = null;
+
+/** Addressing as of `count` structural events: carried on from the last result when the playhead moved on. */
+const addressingAt = memo(
+  (s: TraceState, count: number) => [s.trace, count],
+  (s: TraceState, count: number): Addressing => {
+    if (!build || build.trace !== s.trace || build.applied > count) build = newBuild(s.trace);
+    apply(build, count);
     return {
-      hosts: [...hosts.values()].sort((a, b) => order[a.role] - order[b.role]),
-      links: [...links.values()],
+      hosts: [...build.hosts.values()].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]),
+      links: [...build.links.values()],
     };
   },
 );
 
+/**
+ * Only events up to the playhead count, and appends never change those: no `length` here. A
+ * step that passes no open, close or lab event returns the same result without recomputing.
+ */
+export const selectAddressing = (s: TraceState): Addressing => addressingAt(s, structuralUpTo(s.trace, s.cursor));
+
+const connIndex = new WeakMap<Addressing, Map<string, ConnLink>>();
+
 /** The link a connection id belongs to (either end). */
 export function linkForConn(a: Addressing, conn: string | undefined): ConnLink | undefined {
-  return conn === undefined ? undefined : a.links.find((l) => l.conns.includes(conn));
+  if (conn === undefined) return undefined;
+  let index = connIndex.get(a);
+  if (!index) {
+    index = new Map();
+    for (const l of a.links) for (const c of l.conns) index.set(c, l);
+    connIndex.set(a, index);
+  }
+  return index.get(conn);
 }

@@ -5,7 +5,7 @@
 
 import type { TraceState } from "../store/initial-state";
 import type { Endpoint } from "../../../shared/trace/types";
-import { selectAddressing, type ConnLink } from "./addressing";
+import { linkForConn, selectAddressing, type ConnLink } from "./addressing";
 import { memo } from "./memo";
 import { displayAck, displaySeq, type ConnectionOutput, type Seq, type TcpFlag } from "../../../shared/tcp/index";
 import { selectNetwork } from "./network";
@@ -63,14 +63,14 @@ export interface Ladder {
 export function pickLink(s: TraceState): ConnLink | undefined {
   const a = selectAddressing(s);
   if (s.selectedConn) {
-    const l = a.links.find((x) => x.conns.includes(s.selectedConn as string));
+    const l = linkForConn(a, s.selectedConn);
     if (l) return l;
   }
   // The connection of the latest event at or before the playhead that has one.
   for (let i = s.cursor; i >= 0 && i > s.cursor - 2000; i--) {
     const conn = s.trace.events[i]?.conn;
     if (!conn) continue;
-    const l = a.links.find((x) => x.conns.includes(conn));
+    const l = linkForConn(a, conn);
     if (l) return l;
   }
   return a.links[a.links.length - 1];

@@ -1,10 +1,11 @@
 // Addressing: hosts with IPs and listening sockets, links labelled with 4-tuples, and the
 // current step's packet travelling along its link (drawn by a flight scene).
 
-import { useCallback, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import { Panel } from "./panel";
 import { useTrace } from "../store/store-context";
 import { selectAddressing } from "../selectors/addressing";
+import { selectShownLinks, type ShownLinks } from "../selectors/shown-links";
 import { useSize } from "../hooks/use-size";
 import { layoutAddressing, anchorOf, type AddressingLayout } from "./addressing-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
@@ -13,7 +14,9 @@ import { layerClass } from "./layer-colors";
 import { LAYER_LABEL } from "../selectors/describe-event";
 
 export function AddressingView() {
-  const addressing = useTrace((s) => selectAddressing(s));
+  const hosts = useTrace((s) => selectAddressing(s).hosts);
+  const shown = useTrace((s) => selectShownLinks(s));
+  const addressing = useMemo(() => ({ hosts, links: shown.links }), [hosts, shown]);
   const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 520, height: 300 });
@@ -22,8 +25,10 @@ export function AddressingView() {
   const layout = layoutAddressing(addressing, width, height, { font, ipFont: presenter ? 18 : 13, labelFont: presenter ? 15 : 13 }, currentConn);
   const pathFor = useCallback((s: TraceState) => addressingPath(s, layout), [layout]);
   const sceneRef = useFlightScene(pathFor);
+  const hidden = capNote(shown);
   return (
     <Panel name="Addressing" note={layout.unlabelled > 0 ? `+${layout.unlabelled} more 4-tuple${layout.unlabelled > 1 ? "s" : ""} in TCP → Connection` : "IP addresses, ports and 4-tuples"}>
+      {hidden ? <p className="cap-note" role="note">{hidden}</p> : null}
       <div className="svg-box" ref={ref}>
         <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Hosts and TCP connections">
           {layout.lines.map((l) => (
@@ -65,6 +70,19 @@ export function AddressingView() {
       </div>
     </Panel>
   );
+}
+
+const count = (n: number, one: string, many: string): string => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+
+/** What the drawing leaves out in a long session (null when every connection is drawn). */
+export function capNote(shown: ShownLinks): string | null {
+  const parts: string[] = [];
+  if (shown.hiddenOpen > 0) parts.push(`+${count(shown.hiddenOpen, "other open connection", "other open connections")}`);
+  if (shown.hiddenClosed > 0) parts.push(`+${count(shown.hiddenClosed, "earlier connection (closed)", "earlier connections (closed)")}`);
+  if (parts.length === 0) return null;
+  const open = shown.links.filter((l) => l.open).length;
+  const closed = shown.links.length - open;
+  return `${parts.join(", ")} not drawn · showing ${open} open at the playhead${closed > 0 ? `, the latest ${closed} closed` : ""}`;
 }
 
 /** The current event's route on this view: along its connection's link, half per side. */

@@ -6,11 +6,11 @@ import { useCallback, useRef, useState } from "react";
 import { Panel } from "./panel";
 import { useActions, useTrace } from "../store/store-context";
 import { pickLink, selectLadder, selectModelling, visibleCount } from "../selectors/tcp-ladder";
-import { selectAddressing, endpointText } from "../selectors/addressing";
+import { endpointText } from "../selectors/addressing";
+import { selectShownLinks } from "../selectors/shown-links";
 import { selectNetwork, selectTraceNetwork } from "../selectors/network";
 import { selectTraceModel } from "../selectors/tcp-model";
 import { useSize } from "../hooks/use-size";
-import { listKey } from "./list-key";
 import { layoutTcp, type TcpLayout } from "./tcp-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
@@ -102,20 +102,27 @@ function NetworkControls() {
 
 function TcpSettings() {
   const relative = useTrace((s) => selectNetwork(s).relative);
-  const links = useTrace((s) => selectAddressing(s).links);
+  // In a long session only the connections the Addressing view draws: open ones, the latest closed.
+  const shown = useTrace((s) => selectShownLinks(s));
+  const hidden = shown.hiddenOpen + shown.hiddenClosed;
   const selectedConn = useTrace((s) => s.selectedConn);
   const actions = useActions();
   return (
     <div className="tcp-settings">
       <label>
         Connection{" "}
-        <select key={listKey(links.length)} value={selectedConn ?? ""} onChange={(e) => actions.selectConn(e.target.value || null)}>
+        <select value={selectedConn ?? ""} onChange={(e) => actions.selectConn(e.target.value || null)}>
           <option value="">follow playhead</option>
-          {links.map((l) => (
+          {shown.links.map((l) => (
             <option key={l.key} value={l.conns[0]}>
               {l.tuple}
             </option>
           ))}
+          {hidden > 0 ? (
+            <option value="" disabled>
+              {`+${hidden.toLocaleString("en")} ${shown.hiddenOpen === 0 ? "earlier (closed)" : "more"} not listed`}
+            </option>
+          ) : null}
         </select>
       </label>
       <label>

@@ -10,6 +10,7 @@ import { describeEvent, LAYER_LABEL } from "../selectors/describe-event";
 import { LAYERS, type Layer } from "../../../shared/trace/types";
 import { useSize } from "../hooks/use-size";
 import { listKey } from "./list-key";
+import { selectConnOptions, selectHostOptions, selectNamespaceOptions } from "../selectors/filter-options";
 
 export const ROW_H = 24;
 export const MAX_PX = 8_000_000;
@@ -40,11 +41,9 @@ function scrollTopFor(row: number, count: number, height: number): number {
 
 function Filters() {
   const filters = useTrace((s) => s.filters);
-  const hosts = useTrace((s) => s.trace.hosts.slice());
-  const conns = useTrace((s) => s.trace.conns.slice());
-  const nsps = useTrace((s) => s.trace.namespaces.slice());
-  const length = useTrace((s) => s.length);
-  void length;
+  const hosts = useTrace((s) => selectHostOptions(s));
+  const { conns, hidden } = useTrace((s) => selectConnOptions(s));
+  const nsps = useTrace((s) => selectNamespaceOptions(s));
   const actions = useActions();
   const toggle = (layer: Layer) => actions.setFilters({ layers: { ...filters.layers, [layer]: !filters.layers[layer] } });
   return (
@@ -62,9 +61,10 @@ function Filters() {
         <option value="">all namespaces</option>
         {nsps.map((h) => <option key={h} value={h}>{h}</option>)}
       </select>
-      <select key={`conns ${listKey(conns.length)}`} aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
+      <select aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
         <option value="">all connections</option>
         {conns.map((h) => <option key={h} value={h}>{h}</option>)}
+        {hidden > 0 ? <option value="" disabled>{`+${hidden.toLocaleString("en")} more not listed`}</option> : null}
       </select>
       <label className="chip">
         <input type="checkbox" checked={filters.hideHeartbeats} onChange={(e) => actions.setFilters({ hideHeartbeats: e.target.checked })} /> hide heartbeats
