@@ -59,6 +59,8 @@ async function fakeWorker(): Promise<{ worker: FakeWorker; asked: ToWorker[] }> 
     terminate: () => undefined,
   };
   vi.stubGlobal("self", scope);
+  // A fresh module for each worker, bound to this scope.
+  vi.resetModules();
   await import(modulePath("../../src/renderer/src/files/trace-worker.ts"));
   return { worker, asked };
 }
@@ -110,5 +112,37 @@ describe("the trace worker", () => {
     const onThread = createTraceStore({ playing: false });
     await openTraceFile(fileOf(lines.join("\n")), onThread.actions, null);
     expect(onThread.store.getState().file).toEqual(store.getState().file);
+  });
+
+  it("reads non-ASCII text and invalid UTF-8 to the same events as the main thread, and errors on the same lines", async () => {
+    // "…", "é", an astral emoji, then a truncated sequence and a 0xFF byte (U+FFFD each when decoded).
+    const step = events.findIndex((e) => e.layer === "lab" && e.kind === "step");
+    expect(step).toBeGreaterThanOrEqual(0);
+    const marked = events.map((e, i) => (i === step ? { ...e, narration: "wait… café · 🌍 @@ and @@" } : e)) as TraceEvent[];
+    const text = serializeTrace(HEADER, marked);
+    const [before, ...after] = text.split("@@");
+    const enc = new TextEncoder();
+    const bytes = (t: string): Uint8Array[] => [enc.encode(before!), Uint8Array.from([0xe2, 0x80]), enc.encode(after[0]!), Uint8Array.from([0xff]), enc.encode(t)];
+    const open = async (parts: Uint8Array[], worker: boolean) => {
+      const { store, actions } = createTraceStore({ playing: false });
+      await openTraceFile(new File(parts, "trace.ndjson"), actions, worker ? (await fakeWorker()).worker : null);
+      return store.getState();
+    };
+    const good = bytes(after[1]!);
+    const viaWorker = await open(good, true);
+    const onThread = await open(good, false);
+    expect(viaWorker.file).toMatchObject({ kind: "loaded", events: events.length });
+    expect(viaWorker.trace.events).toEqual(onThread.trace.events);
+    const narrations = viaWorker.trace.events.flatMap((e) => (e.layer === "lab" && e.kind === "step" ? [e.narration] : []));
+    expect(narrations).toContain("wait… café · 🌍 \uFFFD and \uFFFD");
+
+    // "…" outside a string literal, after those lines: not JSON, on the same line either way.
+    const lines = after[1]!.split("\n");
+    lines[3] = `${lines[3]}…`;
+    const bad = bytes(lines.join("\n"));
+    const line = text.slice(0, text.indexOf(after[1]!)).split("\n").length + 3;
+    const refused = { kind: "error", name: "trace.ndjson", message: `Line ${line} is not valid JSON.` };
+    expect((await open(bad, true)).file).toEqual(refused);
+    expect((await open(bad, false)).file).toEqual(refused);
   });
 });

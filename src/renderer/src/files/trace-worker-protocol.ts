@@ -20,6 +20,8 @@ export type FromWorker =
   /**
    * The next piece of the file's text. Text, not parsed events: receiving objects (structured
    * clone) costs the main thread more than parsing them; decoding here leaves it free to parse.
+   * Non-ASCII characters come as JSON \u escapes (see ascii-text.ts): one-byte strings, half
+   * the bytes to receive, and their lines JSON.parse to the same values.
    */
   | { type: "text"; text: string; progress: number }
   | { type: "end" }
