@@ -85,24 +85,34 @@ export function TimelineView() {
   const [scrollTop, setScrollTop] = useState(0);
   const viewRows = Math.ceil(height / ROW_H) + 1;
   const count = rows.count;
+  const playRow = rowOfCursor(rows, cursor);
+  // Keep the playhead in view as it moves: the scroll position follows within this render, so
+  // the rows of the new window are committed once, and the layout effect only writes it (one
+  // layout, with the DOM already final). Only a moving playhead scrolls; the user's own
+  // scrolling is left alone.
+  const [followed, setFollowed] = useState(-2);
+  const pendingScroll = useRef<number | null>(null);
+  if (followed !== playRow) {
+    setFollowed(playRow);
+    const w = rowWindow(scrollTop, count, height);
+    const shownFirst = Math.min(w.first, Math.max(0, count - viewRows + 1));
+    if (playRow >= 0 && (playRow < shownFirst || playRow >= shownFirst + viewRows - 2)) {
+      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, height);
+      pendingScroll.current = top;
+      setScrollTop(top);
+    }
+  }
   const win = rowWindow(scrollTop, count, height);
   const first = Math.min(win.first, Math.max(0, count - viewRows + 1));
-  const playRow = rowOfCursor(rows, cursor);
   const total = Math.min(count * ROW_H, MAX_PX);
   const windowTop = count * ROW_H <= MAX_PX ? first * ROW_H : win.top;
 
-  // Keep the playhead in view as it moves.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (!el || playRow < 0) return;
-    if (playRow < first || playRow >= first + viewRows - 2) {
-      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, height);
-      el.scrollTop = top;
-      setScrollTop(top);
-    }
-    // Only a moving playhead scrolls; the user's own scrolling is left alone.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [playRow]);
+    if (!el || pendingScroll.current === null) return;
+    el.scrollTop = pendingScroll.current;
+    pendingScroll.current = null;
+  });
   useEffect(() => {
     const el = scroller.current;
     if (el && scrollTop > total) el.scrollTop = 0;
