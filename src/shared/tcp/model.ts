@@ -3,7 +3,7 @@
 // the model delivers, later than in reality, bytes the host had read (so no effect precedes its cause).
 
 import type { NetworkSettings } from "../network-settings.js";
-import { createConnection, step, type ConnectionState, type ModelInput, type ModelOutput } from "./connection.js";
+import { createConnection, step, type ConnectionState, type ModelInput, type ModelOutput, type WireSegment } from "./connection.js";
 import { EventQueue } from "./event-queue.js";
 import { createNetwork, type Network } from "./network.js";
 import { createPrng, deriveSeed } from "./prng.js";
@@ -32,6 +32,8 @@ interface Run {
   established: Record<Side, number | null>;
   ended: Record<Side, number | null>;
   timers: Record<Side, { rto: number | null; delack: number | null }>;
+  /** The segment each of `out.segments` carries, as the sender made it (what arrives). */
+  wire: WireSegment[];
 }
 
 type HostItem =
@@ -178,11 +180,9 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
         input = job.input;
         if (input.type === "write") run.out.writes.push({ from: input.from, t: now, offset: input.offset, length: input.bytes.length });
         break;
-      case "arrive": {
-        const { index: _i, sent: _s, arrived: _a, lost: _l, duplicate: _d, outOfOrder: _o, ...segment } = run.out.segments[job.index]!;
-        input = { type: "arrive", index: job.index, segment };
+      case "arrive":
+        input = { type: "arrive", index: job.index, segment: run.wire[job.index]! };
         break;
-      }
       case "timer": {
         // Only the deadline still armed fires; earlier schedules of a re-armed timer are stale.
         const e = run.state.ends[job.side];
@@ -243,6 +243,7 @@ function createRun(input: ConnectionInput, settings: NetworkSettings): Run {
     established: { client: null, server: null },
     ended: { client: null, server: null },
     timers: { client: { rto: null, delack: null }, server: { rto: null, delack: null } },
+    wire: [],
   };
 }
 
@@ -251,9 +252,12 @@ function apply(run: Run, output: ModelOutput[], now: number, schedule: (at: numb
   for (const o of output) {
     switch (o.type) {
       case "send": {
-        const copies = run.network.send(o.segment.from, o.segment.flags, now, () => out.segments.length);
+        // Each copy (a duplicate is a second one) takes the next position in `out.segments`.
+        let position = out.segments.length;
+        const copies = run.network.send(o.segment.from, o.segment.flags, now, () => position++);
         for (const c of copies) {
           out.segments.push({ ...o.segment, index: c.index, sent: now, arrived: c.arrived, lost: c.arrived === null, duplicate: c.duplicate, outOfOrder: false });
+          run.wire.push(o.segment);
           if (c.arrived !== null) schedule(c.arrived, { kind: "arrive", run, index: c.index });
         }
         break;

@@ -31,7 +31,9 @@ export function checkLaws(input: ConnectionInput, out: ConnectionOutput, faultFr
     const acks = out.segments.filter((s) => s.from === from && s.flags.includes("ACK"));
     for (let i = 1; i < acks.length; i++) expect(seqDiff(acks[i]!.ack, acks[i - 1]!.ack)).toBeGreaterThanOrEqual(0);
   }
-  // 4. No segment arrives before it was sent.
+  // 4. No segment arrives before it was sent. Each segment's index is its position (a network
+  //    duplicate is a segment of its own, numbered after its original).
+  out.segments.forEach((s, i) => expect(s.index, `segment at position ${i}`).toBe(i));
   for (const s of out.segments) if (s.arrived !== null) expect(s.arrived).toBeGreaterThanOrEqual(s.sent);
   // 5. Without faults: no retransmission, no duplicate ACK (flagged or recomputed).
   if (faultFree) {
