@@ -4,7 +4,7 @@
 
 import { acceptData, advertisedWindow, createReceiver, takeFin, type ReceiverState } from "./receiver.js";
 import { afterHandshake, backOff } from "./rto.js";
-import { appendWrite, segmentLength, sliceBytes } from "./segmenter.js";
+import { appendWrite, NO_BYTES, segmentLength, sliceBytes } from "./segmenter.js";
 import { createSender, dataEnd, onAck, usableWindow, type SenderState } from "./sender.js";
 import { seq, seqAdd, seqDiff, type Seq } from "./seq.js";
 import { transition, type TcpState, type TcpTrigger } from "./states.js";
@@ -95,7 +95,7 @@ export function step(state: ConnectionState, input: ModelInput, now: number): { 
       if (!move(e, "app-connect")) break;
       e.snd.nxt = 1;
       e.snd.timing = { rel: 1, at: now };
-      emit(e, ["SYN"], 0, new Uint8Array(0), out);
+      emit(e, ["SYN"], 0, NO_BYTES, out);
       armRto(e, now);
       break;
     }
@@ -135,7 +135,7 @@ export function step(state: ConnectionState, input: ModelInput, now: number): { 
       } else {
         if (!due(e.delackAt, now)) break;
         e.delackAt = null;
-        if (e.irs !== null && e.state !== "CLOSED") emit(e, ["ACK"], e.snd.nxt, new Uint8Array(0), out);
+        if (e.irs !== null && e.state !== "CLOSED") emit(e, ["ACK"], e.snd.nxt, NO_BYTES, out);
       }
       break;
     }
@@ -180,7 +180,7 @@ function arrive(c: ConnectionState, e: EndState, seg: WireSegment, index: number
       e.snd.wnd = seg.window;
       e.snd.nxt = 1;
       e.snd.timing = { rel: 1, at: now };
-      emit(e, ["SYN", "ACK"], 0, new Uint8Array(0), out);
+      emit(e, ["SYN", "ACK"], 0, NO_BYTES, out);
       armRto(e, now);
     } else if (e.state === "SYN_SENT" && has("ACK") && seg.ack === seqAdd(e.iss, 1)) {
       e.irs = seg.seq;
@@ -194,7 +194,7 @@ function arrive(c: ConnectionState, e: EndState, seg: WireSegment, index: number
     } else if (e.irs !== null && seg.seq === e.irs) {
       // A repeated SYN: our answer to it was lost. Answer again.
       if (e.state === "SYN_RCVD") retransmit(c, e, 0, "rto", out);
-      else emit(e, ["ACK"], e.snd.nxt, new Uint8Array(0), out);
+      else emit(e, ["ACK"], e.snd.nxt, NO_BYTES, out);
     }
     return;
   }
@@ -240,7 +240,7 @@ function trySend(c: ConnectionState, e: EndState, ackNow: boolean, now: number, 
   const s = e.snd;
   if (e.state === "CLOSED" || s.una < 1) return;
   if (e.resetPending && s.una === s.nxt && s.buffer.end + 1 === s.nxt) {
-    emit(e, ["RST", "ACK"], s.nxt, new Uint8Array(0), out);
+    emit(e, ["RST", "ACK"], s.nxt, NO_BYTES, out);
     move(e, "rst");
     e.resetPending = false;
     e.rtoAt = e.delackAt = null;
@@ -258,14 +258,14 @@ function trySend(c: ConnectionState, e: EndState, ackNow: boolean, now: number, 
       s.timing ??= { rel: s.nxt, at: now };
     } else if (s.finQueued && s.finRel === null && !e.resetPending) {
       s.finRel = s.nxt;
-      emit(e, ["FIN", "ACK"], s.nxt, new Uint8Array(0), out);
+      emit(e, ["FIN", "ACK"], s.nxt, NO_BYTES, out);
       s.nxt += 1;
       s.timing ??= { rel: s.nxt, at: now };
     } else break;
     sent = true;
   }
   if (e.rtoAt === null) armRto(e, now);
-  if (ackNow && !sent) emit(e, ["ACK"], s.nxt, new Uint8Array(0), out);
+  if (ackNow && !sent) emit(e, ["ACK"], s.nxt, NO_BYTES, out);
 }
 
 /** Sends again what starts at relative `rel`: the SYN, a data segment or the FIN. */
@@ -273,9 +273,9 @@ function retransmit(c: ConnectionState, e: EndState, rel: number, cause: "rto" |
   const s = e.snd;
   s.timing = null; // Karn's rule: an ACK for resent data says nothing about the RTT.
   if (rel === 0) {
-    emit(e, e.side === "client" ? ["SYN"] : ["SYN", "ACK"], 0, new Uint8Array(0), out, cause);
+    emit(e, e.side === "client" ? ["SYN"] : ["SYN", "ACK"], 0, NO_BYTES, out, cause);
   } else if (s.finRel !== null && rel === s.finRel) {
-    emit(e, ["FIN", "ACK"], rel, new Uint8Array(0), out, cause);
+    emit(e, ["FIN", "ACK"], rel, NO_BYTES, out, cause);
   } else {
     const from = rel - 1;
     const sentEnd = Math.min(s.nxt, s.finRel ?? Infinity) - 1;
@@ -315,7 +315,7 @@ function emit(
     payload,
     retransmission: cause !== undefined,
     dupAck,
-    ...(cause ? { cause } : {}),
   };
+  if (cause) segment.cause = cause;
   out.push({ type: "send", segment });
 }

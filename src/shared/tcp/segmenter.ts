@@ -34,9 +34,12 @@ function chunkIndex(buf: SendBuffer, offset: number): number {
 }
 
 /** Bytes `[from, to)` of the stream: a view when they lie in one chunk, else a copy. */
+/** The payload of every segment without data: one shared, empty (so unwritable) array. */
+export const NO_BYTES = new Uint8Array(0);
+
 export function sliceBytes(buf: SendBuffer, from: number, to: number): Uint8Array {
   if (from < 0 || to > buf.end || from > to) throw new Error(`slice [${from}, ${to}) outside [0, ${buf.end})`);
-  if (from === to) return new Uint8Array(0);
+  if (from === to) return NO_BYTES;
   let i = chunkIndex(buf, from);
   const first = buf.chunks[i]!;
   if (to <= first.offset + first.bytes.length) return first.bytes.subarray(from - first.offset, to - first.offset);
