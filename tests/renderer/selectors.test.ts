@@ -90,6 +90,21 @@ describe("selectors", () => {
     expect(pipes[0]?.lanes.map((l) => [l.nsp, l.socketId])).toEqual([["/", "M5N8x2LqPpA0AAAB"]]);
   });
 
+  it("namespaces read on as the playhead moves: the same stepping back as forward, and a result handed out stays as it was", () => {
+    const { store, actions, events } = loaded();
+    const at = (i: number) => {
+      actions.seek(i, 0);
+      return selectNamespaces(store.getState());
+    };
+    const forward = events.map((_, i) => JSON.stringify(at(i)));
+    const backward = events.map((_, i) => JSON.stringify(at(events.length - 1 - i))).reverse();
+    expect(backward).toEqual(forward);
+    const middle = at(Math.floor(events.length / 2));
+    const text = JSON.stringify(middle);
+    at(events.length - 1);
+    expect(JSON.stringify(middle)).toBe(text);
+  });
+
   it("timeline filters by layer and host, and hides heartbeats", () => {
     const { store, actions, events } = loaded();
     const select = createTimelineSelector();

@@ -2,6 +2,7 @@
 // namespace sockets as lanes and the Socket.IO packets each lane carried so far.
 
 import type { TraceState } from "../store/initial-state";
+import type { TraceBuffer } from "../store/trace-buffer";
 import { selectAddressing } from "./addressing";
 import { memo } from "./memo";
 
@@ -22,10 +23,68 @@ export interface ClientPipe {
 
 const SID_IN_OPEN = /"sid":"([^"]+)"/;
 
-export const selectNamespaces = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor],
-  (s: TraceState): ClientPipe[] => {
+/** What the upper events say per host: its Engine.IO sid and its namespace lanes. */
+interface HostLanes {
+  sid: string | null;
+  lanes: NamespaceLane[];
+}
+
+/** Upper events read so far, per host; carried on while the playhead moves forward. */
+interface Reading {
+  trace: TraceBuffer;
+  applied: number;
+  byHost: Map<string, HostLanes>;
+}
+
+let reading: Reading | null = null;
+
+function read(r: Reading, upTo: number): void {
+  const { events, upper } = r.trace;
+  for (; r.applied < upTo; r.applied++) {
+    const i = upper[r.applied] as number;
+    const e = events[i];
+    if (!e) continue;
+    let host = r.byHost.get(e.host);
+    if (!host) r.byHost.set(e.host, (host = { sid: null, lanes: [] }));
+    if (e.layer === "engine") {
+      if (e.sid) host.sid = e.sid;
+      else if (e.type === "open" && e.data) host.sid = SID_IN_OPEN.exec(e.data)?.[1] ?? host.sid;
+    } else if (e.layer === "socketio") {
+      let lane = host.lanes.find((l) => l.nsp === e.nsp);
+      if (!lane) {
+        lane = { nsp: e.nsp, socketId: null, packets: 0, lastEncoded: "", lastIndex: -1 };
+        host.lanes.push(lane);
+      }
+      lane.packets++;
+      lane.lastEncoded = e.encoded;
+      lane.lastIndex = i;
+      if (e.type === "CONNECT" && e.dir === "in") lane.socketId = SID_IN_OPEN.exec(e.encoded)?.[1] ?? lane.socketId;
+    } else if (e.layer === "api" && e.kind === "connect" && e.socketId && e.nsp) {
+      const lane = host.lanes.find((l) => l.nsp === e.nsp);
+      if (lane) lane.socketId = e.socketId;
+    }
+  }
+}
+
+/** How many upper events are at or before the playhead. */
+function upperUpTo(trace: TraceBuffer, cursor: number): number {
+  const up = trace.upper;
+  let lo = 0;
+  let hi = up.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((up[mid] as number) <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const namespacesAt = memo(
+  (s: TraceState, count: number) => [s.trace, count, selectAddressing(s)],
+  (s: TraceState, count: number): ClientPipe[] => {
     const a = selectAddressing(s);
+    if (!reading || reading.trace !== s.trace || reading.applied > count) reading = { trace: s.trace, applied: 0, byHost: new Map() };
+    read(reading, count);
     const pipes = new Map<string, ClientPipe>();
     for (const link of a.links) {
       const pipe = pipes.get(link.clientHost);
@@ -33,29 +92,16 @@ export const selectNamespaces = memo(
       if (!pipe) pipes.set(link.clientHost, { host: link.clientHost, sid: null, tuple: link.tuple, lanes: [] });
       else if (link.open) pipe.tuple = link.tuple;
     }
-    for (const i of s.trace.upper) {
-      if (i > s.cursor) break;
-      const e = s.trace.events[i];
-      const pipe = e ? pipes.get(e.host) : undefined;
-      if (!e || !pipe) continue;
-      if (e.layer === "engine") {
-        if (e.sid) pipe.sid = e.sid;
-        else if (e.type === "open" && e.data) pipe.sid = SID_IN_OPEN.exec(e.data)?.[1] ?? pipe.sid;
-      } else if (e.layer === "socketio") {
-        let lane = pipe.lanes.find((l) => l.nsp === e.nsp);
-        if (!lane) {
-          lane = { nsp: e.nsp, socketId: null, packets: 0, lastEncoded: "", lastIndex: -1 };
-          pipe.lanes.push(lane);
-        }
-        lane.packets++;
-        lane.lastEncoded = e.encoded;
-        lane.lastIndex = i;
-        if (e.type === "CONNECT" && e.dir === "in") lane.socketId = SID_IN_OPEN.exec(e.encoded)?.[1] ?? lane.socketId;
-      } else if (e.layer === "api" && e.kind === "connect" && e.socketId && e.nsp) {
-        const lane = pipe.lanes.find((l) => l.nsp === e.nsp);
-        if (lane) lane.socketId = e.socketId;
-      }
+    for (const pipe of pipes.values()) {
+      const host = reading.byHost.get(pipe.host);
+      if (!host) continue;
+      // Copies: the reading goes on changing its own lanes as the playhead moves.
+      pipe.sid = host.sid;
+      pipe.lanes = host.lanes.map((l) => ({ ...l }));
     }
     return [...pipes.values()];
   },
 );
+
+/** Only events up to the playhead count; a step forward reads only the events it passes. */
+export const selectNamespaces = (s: TraceState): ClientPipe[] => namespacesAt(s, upperUpTo(s.trace, s.cursor));
