@@ -52,8 +52,8 @@ function structuralUpTo(trace: TraceBuffer, cursor: number): number {
 }
 
 /**
- * Hosts and links as structural events arrive. Records are replaced, never changed, once they
- * have been handed out, so each result stays as it was (views compare them by identity).
+ * Hosts and links as structural events arrive. Records are replaced, never changed, once a
+ * result has handed them out, so each result stays as it was (views compare them by identity).
  */
 interface Build {
   trace: TraceBuffer;
@@ -69,6 +69,24 @@ const newBuild = (trace: TraceBuffer): Build => ({ trace, applied: 0, hosts: new
 
 function apply(b: Build, upTo: number): void {
   const { hosts, links, keyOfConn } = b;
+  // Records made in this call are handed out by none of the earlier results: changed in place.
+  const fresh = new Set<HostNode | ConnLink>();
+  const ownHost = (id: string): HostNode | undefined => {
+    const h = hosts.get(id);
+    if (!h || fresh.has(h)) return h;
+    const copy = { ...h, ips: [...h.ips], listens: [...h.listens] };
+    fresh.add(copy);
+    hosts.set(id, copy);
+    return copy;
+  };
+  const ownLink = (key: string): ConnLink | undefined => {
+    const l = links.get(key);
+    if (!l || fresh.has(l)) return l;
+    const copy = { ...l, conns: [...l.conns] };
+    fresh.add(copy);
+    links.set(key, copy);
+    return copy;
+  };
   const hostByIp = (ip: string): string | undefined => {
     let found: HostNode | undefined;
     for (const h of hosts.values()) {
@@ -78,10 +96,15 @@ function apply(b: Build, upTo: number): void {
     }
     return found?.id;
   };
-  const ensureHost = (id: string, role: HostRole, ip?: string): void => {
-    const h = hosts.get(id);
-    if (!h) hosts.set(id, { id, label: id, role, ips: ip ? [ip] : [], listens: [] });
-    else if (ip && !h.ips.includes(ip)) hosts.set(id, { ...h, ips: [...h.ips, ip] });
+  const ensureHost = (id: string, role: HostRole, ip?: string): HostNode => {
+    let h = hosts.get(id);
+    if (!h) {
+      h = { id, label: id, role, ips: [], listens: [] };
+      fresh.add(h);
+      hosts.set(id, h);
+    }
+    if (ip && !h.ips.includes(ip)) (ownHost(id) as HostNode).ips.push(ip);
+    return hosts.get(id) as HostNode;
   };
   const { events, structural } = b.trace;
   for (; b.applied < upTo; b.applied++) {
@@ -94,31 +117,32 @@ function apply(b: Build, upTo: number): void {
         continue;
       }
       ensureHost(e.host, e.role);
-      const h = hosts.get(e.host) as HostNode;
-      const ips = [...h.ips];
-      for (const ip of e.ips) if (!ips.includes(ip)) ips.push(ip);
-      hosts.set(e.host, { ...h, label: e.label, role: e.role, ips });
+      const h = ownHost(e.host) as HostNode;
+      h.label = e.label;
+      h.role = e.role;
+      for (const ip of e.ips) if (!h.ips.includes(ip)) h.ips.push(ip);
     } else if (e.layer === "lab" && e.kind === "listen") {
-      ensureHost(e.host, "server", e.ip);
-      const h = hosts.get(e.host) as HostNode;
-      if (!h.listens.some((l) => l.ip === e.ip && l.port === e.port)) hosts.set(e.host, { ...h, listens: [...h.listens, { ip: e.ip, port: e.port, service: e.service }] });
+      const h = ensureHost(e.host, "server", e.ip);
+      if (!h.listens.some((l) => l.ip === e.ip && l.port === e.port)) (ownHost(e.host) as HostNode).listens.push({ ip: e.ip, port: e.port, service: e.service });
     } else if (e.layer === "tcp" && e.kind === "open") {
       const client = e.role === "client" ? e.local : e.remote;
       const server = e.role === "client" ? e.remote : e.local;
       const key = tupleText(client, server);
-      const old = links.get(key);
-      const link: ConnLink = old
-        ? { ...old, conns: [...old.conns] }
-        : {
-            key,
-            clientHost: e.role === "client" ? e.host : (e.peer ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
-            serverHost: e.role === "server" ? e.host : (e.peer ?? "server"),
-            client,
-            server,
-            tuple: key,
-            conns: [],
-            open: true,
-          };
+      let link = ownLink(key);
+      if (!link) {
+        link = {
+          key,
+          clientHost: e.role === "client" ? e.host : (e.peer ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
+          serverHost: e.role === "server" ? e.host : (e.peer ?? "server"),
+          client,
+          server,
+          tuple: key,
+          conns: [],
+          open: true,
+        };
+        fresh.add(link);
+        links.set(key, link);
+      }
       // The server's end may be recorded first; the client's own open names the client host.
       if (e.role === "client" && link.clientHost !== e.host) {
         if (link.clientHost.startsWith("peer ")) hosts.delete(link.clientHost);
@@ -131,13 +155,15 @@ function apply(b: Build, upTo: number): void {
       }
       link.open = true;
       delete link.closedAt;
-      links.set(key, link);
       ensureHost(link.clientHost, "client", client.ip);
       ensureHost(link.serverHost, "server", server.ip);
     } else if (e.layer === "tcp" && e.kind === "close" && e.conn) {
       const key = keyOfConn.get(e.conn);
-      const link = key === undefined ? undefined : links.get(key);
-      if (link) links.set(link.key, { ...link, open: false, closedAt: i });
+      const link = key === undefined ? undefined : ownLink(key);
+      if (link) {
+        link.open = false;
+        link.closedAt = i;
+      }
     }
   }
 }
