@@ -7,8 +7,12 @@ import { linkForConn, selectAddressing, type Addressing, type ConnLink } from ".
 
 /** At most this many closed connections are drawn: the latest to close. */
 export const CLOSED_SHOWN = 12;
-/** At most this many open ones (the latest opened); a lab has at most 20 clients. */
-export const OPEN_SHOWN = 48;
+/**
+ * At most this many open ones (the latest opened): only a safeguard. A full lab (20 clients,
+ * each with its polling and WebSocket connections) stays well below it, so the connections
+ * open at the playhead are all drawn, and none comes and goes as the playhead moves.
+ */
+export const OPEN_SHOWN = 200;
 
 export interface ShownLinks {
   /** In the order of `Addressing.links` (first seen first). */

@@ -119,7 +119,7 @@ function TcpSettings() {
             </option>
           ))}
           {hidden > 0 ? (
-            <option value="" disabled>
+            <option value="not listed" disabled>
               {`+${hidden.toLocaleString("en")} ${shown.hiddenOpen === 0 ? "earlier (closed)" : "more"} not listed`}
             </option>
           ) : null}

@@ -64,7 +64,7 @@ function Filters() {
       <select aria-label="Connection filter" value={filters.conn ?? ""} onChange={(e) => actions.setFilters({ conn: e.target.value || null })}>
         <option value="">all connections</option>
         {conns.map((h) => <option key={h} value={h}>{h}</option>)}
-        {hidden > 0 ? <option value="" disabled>{`+${hidden.toLocaleString("en")} more not listed`}</option> : null}
+        {hidden > 0 ? <option value="not listed" disabled>{`+${hidden.toLocaleString("en")} more not listed`}</option> : null}
       </select>
       <label className="chip">
         <input type="checkbox" checked={filters.hideHeartbeats} onChange={(e) => actions.setFilters({ hideHeartbeats: e.target.checked })} /> hide heartbeats
