@@ -34,6 +34,23 @@ describe("selectors", () => {
     expect(a.hosts[0]?.listens).toEqual([{ ip: "127.0.0.1", port: 3000, service: "socket.io" }]);
   });
 
+  it("addressing never takes a tcp open's peer (a connection id) for a host, even when that end's open is not in the trace", () => {
+    // A trace whose first events were cut (a late subscriber's replay window): the server's open
+    // names the client's connection, whose own open is gone.
+    const events = buildHelloAck();
+    const serverOpen = events.find((e) => e.layer === "tcp" && e.kind === "open" && e.role === "server");
+    const clientOpen = events.find((e) => e.layer === "tcp" && e.kind === "open" && e.role === "client");
+    expect(serverOpen && clientOpen).toBeTruthy();
+    const cut = events.filter((e) => e !== clientOpen && !(e.layer === "tcp" && e.conn === clientOpen!.conn));
+    const named = cut.map((e) => (e === serverOpen ? { ...e, peer: clientOpen!.conn } : e));
+    const bundle = createTraceStore();
+    bundle.actions.loadTrace(HELLO_ACK_HEADER, named);
+    bundle.actions.seek(named.indexOf(named.find((e) => e.layer === "tcp" && e.kind === "open")!), 0);
+    const a = selectAddressing(bundle.store.getState());
+    expect(a.links.map((l) => [l.clientHost, l.serverHost])).toEqual([["client-1", "server"]]);
+    expect(a.hosts.map((h) => h.id)).not.toContain(clientOpen!.conn);
+  });
+
   it("layers shows the emit as API → Socket.IO → Engine.IO → frame → TCP → IP on both hosts", () => {
     const { store, actions, events } = loaded();
     const recv = indexOf(events, (e) => e.layer === "api" && e.kind === "receive");

@@ -63,12 +63,14 @@ interface Build {
   links: Map<string, ConnLink>;
   /** Link key of each connection id. */
   keyOfConn: Map<string, string>;
+  /** Host of each connection id (a tcp open's `peer` names the other end's connection, not its host). */
+  hostOfConn: Map<string, string>;
 }
 
-const newBuild = (trace: TraceBuffer): Build => ({ trace, applied: 0, hosts: new Map(), links: new Map(), keyOfConn: new Map() });
+const newBuild = (trace: TraceBuffer): Build => ({ trace, applied: 0, hosts: new Map(), links: new Map(), keyOfConn: new Map(), hostOfConn: new Map() });
 
 function apply(b: Build, upTo: number): void {
-  const { hosts, links, keyOfConn } = b;
+  const { hosts, links, keyOfConn, hostOfConn } = b;
   // Records made in this call are handed out by none of the earlier results: changed in place.
   const fresh = new Set<HostNode | ConnLink>();
   const ownHost = (id: string): HostNode | undefined => {
@@ -128,12 +130,14 @@ function apply(b: Build, upTo: number): void {
       const client = e.role === "client" ? e.local : e.remote;
       const server = e.role === "client" ? e.remote : e.local;
       const key = tupleText(client, server);
+      if (e.conn) hostOfConn.set(e.conn, e.host);
+      const peerHost = e.peer !== undefined ? hostOfConn.get(e.peer) : undefined;
       let link = ownLink(key);
       if (!link) {
         link = {
           key,
-          clientHost: e.role === "client" ? e.host : (e.peer ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
-          serverHost: e.role === "server" ? e.host : (e.peer ?? "server"),
+          clientHost: e.role === "client" ? e.host : (peerHost ?? hostByIp(client.ip) ?? `peer ${client.ip}`),
+          serverHost: e.role === "server" ? e.host : (peerHost ?? "server"),
           client,
           server,
           tuple: key,
