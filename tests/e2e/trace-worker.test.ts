@@ -102,6 +102,79 @@ describe("the trace worker", () => {
     expect(asked.filter((m) => m.type === "model")).toHaveLength(1);
   });
 
+  // The kinds of corruption of the Node reader's tests (tests/main/trace) and more: a file read
+  // through the worker is refused with the message of the main thread's own reading.
+  const header = JSON.stringify(HEADER);
+  const host = (id: number, extra: object = {}): string => JSON.stringify({ id, t: id, host: "server", layer: "lab", kind: "host", role: "server", label: "s", ips: ["127.0.0.1"], ...extra });
+  const corrupt: [string, string, string | null][] = [
+    ["not JSON", [header, host(1), "{not json"].join("\n"), "Line 3 is not valid JSON."],
+    ["a header that is not JSON", ["{pcap", host(1)].join("\n"), "Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON)."],
+    ["a blank line 1 before content", ["", header, host(1)].join("\n"), "Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON)."],
+    ["a wrong format", JSON.stringify({ format: "pcap", version: 1 }), 'Line 1 (header): not a SocketScope trace (format is "pcap", expected "socketscope-trace").'],
+    ["a wrong version", header.replace('"version":1', '"version":2'), "Line 1 (header): unsupported trace version 2 (this app reads version 1)."],
+    ["a header without createdAt", JSON.stringify({ ...HEADER, createdAt: undefined }), 'Line 1 (header): missing field "createdAt".'],
+    ["a missing field", [header, JSON.stringify({ id: 1, t: 0, layer: "lab", kind: "host" })].join("\n"), 'Line 2: missing field "host".'],
+    ["a mistyped field", [header, host(1, { t: "soon" })].join("\n"), 'Line 2: field "t" must be a number.'],
+    ["ids not increasing", [header, host(2), host(2)].join("\n"), "Line 3: ids must increase (id 2 follows 2)."],
+    ["a missing parent", [header, host(1), host(2, { parents: [7] })].join("\n"), "Line 3: parent id 7 does not exist earlier in the trace."],
+    ["an unknown layer", [header, host(1, { layer: "ip" })].join("\n"), null],
+    ["an unknown kind", [header, host(1, { kind: "teleport" })].join("\n"), 'Line 2: unknown kind "teleport" for layer "lab".'],
+    ["an Object.prototype kind", [header, host(1, { kind: "constructor" })].join("\n"), 'Line 2: unknown kind "constructor" for layer "lab".'],
+    ["bad tcp data", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 2 })].join("\n"), 'Line 2: missing field "bytes".'],
+    ["a __proto__ key", [header, '{"__proto__":{"polluted":true},"id":1,"t":0,"host":"s","layer":"lab","kind":"error","message":"x"}'].join("\n"), 'Line 2: field "__proto__" is not allowed.'],
+    ["an array for an event", [header, "[1]"].join("\n"), "Line 2: an event must be a JSON object."],
+    ["an empty file", "", "The file is empty: a trace starts with a header line."],
+    ["only blank lines", "\n \n", "The file is empty: a trace starts with a header line."],
+    ["a bad last line without a newline", [header, host(1), '{"id":'].join("\n"), "Line 3 is not valid JSON."],
+    // Not refused by the renderer (blank lines are skipped): the same either way.
+    ["an empty line", [header, "", host(1), ""].join("\n"), null],
+  ];
+  it.each(corrupt)("refuses a file with %s as the main thread does", async (name, text, message) => {
+    const open = async (worker: boolean) => {
+      const { store, actions } = createTraceStore({ playing: false });
+      await openTraceFile(fileOf(text), actions, worker ? (await fakeWorker()).worker : null);
+      return store.getState();
+    };
+    const viaWorker = await open(true);
+    const onThread = await open(false);
+    expect(viaWorker.file).toEqual(onThread.file);
+    expect(viaWorker.trace.events).toEqual(onThread.trace.events);
+    if (message !== null) expect(viaWorker.file).toEqual({ kind: "error", name: "trace.ndjson", message });
+    else if (name === "an empty line") expect(viaWorker.file).toMatchObject({ kind: "loaded", events: 1 });
+    else expect(viaWorker.file).toMatchObject({ kind: "error", message: expect.stringMatching(/^Line 2: field "layer" must be one of /) as unknown });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("refuses a bad line cut by the worker's 8 MB reads, and one just after the cut, with the main thread's line number", async () => {
+    const lines = [header];
+    let size = header.length + 1;
+    for (let id = 1; size < (8 << 20) + 200_000; id++) {
+      const l = host(id, { label: `host ${id}` });
+      lines.push(l);
+      size += l.length + 1;
+    }
+    // The line holding byte 8 MB, and the first line that starts after it.
+    let at = 0;
+    let cut = 0;
+    while (at + lines[cut]!.length + 1 <= 8 << 20) at += lines[cut++]!.length + 1;
+    const open = async (text: string, worker: boolean) => {
+      const { store, actions } = createTraceStore({ playing: false });
+      await openTraceFile(fileOf(text), actions, worker ? (await fakeWorker()).worker : null);
+      return store.getState().file;
+    };
+    for (const [i, bad, message] of [
+      [cut, host(cut - 1), `Line ${cut + 1}: ids must increase (id ${cut - 1} follows ${cut - 1}).`],
+      [cut + 1, host(cut + 1, { parents: [1e9] }), `Line ${cut + 2}: parent id 1000000000 does not exist earlier in the trace.`],
+    ] as const) {
+      const copy = [...lines];
+      copy[i] = bad;
+      const refused = { kind: "error", name: "trace.ndjson", message };
+      expect(await open(copy.join("\n"), true)).toEqual(refused);
+      expect(await open(copy.join("\n"), false)).toEqual(refused);
+    }
+    expect(await open(lines.join("\n"), true)).toMatchObject({ kind: "loaded", events: lines.length - 1 });
+  }, 60_000);
+
   it("refuses a corrupt file with the line and the reason, as on the main thread", async () => {
     const { worker } = await fakeWorker();
     const lines = serializeTrace(HEADER, events).split("\n");
