@@ -37,6 +37,30 @@ describe("views", () => {
     expect(conns).toEqual(["all connections", ...new Set(events.flatMap((e) => (e.conn ? [e.conn] : [])))]);
   });
 
+  it("TCP send times are model ms, counted from the connection's first segment once they pass 100 s", () => {
+    const times = (late: boolean): string[] => {
+      cleanup();
+      const bundle = createTraceStore();
+      const events = buildHelloAck().map((e) => (late ? { ...e, t: e.t + 14_453_000 } : e));
+      bundle.actions.loadTrace(HELLO_ACK_HEADER, events);
+      render(
+        <StoreContext.Provider value={bundle}>
+          <App api={null} />
+        </StoreContext.Provider>,
+      );
+      act(() => bundle.actions.seek(events.length - 1, 0));
+      const tcp = screen.getByRole("region", { name: "TCP" });
+      return [...tcp.querySelectorAll(".seg-time")].map((t) => t.textContent ?? "").concat(tcp.querySelector(".net-line")?.textContent ?? "");
+    };
+    const early = times(false);
+    expect(early.length).toBeGreaterThan(3);
+    expect(early.slice(0, -1).every((t) => /^\d{1,5}$/.test(t))).toBe(true);
+    expect(early.at(-1)).toMatch(/clock \d+ ms/);
+    const late = times(true);
+    expect(late.slice(0, -1).every((t) => /^\+\d{1,5}$/.test(t))).toBe(true);
+    expect(late.at(-1)).toMatch(/times: ms after 1445\d{4}/);
+  });
+
   it("has the seven named regions and the named controls", () => {
     mount();
     for (const name of ["Addressing", "TCP", "Layers", "Namespaces", "Timeline", "Inspector", "Narration"]) expect(screen.getByRole("region", { name })).toBeTruthy();

@@ -166,6 +166,10 @@ export function TcpView() {
   const sceneRef = useFlightScene(pathFor);
   const shown = ladder ? ladder.segments.slice(0, ladder.visible) : [];
   const last = shown[shown.length - 1];
+  // Send times fit beside the lanes up to 5 digits; later in a long session (100 s and beyond)
+  // they count from the connection's first segment, and the line above says so.
+  const since = last && last.sent >= 100_000 && ladder ? (ladder.segments[0]?.sent ?? 0) : null;
+  const timeText = (t: number): string => (since === null ? t.toFixed(0) : `+${(t - since).toFixed(0)}`);
   return (
     <Panel name="TCP" note={<span className="model-badge">modelled from real bytes</span>}>
       <TcpSettings />
@@ -181,7 +185,7 @@ export function TcpView() {
               <text x={width / 2} y={font * 3.6} textAnchor="middle" className="lane-sub net-line">
                 {layout.hidden > 0 ? `↑${layout.hidden} · ` : ""}loss {pct(network.loss)} · MSS {network.mss}
                 {network.drop.length > 0 ? ` · drop #${network.drop.join(",")}` : ""}
-                {last ? ` · clock ${(last.arrived ?? last.sent).toFixed(0)} ms` : ""}
+                {since !== null ? ` · times: ms after ${since.toFixed(0)}` : last ? ` · clock ${(last.arrived ?? last.sent).toFixed(0)} ms` : ""}
               </text>
               <line x1={layout.leftX} y1={layout.top - 6} x2={layout.leftX} y2={layout.bottom} className="lane" />
               <line x1={layout.rightX} y1={layout.top - 6} x2={layout.rightX} y2={layout.bottom} className="lane" />
@@ -205,7 +209,7 @@ export function TcpView() {
                       {a.mark ? <tspan className="seg-mark"> {a.mark}</tspan> : null}
                     </text>
                     <text x={toRight ? a.x1 - 4 : a.x1 + 4} y={a.y1 + font * 0.35} textAnchor={toRight ? "end" : "start"} className="seg-time">
-                      {a.seg.sent.toFixed(0)}
+                      {timeText(a.seg.sent)}
                     </text>
                   </g>
                 );
