@@ -33,7 +33,7 @@ interface Run {
   ended: Record<Side, number | null>;
   timers: Record<Side, { rto: number | null; delack: number | null }>;
   /** The segment each of `out.segments` carries, as the sender made it (what arrives). */
-  wire: WireSegment[];
+  wire: (WireSegment | undefined)[];
 }
 
 type HostItem =
@@ -181,7 +181,9 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
         if (input.type === "write") run.out.writes.push({ from: input.from, t: now, offset: input.offset, length: input.bytes.length });
         break;
       case "arrive":
+        // Each copy arrives at most once: the sender's object is not needed after this.
         input = { type: "arrive", index: job.index, segment: run.wire[job.index]! };
+        run.wire[job.index] = undefined;
         break;
       case "timer": {
         // Only the deadline still armed fires; earlier schedules of a re-armed timer are stale.
