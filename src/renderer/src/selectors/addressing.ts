@@ -4,7 +4,7 @@
 
 import type { Endpoint, HostRole } from "../../../shared/trace/types";
 import type { TraceState } from "../store/initial-state";
-import type { TraceBuffer } from "../store/trace-buffer";
+import { countUpTo, type TraceBuffer } from "../store/trace-buffer";
 import { memo } from "./memo";
 
 export interface HostNode {
@@ -37,19 +37,6 @@ export interface Addressing {
 
 export const endpointText = (e: Endpoint): string => `${e.ip}:${e.port}`;
 export const tupleText = (client: Endpoint, server: Endpoint): string => `${endpointText(client)} ↔ ${endpointText(server)}`;
-
-/** How many structural events (lab events, TCP opens and closes) are at or before the playhead. */
-function structuralUpTo(trace: TraceBuffer, cursor: number): number {
-  const st = trace.structural;
-  let lo = 0;
-  let hi = st.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((st[mid] as number) <= cursor) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Hosts and links as structural events arrive. Records are replaced, never changed, once a
@@ -192,7 +179,7 @@ const addressingAt = memo(
  * Only events up to the playhead count, and appends never change those: no `length` here. A
  * step that passes no open, close or lab event returns the same result without recomputing.
  */
-export const selectAddressing = (s: TraceState): Addressing => addressingAt(s, structuralUpTo(s.trace, s.cursor));
+export const selectAddressing = (s: TraceState): Addressing => addressingAt(s, countUpTo(s.trace.structural, s.cursor));
 
 const connIndex = new WeakMap<Addressing, Map<string, ConnLink>>();
 

@@ -2,7 +2,7 @@
 // namespace sockets as lanes and the Socket.IO packets each lane carried so far.
 
 import type { TraceState } from "../store/initial-state";
-import type { TraceBuffer } from "../store/trace-buffer";
+import { countUpTo, type TraceBuffer } from "../store/trace-buffer";
 import { selectAddressing } from "./addressing";
 import { memo } from "./memo";
 
@@ -66,19 +66,6 @@ function read(r: Reading, upTo: number): void {
   }
 }
 
-/** How many upper events are at or before the playhead. */
-function upperUpTo(trace: TraceBuffer, cursor: number): number {
-  const up = trace.upper;
-  let lo = 0;
-  let hi = up.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((up[mid] as number) <= cursor) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 const namespacesAt = memo(
   (s: TraceState, count: number) => [s.trace, count, selectAddressing(s)],
   (s: TraceState, count: number): ClientPipe[] => {
@@ -104,4 +91,4 @@ const namespacesAt = memo(
 );
 
 /** Only events up to the playhead count; a step forward reads only the events it passes. */
-export const selectNamespaces = (s: TraceState): ClientPipe[] => namespacesAt(s, upperUpTo(s.trace, s.cursor));
+export const selectNamespaces = (s: TraceState): ClientPipe[] => namespacesAt(s, countUpTo(s.trace.upper, s.cursor));

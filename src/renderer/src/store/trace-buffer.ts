@@ -176,3 +176,15 @@ export function eventById(buf: TraceBuffer, id: number): TraceEvent | undefined 
   const i = buf.indexById.get(id);
   return i === undefined ? undefined : buf.events[i];
 }
+
+/** How many of `indices` (trace indices in increasing order, like `structural`) are at or before `cursor`. */
+export function countUpTo(indices: readonly number[], cursor: number): number {
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((indices[mid] as number) <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
