@@ -218,4 +218,30 @@ describe("the trace worker", () => {
     expect((await open(bad, true)).file).toEqual(refused);
     expect((await open(bad, false)).file).toEqual(refused);
   });
+
+  it("a file opened while another is still loading wins: the earlier one stops and shows nothing", async () => {
+    const { store, actions } = createTraceStore({ playing: false });
+    const big = serializeTrace(HEADER, Array.from({ length: 40 }, (_, r) => events.map((e) => ({ ...e, id: e.id + r * 100_000, parents: e.parents?.map((p) => p + r * 100_000) }))).flat());
+    const small = serializeTrace(HEADER, events.slice(0, 10));
+    // One part per line: the stream reads them one at a time, so the small file ends first.
+    const first = openTraceFile(new File(big.split(/(?<=\n)/), "big.ndjson"), actions, null);
+    const second = openTraceFile(new File([small], "small.ndjson"), actions, null);
+    await Promise.all([first, second]);
+    expect(store.getState().file).toMatchObject({ kind: "loaded", name: "small.ndjson", events: 10 });
+    expect(store.getState().trace.events).toHaveLength(10);
+  });
+
+  it("a model worker that fails leaves an error, never 'Modelling…', also after the settings change", async () => {
+    const { worker } = await fakeWorker();
+    const { store, actions } = createTraceStore({ playing: false });
+    await openTraceFile(fileOf(serializeTrace(HEADER, events)), actions, worker);
+    actions.seek(events.length - 1, 0);
+    expect(selectModelling(store.getState())).toBe(true);
+    (worker as unknown as { onerror: (e: { message: string; preventDefault(): void }) => void }).onerror({ message: "out of memory", preventDefault: () => undefined });
+    expect(selectModelling(store.getState())).toBe(false);
+    expect(selectTraceModel(store.getState()).error).toMatch(/worker failed: out of memory/);
+    actions.setNetwork({ loss: 0.3 });
+    expect(selectModelling(store.getState())).toBe(false);
+    expect(selectTraceModel(store.getState()).error).toMatch(/worker failed/);
+  });
 });

@@ -67,9 +67,12 @@ export function createWorkerModeller(worker: Worker, events: number): TraceModel
   let answer: { times: Float64Array; error: string | null } | null = null;
   /** Connections asked for under `key`: the answer, or undefined while it is on its way. */
   const conns = new Map<string, ConnectionOutput | null | undefined>();
+  /** Why the worker stopped answering, once it has failed: every later question gets this. */
+  let dead: string | null = null;
   const modeller: TraceModeller = {
     onChange: () => undefined,
     model(settings) {
+      if (dead !== null) return { times: new Float64Array(0), error: dead };
       const k = JSON.stringify(settings);
       if (k !== key) {
         key = k;
@@ -81,6 +84,7 @@ export function createWorkerModeller(worker: Worker, events: number): TraceModel
     },
     connection(settings, conn) {
       if (!modeller.model(settings)) return "pending";
+      if (dead !== null) return null;
       if (!conns.has(conn)) {
         conns.set(conn, undefined);
         send(worker, { type: "connection", key: key as string, conn });
@@ -92,10 +96,10 @@ export function createWorkerModeller(worker: Worker, events: number): TraceModel
   };
   worker.onerror = (e) => {
     e.preventDefault();
-    if (key !== null && !answer) {
-      answer = { times: new Float64Array(0), error: `the model's worker failed: ${e.message || "unknown error"}` };
-      modeller.onChange();
-    }
+    // Nothing pending may wait for it any more: the model (and each connection) is an error now.
+    dead = `the model's worker failed: ${e.message || "unknown error"}`;
+    worker.terminate();
+    modeller.onChange();
   };
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;

@@ -140,6 +140,26 @@ async function runModel(key: string, settings: NetworkSettings, expected: number
   post({ type: "model", key, times, error }, [times.buffer]);
 }
 
+/** The connection asked for; null when it cannot be sent, so the view never waits for it. */
+function answerConnection(key: string, conn: string): void {
+  const output = model?.key === key ? (model.byConn.get(conn) ?? null) : null;
+  try {
+    post({ type: "connection", key, conn, output });
+  } catch {
+    post({ type: "connection", key, conn, output: null });
+  }
+}
+
+/**
+ * A step of the queue that threw: the queue goes on (a rejected chain would skip every later
+ * request without a word), and the page hears of it as a worker error.
+ */
+const failed = (err: unknown): void => {
+  setTimeout(() => {
+    throw err;
+  });
+};
+
 scope.onmessage = (e) => {
   const m = e.data;
   switch (m.type) {
@@ -153,11 +173,11 @@ scope.onmessage = (e) => {
       return;
     case "model":
       latest = m.key;
-      queue = queue.then(() => runModel(m.key, m.settings, m.events));
+      queue = queue.then(() => runModel(m.key, m.settings, m.events)).catch(failed);
       return;
     case "connection":
       // Queued behind the model it names, so it is answered from that model.
-      queue = queue.then(() => post({ type: "connection", key: m.key, conn: m.conn, output: model?.key === m.key ? (model.byConn.get(m.conn) ?? null) : null }));
+      queue = queue.then(() => answerConnection(m.key, m.conn)).catch(failed);
       return;
     default:
       m satisfies never;

@@ -240,6 +240,8 @@ export const selectLadder = memo(
 
 /** True while the connection the TCP view shows is still being modelled by the trace worker. */
 export function selectModelling(s: TraceState): boolean {
+  // Only a file's worker model is ever pending; live traces are modelled on this thread.
+  if (!s.modeller) return false;
   const link = pickLink(s);
   if (!link) return false;
   const model = selectTraceModel(s);
