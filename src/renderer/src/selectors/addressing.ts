@@ -189,7 +189,7 @@ export function linkForConn(a: Addressing, conn: string | undefined): ConnLink |
   let index = connIndex.get(a);
   if (!index) {
     index = new Map();
-    for (const l of a.links) for (const c of l.conns) index.set(c, l);
+    for (const l of a.links) for (const c of l.conns) if (!index.has(c)) index.set(c, l);
     connIndex.set(a, index);
   }
   return index.get(conn);
