@@ -4,6 +4,7 @@
 
 import { validateHeader, createEventValidator } from "../../../shared/trace/validate";
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
+import { createLineSplitter } from "./lines";
 
 export interface ParsedTrace {
   header: TraceHeader;
@@ -26,7 +27,6 @@ export function createTraceParser(): TraceParser {
   /** Line 1 when blank: an error only if something other than blank lines follows. */
   let blankFirst = false;
   let line = 0;
-  let rest = "";
 
   const headerLine = (text: string): void => {
     let value: unknown;
@@ -61,29 +61,17 @@ export function createTraceParser(): TraceParser {
     out.push(value as TraceEvent);
   };
 
+  let out: TraceEvent[] = [];
+  const lines = createLineSplitter((text) => parseLine(text, out));
   return {
     push(text) {
-      const out: TraceEvent[] = [];
-      let start = 0;
-      let nl = text.indexOf("\n");
-      if (nl >= 0 && rest !== "") {
-        parseLine(rest + text.slice(0, nl), out);
-        rest = "";
-        start = nl + 1;
-        nl = text.indexOf("\n", start);
-      }
-      while (nl >= 0) {
-        parseLine(text.slice(start, nl), out);
-        start = nl + 1;
-        nl = text.indexOf("\n", start);
-      }
-      rest += text.slice(start);
+      out = [];
+      lines.push(text);
       return out;
     },
     end() {
-      const out: TraceEvent[] = [];
-      if (rest !== "") parseLine(rest, out);
-      rest = "";
+      out = [];
+      lines.end();
       if (!header) throw new Error("The file is empty: a trace starts with a header line.");
       return out;
     },

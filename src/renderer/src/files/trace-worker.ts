@@ -10,6 +10,7 @@ import type { NetworkSettings } from "../../../shared/network-settings";
 import type { TraceEvent } from "../../../shared/trace/types";
 import type { FromWorker, ToWorker } from "./trace-worker-protocol";
 import { createAsciiEscaper } from "./ascii-text";
+import { createLineSplitter } from "./lines";
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -82,30 +83,14 @@ let events: TraceEvent[] | null = null;
  */
 async function eventsOf(blob: Blob, expected: number): Promise<TraceEvent[]> {
   const out: TraceEvent[] = [];
-  let rest = "";
   let line = 0;
-  const take = (text: string): void => {
+  const lines = createLineSplitter((text) => {
     line++;
     if (line === 1 || text.trim() === "") return;
     out.push(kept(JSON.parse(text) as TraceEvent));
-  };
-  for await (const text of texts(blob)) {
-    let start = 0;
-    let nl = text.indexOf("\n");
-    if (nl >= 0 && rest !== "") {
-      take(rest + text.slice(0, nl));
-      rest = "";
-      start = nl + 1;
-      nl = text.indexOf("\n", start);
-    }
-    while (nl >= 0) {
-      take(text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf("\n", start);
-    }
-    rest += text.slice(start);
-  }
-  if (rest !== "") take(rest);
+  });
+  for await (const text of texts(blob)) lines.push(text);
+  lines.end();
   if (out.length !== expected) throw new Error(`the file changed since it was opened (${out.length} events, not ${expected})`);
   return out;
 }
