@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createLabService, type LabService } from "../../src/main/lab/lab-service.js";
 import { startWebServer, type WebServer } from "../../src/main/web/web-server.js";
 
@@ -70,4 +70,12 @@ export async function startWebMode(viewport = { width: 1366, height: 768 }): Pro
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page on the app, its uncaught errors collected into `errors`. */
+export async function openApp(web: WebMode, errors: string[]): Promise<Page> {
+  const page = await web.context.newPage();
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(web.url);
+  return page;
 }

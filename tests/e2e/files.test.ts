@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { browserAvailable, startWebMode, type WebMode } from "./browser.js";
+import { browserAvailable, openApp, startWebMode, type WebMode } from "./browser.js";
 
 const run = browserAvailable();
 
@@ -19,9 +19,7 @@ describe.skipIf(!run)("trace files in the browser", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ss-files-"));
     web = await startWebMode();
-    page = await web.context.newPage();
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(web.url);
+    page = await openApp(web, errors);
   }, 60_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { FreePlayCommand } from "../../src/shared/lab-api.js";
-import { browserAvailable, ROOT, startWebMode, type WebMode } from "./browser.js";
+import { browserAvailable, ROOT, openApp, startWebMode, type WebMode } from "./browser.js";
 
 const run = browserAvailable();
 
@@ -35,9 +35,7 @@ describe.skipIf(!run)("free play in Chromium", () => {
       commands.push(cmd);
       return command(cmd);
     };
-    page = await web.context.newPage();
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(web.url);
+    page = await openApp(web, errors);
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@
 // run it with Next step, step through it, and check every view; Step back restores.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { browserAvailable, startWebMode, type WebMode } from "./browser.js";
+import { browserAvailable, openApp, startWebMode, type WebMode } from "./browser.js";
 
 const run = browserAvailable();
 
@@ -13,9 +13,7 @@ describe.skipIf(!run)("web mode in Chromium", () => {
 
   beforeAll(async () => {
     web = await startWebMode();
-    page = await web.context.newPage();
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(web.url);
+    page = await openApp(web, errors);
   }, 60_000);
 
   afterAll(async () => {
