@@ -45,10 +45,14 @@ export type LabHostEvent = Ev<
   { role: HostRole; label: string; ips: string[]; reconnection?: boolean; removed?: boolean }
 >;
 export type LabListenEvent = Ev<"lab", "listen", { ip: string; port: number; service: string }>;
+/**
+ * A scenario step begins. `teardown: true` marks the phase after the last step in which the
+ * lab closes (clients disconnect, connections end): never part of a lesson step.
+ */
 export type LabStepEvent = Ev<
   "lab",
   "step",
-  { index: number; title: string; narration: string; scenario?: string }
+  { index: number; title: string; narration: string; scenario?: string; teardown?: boolean }
 >;
 export type LabFaultEvent = Ev<"lab", "fault", { fault: string; detail?: string }>;
 /** Something the lab caught. `level: "notice"` for things that went on fine (a busy port). */
@@ -57,7 +61,9 @@ export type LabErrorEvent = Ev<
   "error",
   { message: string; level?: "error" | "notice"; code?: string; raw?: string }
 >;
-export type LabEvent = LabHostEvent | LabListenEvent | LabStepEvent | LabFaultEvent | LabErrorEvent;
+/** A line the learners' code logged (`console.log` in a server handler or a client callback). */
+export type LabLogEvent = Ev<"lab", "log", { text: string }>;
+export type LabEvent = LabHostEvent | LabListenEvent | LabStepEvent | LabFaultEvent | LabErrorEvent | LabLogEvent;
 
 // ── tcp ────────────────────────────────────────────────────────────────────────
 export type TcpOpenEvent = Ev<
@@ -68,8 +74,20 @@ export type TcpOpenEvent = Ev<
 /** `offset` is the chunk's byte offset in its direction's stream; `bytes` is base64. */
 export type TcpDataEvent = Ev<"tcp", "data", { offset: number; length: number; bytes: string }>;
 /**
- * `bytesIn`/`bytesOut` are what was captured, `bytesRead`/`bytesWritten` what Node counted;
- * `checked` is true when they are equal (the self-check).
+ * Bytes the application wrote that never left the host (written after the connection was
+ * reset or destroyed): recorded as such, never as `data`. `offset` continues the direction's
+ * stream count of attempted bytes; `reason` is what Node said (EPIPE, ERR_STREAM_DESTROYED, …).
+ */
+export type TcpUnsentEvent = Ev<"tcp", "unsent", { offset: number; length: number; bytes: string; reason: string }>;
+/** A connection attempt that never opened: the SYN was answered by a reset (or failed otherwise). */
+export type TcpRefusedEvent = Ev<"tcp", "refused", { remote: Endpoint; local?: Endpoint; code: string }>;
+/**
+ * `bytesIn`/`bytesOut` are the bytes captured as `data` (read / confirmed sent),
+ * `bytesRead`/`bytesWritten` what Node counted; `checked` is true when they are equal (the
+ * self-check). `ended` says how the connection ended (`fin` both ways, or a `reset`) and
+ * `closedBy` which end began it. `unsent` counts bytes written that never left;
+ * `unread` bytes that reached this host's kernel but its application never read (known
+ * where the other end is a lab host).
  */
 export type TcpCloseEvent = Ev<
   "tcp",
@@ -77,14 +95,18 @@ export type TcpCloseEvent = Ev<
   {
     reason: string;
     reset?: boolean;
+    ended?: "fin" | "reset";
+    closedBy?: "local" | "remote";
     bytesIn: number;
     bytesOut: number;
     bytesRead: number;
     bytesWritten: number;
+    unsent?: number;
+    unread?: number;
     checked: boolean;
   }
 >;
-export type TcpEvent = TcpOpenEvent | TcpDataEvent | TcpCloseEvent;
+export type TcpEvent = TcpOpenEvent | TcpDataEvent | TcpUnsentEvent | TcpRefusedEvent | TcpCloseEvent;
 
 // ── wire ───────────────────────────────────────────────────────────────────────
 /** Every wire unit spans `[offset, offset + length)` of its direction's TCP stream. */

@@ -72,10 +72,13 @@ const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> 
     step: [["index", isInt, "an integer"], ["title", isStr, "a string"], ["narration", isStr, "a string"]],
     fault: [["fault", isStr, "a string"]],
     error: [["message", isStr, "a string"], ["raw", isStr, "a string", true]],
+    log: [["text", isStr, "a string"]],
   },
   tcp: {
     open: [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], CONN],
     data: [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], CONN, ["dir", oneOf(["in", "out"]), "in or out"]],
+    unsent: [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], ["reason", isStr, "a string"], CONN],
+    refused: [["remote", isEndpoint, "an {ip, port} object"], ["code", isStr, "a string"], CONN],
     close: [["reason", isStr, "a string"], CONN],
   },
   wire: {

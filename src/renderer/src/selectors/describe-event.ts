@@ -62,11 +62,13 @@ export function describeEvent(e: TraceEvent): string {
         case "listen":
           return `listens on ${e.ip}:${e.port} (${e.service})`;
         case "step":
-          return `step ${e.index + 1}: ${e.title}`;
+          return e.teardown ? `after the lesson: ${e.title}` : `step ${e.index + 1}: ${e.title}`;
         case "fault":
           return `fault: ${e.fault}${e.detail ? ` ${e.detail}` : ""}`;
         case "error":
           return `${e.level === "notice" ? "notice" : "error"}: ${e.message}`;
+        case "log":
+          return `console.log: ${e.text}`;
         default:
           return assertNever(e, "lab event");
       }
@@ -76,8 +78,12 @@ export function describeEvent(e: TraceEvent): string {
           return `open ${e.local.ip}:${e.local.port} → ${e.remote.ip}:${e.remote.port}`;
         case "data":
           return `${e.dir === "out" ? "write" : "read"} ${e.length} bytes @${e.offset}`;
+        case "unsent":
+          return `${e.length} bytes written, never sent (${e.reason})`;
+        case "refused":
+          return `connection to ${e.remote.ip}:${e.remote.port} refused (${e.code})`;
         case "close":
-          return `close (${e.reason})${e.checked ? " ✓ bytes check" : ""}`;
+          return `close (${e.ended === "reset" ? "reset" : e.ended === "fin" ? "FIN" : e.reason}${e.closedBy ? `, ${e.closedBy === "local" ? "this end" : "the other end"} first` : ""})${e.checked ? " ✓ bytes check" : ""}`;
         default:
           return assertNever(e, "tcp event");
       }
