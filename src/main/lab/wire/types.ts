@@ -63,5 +63,10 @@ export interface WireParser {
 
 /** Largest WebSocket payload or HTTP body the parser accepts (engine.io's default is 1 MB). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * Largest body or message the parser inflates (gzip, br, deflate, permessage-deflate): the
+ * lab server's own `maxHttpBufferSize`. A compression bomb stops here, recorded as an error.
+ */
+export const MAX_INFLATED_BYTES = 1e6;
 /** Largest HTTP head (start line + headers) the parser accepts. */
 export const MAX_HEAD_BYTES = 16 * 1024;

@@ -3,9 +3,10 @@
 // (RSV1) inflated with the previous messages as the LZ77 window (RFC 7692 §7.2.2).
 import { Buffer } from "node:buffer";
 import { constants, inflateRawSync } from "node:zlib";
+import { inflatedTooLarge, isOverLimit } from "./content-coding";
 import { binaryMessage, decodeEnginePacket } from "./engine-payload";
 import { bytesPreview, packetsPreview, printable } from "./preview";
-import type { ParsedEnginePacket } from "./types";
+import { MAX_INFLATED_BYTES, MAX_PAYLOAD_BYTES, type ParsedEnginePacket } from "./types";
 import { OPCODE, type WsFrame } from "./ws-frame";
 
 export interface FrameMeaning {
@@ -19,6 +20,7 @@ const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
 export class WsMessageAssembler {
   private fragments: Buffer[] | undefined;
+  private fragmentBytes = 0;
   private firstOpcode = 0;
   private compressed = false;
   /** The last 32 KiB this direction's deflater compressed: its window for the next message. */
@@ -35,6 +37,11 @@ export class WsMessageAssembler {
       }
       case OPCODE.continuation:
         if (!this.fragments) return { packets: [], preview: bytesPreview(f.payload, "fragment"), error: "continuation frame without a message" };
+        this.fragmentBytes += f.payload.length;
+        if (this.fragmentBytes > MAX_PAYLOAD_BYTES) {
+          this.fragments = undefined;
+          return { packets: [], preview: bytesPreview(f.payload, "fragment"), error: `fragmented message over the ${MAX_PAYLOAD_BYTES} byte limit` };
+        }
         this.fragments.push(f.payload);
         break;
       default:
@@ -43,6 +50,7 @@ export class WsMessageAssembler {
           return { packets: [], preview: bytesPreview(f.payload), error: "data frame inside a fragmented message" };
         }
         this.fragments = [f.payload];
+        this.fragmentBytes = f.payload.length;
         this.firstOpcode = f.opcode;
         this.compressed = f.rsv1;
     }
@@ -61,10 +69,14 @@ export class WsMessageAssembler {
       try {
         payload = inflateRawSync(Buffer.concat([raw, DEFLATE_TAIL]), {
           finishFlush: constants.Z_SYNC_FLUSH,
+          maxOutputLength: MAX_INFLATED_BYTES,
           ...(this.window.length > 0 ? { dictionary: this.window } : {}),
         });
       } catch (e) {
-        return { packets: [], preview: bytesPreview(raw, "deflated"), error: `cannot inflate message: ${(e as Error).message}` };
+        // the window is lost with the message: later messages of this direction may not inflate
+        this.window = Buffer.alloc(0);
+        const error = isOverLimit(e) ? inflatedTooLarge(MAX_INFLATED_BYTES) : `cannot inflate message: ${(e as Error).message}`;
+        return { packets: [], preview: bytesPreview(raw, "deflated"), error };
       }
       const joined = Buffer.concat([this.window, payload]);
       this.window = Buffer.from(joined.subarray(Math.max(0, joined.length - WINDOW_BYTES)));
