@@ -5,7 +5,7 @@ import { LAB_METHOD_CHANNELS, RENDERER_TO_MAIN, type LabMethod } from "../../sha
 import { LAB_ARG_SCHEMAS, READY_SCHEMA, SVG_REPLY_SCHEMA, type IpcArgs } from "./ipc-schemas.js";
 import type { Log } from "./navigation-guard.js";
 import { senderRefusal, type IpcSenderEvent, type TrustedWindow } from "./sender-check.js";
-import type { Validator } from "./validate.js";
+import type { Validator } from "../protocol/validate.js";
 
 /** The slice of Electron's `ipcMain` the gateway uses. */
 export interface IpcMainLike {

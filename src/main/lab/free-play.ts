@@ -5,6 +5,7 @@ import type { CommandResult, FreePlayCommand } from "../../shared/lab-api.js";
 import type { Lab } from "./lab.js";
 import { NAMESPACES } from "./lab.js";
 import { callCode } from "./capture/call-code.js";
+import { parseBoundedJson } from "../protocol/bounded-json.js";
 
 /** Event names Socket.IO reserves: emitting them would break the protocol or throw. */
 const RESERVED = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", "error"]);
@@ -12,15 +13,13 @@ const MAX_CLIENTS = 20;
 
 const fail = (message: string): CommandResult => ({ ok: false, message });
 
+/** The same bounds as the shells' schema (lab-args.ts), for callers that skip it (CLI, tests). */
 function parseArgs(text: string): unknown[] | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `arguments are not valid JSON: ${(err as Error).message}`;
-  }
-  if (!Array.isArray(value)) return "arguments must be a JSON array, e.g. [\"world\"]";
-  return value;
+  if (typeof text !== "string") return "arguments must be the JSON text of an array";
+  const parsed = parseBoundedJson(text);
+  if (!parsed.ok) return `arguments: ${parsed.error}`;
+  if (!Array.isArray(parsed.value)) return "arguments must be a JSON array, e.g. [\"world\"]";
+  return parsed.value;
 }
 
 function checkEvent(event: string): string | undefined {

@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ClientTransports, FreePlayCommand, LabApi } from "../../shared/lab-api.js";
 import { LAB_PATH, MAX_CLIENT_MESSAGE, parseClientMessage, type ClientMessage, type ServerMessage } from "../../shared/web-protocol.js";
+import { LAB_ARG_SCHEMAS } from "../protocol/lab-args.js";
+import type { Validator } from "../protocol/validate.js";
 import { upgradeToWebSocket, type WsServerSocket } from "./ws-server-socket.js";
 import { createTraceBatcher } from "./trace-batcher.js";
 import { encodeServerMessage } from "./server-message.js";
@@ -44,8 +46,10 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 async function call(service: LabApi, m: ClientMessage): Promise<unknown> {
-  // parseClientMessage checked each method's parameters.
-  const p = m.params;
+  // the same schema as Electron's IPC gateway: exact objects, bounded strings, arrays and nesting
+  const checked = (LAB_ARG_SCHEMAS[m.method] as Validator<unknown[]>)(m.params, "params");
+  if (!checked.ok) throw new Error(`refused: ${checked.error}`);
+  const p = checked.value;
   switch (m.method) {
     case "listScenarios":
       return service.listScenarios();

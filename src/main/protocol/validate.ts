@@ -1,5 +1,6 @@
-// Small hand-written validators for what arrives over IPC: each checks an unknown value and
-// either returns it typed or says what is wrong and where. Objects are exact: unknown keys fail.
+// Small hand-written validators for what arrives from the page (over IPC or web mode's WebSocket):
+// each checks an unknown value and either returns it typed or says what is wrong and where.
+// Objects are exact: unknown keys fail.
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 export type Validator<T> = (value: unknown, path?: string) => Checked<T>;

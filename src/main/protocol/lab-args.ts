@@ -1,0 +1,116 @@
+// The arguments of every LabApi call the page may make, checked the same way whether they came
+// over Electron IPC or web mode's WebSocket. The map is typed against LabApi, so a validator
+// that accepts the wrong shape fails to compile.
+
+import { isIP } from "node:net";
+import type { FreePlayCommand, LabApi } from "../../shared/lab-api.js";
+import type { LabMethod } from "../../shared/ipc-channels.js";
+import { parseBoundedJson } from "./bounded-json.js";
+import type { NetworkSettings } from "../../shared/network-settings.js";
+import { args, array, bool, literal, num, object, optional, str, tagged, type Validator } from "./validate.js";
+
+const scenarioId = str({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9-]*$/ });
+const hostId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ });
+const nsp = str({ min: 1, max: 128, pattern: /^\/[A-Za-z0-9_./-]*$/ });
+const room = str({ min: 1, max: 128 });
+const eventName = str({ min: 1, max: 128 });
+const socketId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+const transports = literal(["polling-upgrade", "websocket", "polling"] as const);
+const seed = num({ min: 0, max: 2 ** 32 - 1, integer: true });
+
+/** A loopback IPv4 address (127.0.0.0/8), which is all a lab client may bind. */
+const loopbackIp: Validator<string> = (v, path = "") => {
+  const r = str({ max: 15, pattern: /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/ })(v, path);
+  if (!r.ok) return r;
+  return r.value.split(".").every((o) => Number(o) <= 255) ? r : { ok: false, error: `${path}: not an IPv4 address` };
+};
+
+/** JSON text of an array of arguments (what the free-play form sends), bounded in size and nesting. */
+export const jsonArgs: Validator<string> = (v, path = "") => {
+  if (typeof v !== "string") return { ok: false, error: `${path}: must be a string` };
+  const parsed = parseBoundedJson(v);
+  if (!parsed.ok) return { ok: false, error: `${path}: ${parsed.error}` };
+  return Array.isArray(parsed.value) ? { ok: true, value: v } : { ok: false, error: `${path}: must be the JSON text of an array` };
+};
+
+const webUrl: Validator<string> = (v, path = "") => {
+  const r = str({ min: 1, max: 2048 })(v, path);
+  if (!r.ok) return r;
+  let url: URL;
+  try {
+    url = new URL(r.value);
+  } catch {
+    return { ok: false, error: `${path}: not a URL` };
+  }
+  return ["http:", "https:", "ws:", "wss:"].includes(url.protocol) && url.hostname !== ""
+    ? r
+    : { ok: false, error: `${path}: must be an http(s) or ws(s) URL` };
+};
+
+const bindHost: Validator<string> = (v, path = "") => {
+  const r = str({ min: 2, max: 45 })(v, path);
+  if (!r.ok) return r;
+  return isIP(r.value) !== 0 ? r : { ok: false, error: `${path}: must be an IP address` };
+};
+
+const networkSettings: Validator<Partial<NetworkSettings>> = object({
+  latency: optional(num({ min: 0, max: 60_000 })),
+  loss: optional(num({ min: 0, max: 1 })),
+  duplication: optional(num({ min: 0, max: 1 })),
+  reordering: optional(num({ min: 0, max: 1 })),
+  mss: optional(num({ min: 1, max: 65_535, integer: true })),
+  seed: optional(seed),
+  drop: optional(array(num({ min: 0, max: 1_000_000, integer: true }), 1000)),
+  relative: optional(bool),
+});
+
+export const freePlayCommand: Validator<FreePlayCommand> = tagged<FreePlayCommand>({
+  "add-client": object({
+    type: literal(["add-client"] as const),
+    transports: optional(transports),
+    ip: optional(loopbackIp),
+    namespaces: optional(array(nsp, 32)),
+  }),
+  "remove-client": object({ type: literal(["remove-client"] as const), client: hostId }),
+  emit: object({
+    type: literal(["emit"] as const),
+    from: hostId,
+    nsp: optional(nsp),
+    to: optional(socketId),
+    event: eventName,
+    args: jsonArgs,
+    ack: optional(bool),
+  }),
+  join: object({ type: literal(["join"] as const), client: hostId, nsp: optional(nsp), room }),
+  leave: object({ type: literal(["leave"] as const), client: hostId, nsp: optional(nsp), room }),
+  broadcast: object({
+    type: literal(["broadcast"] as const),
+    nsp: optional(nsp),
+    room: optional(room),
+    exceptClient: optional(hostId),
+    event: eventName,
+    args: jsonArgs,
+  }),
+  disconnect: object({ type: literal(["disconnect"] as const), client: hostId, nsp: optional(nsp) }),
+  "server-stop": object({ type: literal(["server-stop"] as const) }),
+  "server-start": object({ type: literal(["server-start"] as const) }),
+  network: object({ type: literal(["network"] as const), settings: networkSettings }),
+});
+
+/** What crosses IPC or the web socket for each LabApi method: its arguments, minus the listeners of onX. */
+export type IpcArgs<M extends LabMethod> = M extends "onTrace" | "onStatus" ? [] : Parameters<LabApi[M]>;
+
+export const LAB_ARG_SCHEMAS: { [M in LabMethod]: Validator<IpcArgs<M>> } = {
+  listScenarios: args([]),
+  startScenario: args([scenarioId, optional(object({ seed: optional(seed) }))]),
+  nextStep: args([]),
+  restartScenario: args([]),
+  stop: args([]),
+  command: args([freePlayCommand]),
+  attach: args([webUrl, optional(object({ transports: optional(transports) }))]),
+  openToPeers: args([object({ host: bindHost })]),
+  getStatus: args([]),
+  onTrace: args([]),
+  onStatus: args([]),
+};
+
