@@ -50,7 +50,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
     }
     case "remove-client": {
       if (!lab.clients.has(cmd.client)) return fail(`unknown client "${cmd.client}"`);
-      lab.removeClient(cmd.client);
+      await lab.removeClient(cmd.client);
       return { ok: true, message: `${cmd.client} removed` };
     }
     case "emit": {

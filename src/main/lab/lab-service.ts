@@ -162,7 +162,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       const socket = client.socket(parsed.pathname || "/");
       return new Promise<CommandResult>((resolve) => {
         const timer = setTimeout(() => {
-          client.close();
+          void client.close();
           resolve({ ok: false, message: `no Socket.IO server answered at ${url} within 5 s` });
         }, 5000);
         socket.once("connect", () => {
@@ -171,7 +171,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
         });
         socket.once("connect_error", (err: Error) => {
           clearTimeout(timer);
-          client.close();
+          void client.close();
           void diagnoseServer(parsed, err.message).then((why) => resolve({ ok: false, message: `could not attach to ${url}: ${why}` }));
         });
       });

@@ -52,6 +52,8 @@ export interface ClientOptions {
 
 export interface LabClient {
   id: string;
+  /** `console` for code that runs on this client (its callbacks): lines go to the trace as lab `log` events. */
+  console: AppConsole;
   ip: string;
   url: string;
   transports: ClientTransports;
@@ -63,7 +65,11 @@ export interface LabClient {
   fetchService(path?: string): Promise<string>;
   /** Stops reading from the network (the client goes silent, as if frozen). */
   freeze(): void;
-  close(): void;
+  /**
+   * Ends the client as a well-behaved application does: its sockets disconnect, its engine
+   * closes, and it waits until every one of its connections has closed (FIN both ways).
+   */
+  close(): Promise<void>;
 }
 
 export interface Lab {
@@ -77,21 +83,51 @@ export interface Lab {
   /** The address the servers listen on (loopback unless the user opened the lab to peers). */
   readonly bind: string;
   readonly clients: Map<string, LabClient>;
+  /** The lab client a client socket belongs to. */
+  clientOf(socket: ClientSocket): LabClient | undefined;
+  /**
+   * Holds the server's answer to WebSocket upgrade requests until `releaseUpgrades()`: a
+   * server that is slow to switch protocols (recorded as a lab `fault`).
+   */
+  holdUpgrades(): void;
+  releaseUpgrades(): void;
   /** Moves both servers to another local address (same ports); lab clients follow. */
   listenOn(host: string): Promise<void>;
   addClient(options?: ClientOptions): Promise<LabClient>;
-  removeClient(id: string): void;
+  removeClient(id: string): Promise<void>;
   /** `io(url, opts)` as learners write it: a new traced client on that URL's namespace. */
   io(url: string, options?: { query?: Record<string, string>; transports?: string[]; auth?: Record<string, unknown> }): ClientSocket;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   connections(): ReturnType<ConnectionCapture["connections"]>;
+  /** `console` of the server's code: lines go to the trace as lab `log` events on the server. */
   log: AppConsole;
+  /**
+   * Ends the lab cleanly: every client disconnects and closes its connections, the server
+   * reads everything and closes, then stops listening. Waits on events, not fixed sleeps.
+   */
   dispose(): Promise<void>;
 }
 
 const transportList = (t: ClientTransports): ("polling" | "websocket")[] =>
   t === "websocket" ? ["websocket"] : t === "polling" ? ["polling"] : ["polling", "websocket"];
+
+/** Resolves once an http.Agent has no request running or queued (or after `maxMs`). */
+function agentIdle(agent: Agent, maxMs: number): Promise<void> {
+  const idle = (): boolean => Object.keys(agent.sockets).length === 0 && Object.keys(agent.requests).length === 0;
+  if (idle()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      agent.off("free", check);
+      resolve();
+    };
+    // 'free' fires as a socket goes back to the pool, before the pool's books are updated.
+    const check = (): void => void setImmediate(() => idle() && done());
+    const timer = setTimeout(done, maxMs);
+    agent.on("free", check);
+  });
+}
 
 function listen(server: HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -133,14 +169,15 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     },
   });
   const engines = new EngineCapture(c);
-  const logLines: string[] = [];
-  const log: AppConsole = {
+  /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
+  const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
-      const line = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-      logLines.push(line);
-      options.log?.(line);
+      const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+      c.record({ layer: "lab", kind: "log", host, text });
+      options.log?.(host === "server" ? text : `${host}: ${text}`);
     },
-  };
+  });
+  const log = consoleOf("server");
   const haveAliases = await loopbackAliases();
   const clients = new Map<string, LabClient>();
   let clientCount = 0;
@@ -153,6 +190,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   let port = 0;
   let servicePort = 0;
   const serverSockets = new Set<Socket>();
+  let holding = false;
+  const heldUpgrades: (() => void)[] = [];
 
   const tapAccepted = (server: HttpServer): void => {
     server.on("connection", (socket: Socket) => {
@@ -196,6 +235,17 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     io.engine.on("connection_error", (err: { message: string; code: number; req?: IncomingMessage }) => {
       c.record({ layer: "lab", kind: "error", host: "server", message: `engine refused a request: ${err.message}`, code: String(err.code) });
     });
+    // Upgrade requests pass through a gate the lab can close (see holdUpgrades).
+    const upgradeListeners = httpServer.listeners("upgrade") as ((req: IncomingMessage, socket: Socket, head: Buffer) => void)[];
+    httpServer.removeAllListeners("upgrade");
+    httpServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const answer = (): void => {
+        if (socket.destroyed) return;
+        for (const l of upgradeListeners) l.call(httpServer, req, socket, head);
+      };
+      if (holding) heldUpgrades.push(answer);
+      else answer();
+    });
     for (const nsp of NAMESPACES) tapServerNamespace(c, io.of(nsp));
     installServerApp(io, log, { ...(options.chunkDelay !== undefined ? { chunkDelay: options.chunkDelay } : {}) });
 
@@ -216,14 +266,21 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const closeServer = (server: HttpServer | undefined): Promise<void> =>
     new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
+  /**
+   * Stops the server as a server does: Socket.IO closes every session (a WebSocket close
+   * frame, or the close packet on a pending poll), then stops listening once its
+   * connections have ended. A peer that never finishes its side is cut off after a while.
+   */
   const stopServer = async (): Promise<void> => {
     const srv = io;
     io = undefined;
-    // http.Server#close waits for every connection to end: a frozen client never would.
+    for (const answer of heldUpgrades.splice(0)) answer();
     const closed = srv ? new Promise<void>((resolve) => void srv.close(() => resolve())) : closeServer(httpServer);
-    for (const s of serverSockets) s.destroy();
+    const service = closeServer(serviceServer);
+    const ended = await conns.closedAll("server", 2000);
+    if (!ended) for (const s of serverSockets) s.destroy();
     await closed;
-    await closeServer(serviceServer);
+    await service;
     httpServer = undefined;
     serviceServer = undefined;
   };
@@ -252,9 +309,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
     const agent = (keepAlive: boolean): Agent => {
       const a = new Agent({ keepAlive, localAddress: ip });
-      a.createConnection = ((o: Parameters<typeof createConnection>[0]) => {
+      a.createConnection = ((o: Parameters<typeof createConnection>[0] & { host?: string; port?: number | string }) => {
         const socket = createConnection(o);
-        conns.tapClient(id, socket);
+        conns.tapClient(id, socket, { ip: String(o.host ?? ""), port: Number(o.port ?? 0) });
         return socket;
       }) as unknown as Agent["createConnection"];
       return a;
@@ -295,6 +352,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     const sockets = new Map<string, ClientSocket>();
     const client: LabClient = {
       id,
+      console: consoleOf(id),
       ip,
       url: target,
       transports,
@@ -327,18 +385,30 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         for (const s of conns.socketsOf(id)) s.pause();
       },
       close() {
-        if (!clients.has(id)) return;
-        c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
-        for (const s of sockets.values()) s.disconnect();
-        (manager as unknown as { _close?: () => void })._close?.();
-        manager.engine?.close();
-        pollingAgent.destroy();
-        wsAgent.destroy();
-        // A frozen client would wait 30 s for the WebSocket closing handshake.
-        for (const s of conns.socketsOf(id)) if (s.isPaused()) s.destroy();
-        c.forgetHost(id);
-        clients.delete(id);
+        closing ??= closeClient();
+        return closing;
       },
+    };
+    let closing: Promise<void> | undefined;
+    const closeClient = async (): Promise<void> => {
+      for (const s of sockets.values()) s.disconnect();
+      // The Manager closes its engine once its last socket disconnected; with none, close it here.
+      (manager as unknown as { _close?: () => void })._close?.();
+      manager.engine?.close();
+      // A frozen client comes back to life to quit: it reads what waited for it, then closes.
+      for (const s of conns.socketsOf(id)) if (s.isPaused()) s.resume();
+      // Polling requests still running (the close packet's POST, the pending GET) finish first;
+      // then the idle keep-alive connections are let go, this client's FIN first.
+      await agentIdle(pollingAgent, 2000);
+      pollingAgent.destroy();
+      wsAgent.destroy();
+      if (!(await conns.closedAll(id, 2000))) {
+        for (const s of conns.socketsOf(id)) s.destroy();
+        await conns.closedAll(id, 500);
+      }
+      c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
+      c.forgetHost(id);
+      clients.delete(id);
     };
     clients.set(id, client);
     return client;
@@ -379,9 +449,24 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       });
     },
     clients,
+    clientOf(socket) {
+      for (const client of clients.values()) if (client.manager === socket.io) return client;
+      return undefined;
+    },
+    holdUpgrades() {
+      if (holding) return;
+      holding = true;
+      c.record({ layer: "lab", kind: "fault", host: "server", fault: "hold-upgrade", detail: "the server holds its answer to WebSocket upgrade requests" });
+    },
+    releaseUpgrades() {
+      if (!holding) return;
+      holding = false;
+      c.record({ layer: "lab", kind: "fault", host: "server", fault: "release-upgrade", detail: "the server answers the WebSocket upgrade requests it held" });
+      for (const answer of heldUpgrades.splice(0)) answer();
+    },
     addClient,
-    removeClient(id) {
-      clients.get(id)?.close();
+    async removeClient(id) {
+      await clients.get(id)?.close();
     },
     io(target, opts = {}) {
       const u = new URL(target);
@@ -398,11 +483,12 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     async dispose() {
       if (disposed) return;
       disposed = true;
-      conns.closing = true;
-      for (const client of [...clients.values()]) client.close();
+      await Promise.all([...clients.values()].map((client) => client.close()));
       await stopServer();
-      // Let the last closes, and their self-checks, be recorded: they arrive as 'close' events.
-      await conns.settled(2000);
+      // The last closes, and their self-checks, arrive as 'close' events; packets parsed from
+      // the wire that no public event claimed are recorded before the recorder closes.
+      await conns.closedAll(undefined, 2000);
+      conns.flushUnclaimed();
       if (!options.recorder) recorder.close();
     },
   };

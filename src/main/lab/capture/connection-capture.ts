@@ -1,13 +1,15 @@
 // TCP and wire capture for one host's connections: records `tcp` open/data/close with the
 // byte self-check, parses the bytes into `wire` units, and links them to `engine` packets
 // (sending: engine → wire → tcp; receiving: tcp → wire → engine) and to the peer's bytes.
+// Written bytes count as sent once Node settles the write (or the peer reads them); bytes
+// that never left are recorded as `unsent`, and a close says how it ended and who began it.
 
 import type { Socket } from "node:net";
-import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpDataEvent, type TcpOpenEvent, type WireEvent } from "../../../shared/trace/types.js";
+import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../shared/trace/types.js";
 import { createWireParser } from "../wire/wire-parser.js";
 import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { Correlator } from "./correlator.js";
-import { tapSocket } from "./net-socket-tap.js";
+import { tapSocket, type WriteSettled } from "./net-socket-tap.js";
 
 interface Span {
   start: number;
@@ -15,16 +17,37 @@ interface Span {
   id: number;
 }
 
-interface Direction {
-  /** Bytes seen so far (the next chunk's offset). */
+/** A written chunk: recorded as `data` once Node says it left, as `unsent` if it never did. */
+interface OutChunk {
   offset: number;
-  /** Written chunks not yet recorded: they wait for the wire unit they carry. */
-  pending: { offset: number; bytes: Buffer }[];
-  /** Where the parser has completed units up to. */
-  parsedTo: number;
+  bytes: Buffer;
+  state: "pending" | "sent" | "failed";
+  reason?: string;
+}
+
+/** An outgoing wire unit, parsed and linked, waiting until the bytes that carry it have settled. */
+interface OutUnit {
+  start: number;
+  end: number;
+  event: WireEvent;
+  error?: string;
+}
+
+interface Direction {
+  /** Bytes seen so far (read, or handed to write): the next chunk's offset. */
+  offset: number;
+  /** Written chunks not yet recorded. */
+  pending: OutChunk[];
+  /** Outgoing units not yet recorded. */
+  units: OutUnit[];
+  /** End of the last outgoing unit recorded: chunks before it have their units' ids. */
+  unitsTo: number;
+  /** Bytes recorded as sent (`data`), and as never sent (`unsent`). */
+  sent: number;
+  unsent: number;
   /** Recent recorded tcp chunks and wire units, for parents by byte range. */
-  chunks: Span[];
-  units: Span[];
+  chunkSpans: Span[];
+  unitSpans: Span[];
 }
 
 export interface ConnectionInfo {
@@ -43,13 +66,26 @@ interface Connection extends ConnectionInfo {
   closed: boolean;
   out: Direction;
   in: Direction;
-  /** Writes issued before the TCP connection was established. */
-  early: Buffer[];
+  /** Writes issued before the TCP connection was established (offsets given on connect). */
+  early: OutChunk[];
   untap: () => void;
   peer?: Connection;
   /** Set on the server side when the other end is not one of the lab's hosts. */
   external?: string;
   lastError?: string;
+  /** Where a refused attempt was going (from Node's error). */
+  target?: Endpoint;
+  /** When this end began to close (lab clock), and how: FIN after writes, close now, or RST. */
+  localCloseAt?: number;
+  localHow?: "end" | "destroy" | "reset";
+  /** Bytes the peer had sent that this end never read, when it closed its descriptor. */
+  unreadAtClose?: number;
+  /** When the other end's FIN (or RST) reached this end's application. */
+  remoteCloseAt?: number;
+  /** This end saw a reset (ECONNRESET, EPIPE). */
+  resetSeen?: boolean;
+  /** The capture failed on this connection; its traffic went on untraced. */
+  broken?: boolean;
 }
 
 const KEEP_SPANS = 256;
@@ -59,7 +95,8 @@ function isTransportInternal(p: ParsedEnginePacket): boolean {
   return p.type === "upgrade" || ((p.type === "ping" || p.type === "pong") && p.data === "probe");
 }
 
-const newDirection = (): Direction => ({ offset: 0, pending: [], parsedTo: 0, chunks: [], units: [] });
+const newDirection = (): Direction => ({ offset: 0, pending: [], units: [], unitsTo: 0, sent: 0, unsent: 0, chunkSpans: [], unitSpans: [] });
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
 /** Spans are kept in stream order and do not overlap: walk back from the newest and stop early. */
 function overlapping(spans: Span[], start: number, end: number): number[] {
@@ -97,18 +134,18 @@ export class ConnectionCapture {
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
   private sweepScheduled = false;
-  /** Set while the lab shuts down: connections refused then are expected, not errors. */
-  closing = false;
   private unclaimedTimer: NodeJS.Timeout | undefined;
+  private readonly closeWaiters = new Set<() => void>();
 
   constructor(
     private readonly c: Correlator,
     private readonly hooks: ConnectionCaptureHooks = {},
   ) {}
 
-  /** Taps a client-side socket right after it was created (before it connects). */
-  tapClient(host: string, socket: Socket): void {
+  /** Taps a client-side socket right after it was created (before it connects to `target`). */
+  tapClient(host: string, socket: Socket, target?: Endpoint): void {
     const conn = this.create(host, "client", socket);
+    if (target) conn.target = target;
     socket.once("connect", () => this.opened(conn));
   }
 
@@ -123,10 +160,26 @@ export class ConnectionCapture {
     return [...this.live];
   }
 
-  /** Resolves once every tapped connection has closed (or after `maxMs`). */
-  async settled(maxMs: number): Promise<void> {
-    const start = Date.now();
-    while (this.live.size > 0 && Date.now() - start < maxMs) await new Promise((r) => setTimeout(r, 5));
+  /**
+   * Resolves once every tapped connection of `host` (of every host when none is given) has
+   * closed, or after `maxMs`: true when they all closed. Woken by each close, never polled.
+   */
+  closedAll(host: string | undefined, maxMs: number): Promise<boolean> {
+    const done = (): boolean => ![...this.live].some((c) => host === undefined || c.host === host);
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.closeWaiters.delete(check);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.closeWaiters.delete(check);
+        resolve(false);
+      }, maxMs);
+      this.closeWaiters.add(check);
+    });
   }
 
   /** The open sockets of one host (to pause a client that should stop answering, say). */
@@ -154,13 +207,23 @@ export class ConnectionCapture {
       socket,
       {
         read: (chunk) => this.read(conn, chunk),
-        wrote: (chunk) => (conn.open ? this.wrote(conn, chunk) : conn.early.push(Buffer.from(chunk))),
+        wrote: (chunk) => this.wrote(conn, chunk),
+        closing: (how) => this.closing(conn, how),
+        failed: (err) => this.failed(conn, err),
       },
       { serverSide: role === "server" },
     );
     socket.once("close", (hadError: boolean) => this.closed(conn, hadError));
-    socket.on("error", (err: NodeJS.ErrnoException) => {
+    socket.once("end", () => {
+      conn.remoteCloseAt ??= this.c.recorder.now();
+    });
+    socket.on("error", (err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
       conn.lastError = err.code ?? err.message;
+      if (err.code && RESET_CODES.has(err.code)) {
+        conn.resetSeen = true;
+        conn.remoteCloseAt ??= this.c.recorder.now();
+      }
+      if (!conn.open && typeof err.address === "string" && typeof err.port === "number") conn.target = { ip: err.address, port: err.port };
     });
     this.live.add(conn);
     return conn;
@@ -178,7 +241,8 @@ export class ConnectionCapture {
     this.c.stamp(open);
     const early = conn.early;
     conn.early = [];
-    for (const chunk of early) this.wrote(conn, chunk);
+    for (const chunk of early) this.wroteNow(conn, chunk);
+    this.flushOut(conn);
   }
 
   private link(conn: Connection): void {
@@ -190,26 +254,99 @@ export class ConnectionCapture {
     }
   }
 
-  // ── sending: bytes written wait for the wire unit they complete ────────────────
-  private wrote(conn: Connection, chunk: Buffer): void {
-    const d = conn.out;
-    d.pending.push({ offset: d.offset, bytes: chunk });
-    d.offset += chunk.length;
-    this.parsed(conn, conn.parser.feed("out", chunk));
-    this.flushOut(conn, false);
-    if (d.pending.length > 0) this.scheduleSweep();
+  // ── sending: bytes written wait until Node settles them, and for the wire unit they complete ──
+  private wrote(conn: Connection, bytes: Buffer): WriteSettled {
+    const chunk: OutChunk = { offset: -1, bytes, state: "pending" };
+    if (!conn.open) {
+      // Before the connection is established: kept (a copy: the caller may reuse its buffer).
+      chunk.bytes = Buffer.from(bytes);
+      conn.early.push(chunk);
+    } else {
+      this.wroteNow(conn, chunk);
+      this.flushOut(conn);
+      if (conn.out.pending.length > 0) this.scheduleSweep();
+    }
+    return (err) => this.settle(conn, chunk, err);
   }
 
-  /** Records written chunks whose bytes the parser has attributed (or all, when `force`). */
-  private flushOut(conn: Connection, force: boolean): void {
+  private wroteNow(conn: Connection, chunk: OutChunk): void {
     const d = conn.out;
+    chunk.offset = d.offset;
+    d.pending.push(chunk);
+    d.offset += chunk.bytes.length;
+    this.parsed(conn, conn.parser.feed("out", chunk.bytes));
+  }
+
+  private settle(conn: Connection, chunk: OutChunk, err: Error | null | undefined): void {
+    if (chunk.state !== "pending") return;
+    if (err) {
+      chunk.state = "failed";
+      chunk.reason = (err as NodeJS.ErrnoException).code ?? err.message;
+    } else {
+      chunk.state = "sent";
+    }
+    if (conn.open && !conn.closed) {
+      this.flushOut(conn);
+      if (conn.out.pending.length > 0 || conn.out.units.length > 0) this.scheduleSweep();
+    }
+  }
+
+  /**
+   * Records what has settled, in stream order: outgoing units whose bytes all settled, then
+   * the chunks (as `data`, or `unsent` when they never left). `provenTo`: the peer read up to
+   * there, so those bytes left. `partial`: chunks go without waiting for their unit. `final`:
+   * the connection closed, so nothing is pending any more.
+   */
+  private flushOut(conn: Connection, opts: { provenTo?: number; partial?: boolean; final?: boolean } = {}): void {
+    const d = conn.out;
+    if (opts.provenTo !== undefined) {
+      for (const chunk of d.pending) {
+        if (chunk.offset >= opts.provenTo) break;
+        if (chunk.state === "pending") chunk.state = "sent";
+      }
+    }
+    if (opts.final) {
+      for (const chunk of d.pending) {
+        if (chunk.state !== "pending") continue;
+        // Node settles every write before 'close'; one still open never reached the kernel.
+        chunk.state = "failed";
+        chunk.reason = conn.lastError ?? "not written before the connection closed";
+      }
+    }
+    let settledTo = d.offset;
+    for (const chunk of d.pending) {
+      if (chunk.state === "pending") {
+        settledTo = chunk.offset;
+        break;
+      }
+    }
+    while (d.units.length > 0 && d.units[0]!.end <= settledTo) {
+      const unit = d.units.shift()!;
+      if (d.pending.some((c) => c.state === "failed" && c.offset < unit.end && c.offset + c.bytes.length > unit.start)) {
+        (unit.event as { unsent?: boolean }).unsent = true;
+      }
+      const id = this.c.stamp(unit.event);
+      remember(d.unitSpans, { start: unit.start, end: unit.end, id });
+      d.unitsTo = unit.end;
+      if (unit.error) this.malformed(conn, "out", unit.event, unit.error, id);
+    }
     while (d.pending.length > 0) {
       const chunk = d.pending[0]!;
       const end = chunk.offset + chunk.bytes.length;
-      if (!force && end > d.parsedTo) break;
+      if (chunk.state === "pending") break;
+      if (!opts.partial && !opts.final && end > d.unitsTo) break;
       d.pending.shift();
-      const id = this.c.stamp(dataEvent(conn, "out", chunk.offset, chunk.bytes, overlapping(d.units, chunk.offset, end)));
-      remember(d.chunks, { start: chunk.offset, end, id });
+      const parents = overlapping(d.unitSpans, chunk.offset, end);
+      if (chunk.state === "failed") {
+        d.unsent += chunk.bytes.length;
+        const ev: TcpUnsentEvent = { id: 0, t: 0, layer: "tcp", kind: "unsent", host: conn.host, conn: conn.id, dir: "out", offset: chunk.offset, length: chunk.bytes.length, bytes: chunk.bytes.toString("base64"), reason: chunk.reason ?? "failed" };
+        if (parents.length) ev.parents = parents;
+        this.c.stamp(ev);
+        continue;
+      }
+      d.sent += chunk.bytes.length;
+      const id = this.c.stamp(dataEvent(conn, "out", chunk.offset, chunk.bytes, parents));
+      remember(d.chunkSpans, { start: chunk.offset, end, id });
     }
   }
 
@@ -225,14 +362,15 @@ export class ConnectionCapture {
     }
     let parents: number[] = [];
     if (conn.peer) {
-      this.flushOut(conn.peer, true);
-      parents = overlapping(conn.peer.out.chunks, start, d.offset);
+      // What this end reads, the other end sent: its writes up to here are settled.
+      this.flushOut(conn.peer, { provenTo: d.offset, partial: true });
+      parents = overlapping(conn.peer.out.chunkSpans, start, d.offset);
     }
     const id = this.c.stamp(dataEvent(conn, "in", start, chunk, parents));
-    remember(d.chunks, { start, end: d.offset, id });
+    remember(d.chunkSpans, { start, end: d.offset, id });
     this.parsed(conn, conn.parser.feed("in", chunk));
     // Written bytes held back until this read (frames after a 101) may now be attributed.
-    if (conn.out.pending.length > 0) this.flushOut(conn, false);
+    if (conn.out.pending.length > 0 || conn.out.units.length > 0) this.flushOut(conn);
   }
 
   // ── units ─────────────────────────────────────────────────────────────────
@@ -245,29 +383,24 @@ export class ConnectionCapture {
       // connection must not inherit the previous session's); frames belong to the connection's.
       const sid = unit.kind === "ws-frame" ? (unit.sid ?? conn.parser.sid) : unit.sid;
       const end = unit.offset + unit.length;
-      let parents: number[];
       if (dir === "out") {
-        parents = unit.packets.map((p) => this.matchOutgoing(conn, sid, unit, p));
-      } else {
-        parents = overlapping(d.chunks, unit.offset, end);
+        // Linked now (the engine packets it carries are pending now), recorded once its bytes settle.
+        const parents = unit.packets.map((p) => this.matchOutgoing(conn, sid, unit, p));
+        const out: OutUnit = { start: unit.offset, end, event: this.unitEvent(conn, unit, sid, parents) };
+        if (unit.error) out.error = unit.error;
+        d.units.push(out);
+        continue;
       }
-      const id = this.c.stamp(this.unitEvent(conn, unit, sid, parents));
-      remember(d.units, { start: unit.offset, end, id });
-      d.parsedTo = Math.max(d.parsedTo, end);
-      if (unit.error) {
-        this.c.record({
-          layer: "lab",
-          kind: "error",
-          host: conn.host,
-          conn: conn.id,
-          dir,
-          message: `malformed ${unit.kind} on ${conn.id}: ${unit.error}`,
-          raw: unit.preview,
-          parents: [id],
-        });
-      }
-      if (dir === "in") for (const p of unit.packets) this.queueIncoming(conn, sid, unit, p, id);
+      const ev = this.unitEvent(conn, unit, sid, overlapping(d.chunkSpans, unit.offset, end));
+      const id = this.c.stamp(ev);
+      remember(d.unitSpans, { start: unit.offset, end, id });
+      if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
+      for (const p of unit.packets) this.queueIncoming(conn, sid, unit, p, id);
     }
+  }
+
+  private malformed(conn: Connection, dir: StreamDir, unit: WireEvent, error: string, id: number): void {
+    this.c.record({ layer: "lab", kind: "error", host: conn.host, conn: conn.id, dir, message: `malformed ${unit.kind} on ${conn.id}: ${error}`, raw: unit.preview, parents: [id] });
   }
 
   /**
@@ -349,7 +482,14 @@ export class ConnectionCapture {
     this.sweepScheduled = true;
     setImmediate(() => {
       this.sweepScheduled = false;
-      for (const conn of this.live) if (conn.open) this.flushOut(conn, true);
+      let again = false;
+      for (const conn of this.live) {
+        if (!conn.open) continue;
+        this.flushOut(conn, { partial: true });
+        // A write the kernel has not taken yet settles later: look again next turn.
+        if (conn.out.pending.length > 0 || conn.out.units.length > 0) again = true;
+      }
+      if (again) this.scheduleSweep();
     });
   }
 
@@ -362,87 +502,160 @@ export class ConnectionCapture {
     if (this.unclaimedTimer) return;
     this.unclaimedTimer = setTimeout(() => {
       this.unclaimedTimer = undefined;
-      const cutoff = this.c.recorder.now() - UNCLAIMED_AFTER_MS;
-      for (const [key, list] of this.c.incoming) {
-        const host = key.slice(0, key.indexOf("|"));
-        const sid = key.slice(key.indexOf("|") + 1);
-        const stale = list.filter((q) => (q.at ?? 0) <= cutoff);
-        if (stale.length === 0) continue;
-        const kept = list.filter((q) => (q.at ?? 0) > cutoff);
-        if (kept.length) this.c.incoming.set(key, kept);
-        else this.c.incoming.delete(key);
-        for (const q of stale) {
-          // Bytes a paused (frozen) socket holds were never read by its engine.
-          const conn = [...this.live].find((l) => l.id === q.conn);
-          if (conn?.socket.isPaused()) continue;
-          this.c.record({
-            layer: "engine",
-            kind: "packet",
-            host,
-            ...(q.conn ? { conn: q.conn } : {}),
-            dir: "in",
-            type: q.type,
-            ...(q.data ? { data: q.data } : {}),
-            ...(q.binary ? { binary: true } : {}),
-            ...(sid !== "?" ? { sid } : {}),
-            ...(q.transport ? { transport: q.transport } : {}),
-            recovered: true,
-            parents: [q.eventId],
-          });
-        }
-      }
+      this.recordUnclaimed(this.c.recorder.now() - UNCLAIMED_AFTER_MS);
       if (this.c.incoming.size > 0) this.scheduleUnclaimed();
     }, UNCLAIMED_AFTER_MS);
     this.unclaimedTimer.unref();
   }
 
-  // ── close and the self-check ──────────────────────────────────────────────
+  /** Records every parsed packet still unclaimed now (the lab is closing: none will be claimed). */
+  flushUnclaimed(): void {
+    if (this.unclaimedTimer) clearTimeout(this.unclaimedTimer);
+    this.unclaimedTimer = undefined;
+    this.recordUnclaimed(Infinity);
+  }
+
+  private recordUnclaimed(cutoff: number): void {
+    for (const [key, list] of this.c.incoming) {
+      const host = key.slice(0, key.indexOf("|"));
+      const sid = key.slice(key.indexOf("|") + 1);
+      const stale = list.filter((q) => (q.at ?? 0) <= cutoff);
+      if (stale.length === 0) continue;
+      const kept = list.filter((q) => (q.at ?? 0) > cutoff);
+      if (kept.length) this.c.incoming.set(key, kept);
+      else this.c.incoming.delete(key);
+      for (const q of stale) {
+        // Bytes a paused (frozen) socket holds were never read by its engine.
+        const conn = [...this.live].find((l) => l.id === q.conn);
+        if (conn?.socket.isPaused()) continue;
+        this.c.record({
+          layer: "engine",
+          kind: "packet",
+          host,
+          ...(q.conn ? { conn: q.conn } : {}),
+          dir: "in",
+          type: q.type,
+          ...(q.data ? { data: q.data } : {}),
+          ...(q.binary ? { binary: true } : {}),
+          ...(sid !== "?" ? { sid } : {}),
+          ...(q.transport ? { transport: q.transport } : {}),
+          recovered: true,
+          parents: [q.eventId],
+        });
+      }
+    }
+  }
+
+  // ── close, how it ended, and the self-check ───────────────────────────────
+  private closing(conn: Connection, how: "end" | "destroy" | "reset"): void {
+    if (conn.localCloseAt !== undefined) return;
+    conn.localCloseAt = this.c.recorder.now();
+    conn.localHow = how;
+    // Closing the descriptor with bytes still unread makes the kernel answer with a reset.
+    if (how !== "end" && conn.peer && conn.open) {
+      const unread = conn.peer.out.offset - conn.peer.out.unsent - conn.in.offset;
+      if (unread > 0) conn.unreadAtClose = unread;
+    }
+  }
+
+  private failed(conn: Connection, err: unknown): void {
+    conn.broken = true;
+    this.c.record({
+      layer: "lab",
+      kind: "error",
+      host: conn.host,
+      conn: conn.id,
+      code: "CAPTURE_FAILED",
+      message: `capture stopped on ${conn.id}: ${(err as Error)?.message ?? String(err)}; its traffic goes on untraced`,
+    });
+  }
+
   private closed(conn: Connection, hadError: boolean): void {
     if (conn.closed) return;
     conn.closed = true;
     if (!conn.open) {
-      // Never connected: nothing was carried. Report why, if Node said.
+      // Never connected: the SYN was answered with a reset (or the attempt failed otherwise).
       this.live.delete(conn);
       conn.untap();
-      if (conn.lastError && !this.closing) {
-        this.c.record({ layer: "lab", kind: "error", host: conn.host, message: `connection failed: ${conn.lastError}`, code: conn.lastError });
+      if (conn.lastError) {
+        const ev: TcpRefusedEvent = { id: 0, t: 0, layer: "tcp", kind: "refused", host: conn.host, conn: conn.id, remote: conn.target ?? { ip: "", port: 0 }, code: conn.lastError };
+        const local = conn.socket.localAddress;
+        if (local) ev.local = { ip: local, port: conn.socket.localPort ?? 0 };
+        this.c.stamp(ev);
       }
+      this.wake();
       return;
     }
-    this.parsed(conn, conn.parser.end());
-    this.flushOut(conn, true);
+    if (!conn.broken) {
+      this.parsed(conn, conn.parser.end());
+      this.flushOut(conn, { final: true });
+    }
     const s = conn.socket;
     const bytesIn = conn.in.offset;
-    const bytesOut = conn.out.offset;
-    const checked = bytesIn === s.bytesRead && bytesOut === s.bytesWritten;
-    const reset = conn.lastError === "ECONNRESET";
-    const closeId = this.c.record({
+    const bytesOut = conn.out.sent;
+    const unsent = conn.out.unsent;
+    // Node counts what it handed to the kernel, including writes the kernel then refused.
+    const checked = !conn.broken && bytesIn === s.bytesRead && (bytesOut === s.bytesWritten || bytesOut + unsent === s.bytesWritten);
+    const peer = conn.peer;
+    const unread = conn.unreadAtClose ?? (peer && peer.closed ? peer.out.sent - bytesIn : 0);
+    const reset = conn.resetSeen === true || conn.localHow === "reset" || unread > 0 || (peer?.closed === true && (peer.resetSeen === true || peer.localHow === "reset"));
+    // Who began: the end whose FIN or RST went first. Between lab hosts both ends' times are known.
+    const otherAt = peer?.localCloseAt ?? conn.remoteCloseAt;
+    const closedBy: "local" | "remote" = conn.localCloseAt !== undefined && (otherAt === undefined || conn.localCloseAt <= otherAt) ? "local" : "remote";
+    const ev: TcpCloseEvent = {
+      id: 0,
+      t: 0,
       layer: "tcp",
       kind: "close",
       host: conn.host,
       conn: conn.id,
-      reason: conn.lastError ? conn.lastError : hadError ? "error" : "closed",
-      ...(reset ? { reset: true } : {}),
+      reason: conn.broken ? "capture stopped" : conn.lastError ? conn.lastError : hadError ? "error" : "closed",
+      ended: reset ? "reset" : "fin",
+      closedBy,
       bytesIn,
       bytesOut,
       bytesRead: s.bytesRead,
       bytesWritten: s.bytesWritten,
       checked,
-    });
-    if (!checked) {
+    };
+    if (reset) ev.reset = true;
+    if (unsent > 0) ev.unsent = unsent;
+    if (unread > 0) ev.unread = unread;
+    const closeId = this.c.stamp(ev);
+    if (!checked && !conn.broken) {
       this.c.record({
         layer: "lab",
         kind: "error",
         host: conn.host,
         conn: conn.id,
-        message: `self-check failed on ${conn.id}: captured ${bytesIn} in / ${bytesOut} out, Node counted ${s.bytesRead} read / ${s.bytesWritten} written`,
+        message: `self-check failed on ${conn.id}: captured ${bytesIn} in / ${bytesOut} out (${unsent} never sent), Node counted ${s.bytesRead} read / ${s.bytesWritten} written`,
         code: "SELF_CHECK",
         parents: [closeId],
       });
     }
+    // Both ends closed: what one end sent, the other read (or never read, and then it says so).
+    if (peer?.closed && !conn.broken && !peer.broken) {
+      for (const [from, to, toUnread] of [[peer, conn, unread], [conn, peer, peer.unreadAtClose ?? 0]] as const) {
+        if (from.out.sent - toUnread !== to.in.offset) {
+          this.c.record({
+            layer: "lab",
+            kind: "error",
+            host: to.host,
+            conn: to.id,
+            message: `bytes differ between the ends of a connection: ${from.id} sent ${from.out.sent}, ${to.id} read ${to.in.offset}${toUnread ? ` and left ${toUnread} unread` : ""}`,
+            code: "SELF_CHECK",
+            parents: [closeId],
+          });
+        }
+      }
+    }
     this.byTuple.delete(endpointKey(conn.local, conn.remote));
     this.live.delete(conn);
     conn.untap();
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const check of [...this.closeWaiters]) check();
   }
 }
-

@@ -93,6 +93,9 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
     private fed: number[] = [];
     private sid: string | undefined;
     private firstString = "";
+    /** socket.io-parser retypes BINARY_EVENT/BINARY_ACK as EVENT/ACK while decoding: the wire says what it was. */
+    private wireType: number | undefined;
+    private wireAttachments: number | undefined;
 
     constructor(opts?: unknown) {
       super(opts as never);
@@ -105,7 +108,12 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
         this.fed.push(engine.eventId);
         this.sid = engine.sid;
       }
-      if (typeof obj === "string") this.firstString = obj;
+      if (typeof obj === "string") {
+        this.firstString = obj;
+        const head = /^([0-6])(?:(\d+)-)?/.exec(obj);
+        this.wireType = head ? Number(head[1]) : undefined;
+        this.wireAttachments = head?.[2] !== undefined ? Number(head[2]) : undefined;
+      }
       try {
         super.add(obj as never);
       } catch (err) {
@@ -125,7 +133,9 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
     private decodedPacket(packet: Packet): void {
       const parents = this.fed;
       this.fed = [];
-      const id = c.stamp(packetEvent(host, "in", typeName(packet.type), packet, packet.attachments, this.firstString, parents));
+      const binary = this.wireType === sioParser.PacketType.BINARY_EVENT || this.wireType === sioParser.PacketType.BINARY_ACK;
+      const type = binary ? this.wireType! : packet.type;
+      const id = c.stamp(packetEvent(host, "in", typeName(type), packet, binary ? this.wireAttachments : packet.attachments, this.firstString, parents));
       if (isAck(packet.type)) {
         // The callback records its own `ack-receive` when (and if) it really runs.
         c.remember(c.ackArrived, Correlator.key(host, this.sid, packet.nsp, packet.id), id);

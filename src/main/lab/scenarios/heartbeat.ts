@@ -32,7 +32,7 @@ export const heartbeat: Scenario = {
     {
       title: "A client that stops answering",
       narration:
-        "The client freezes: its program stops reading from the connection. The next ping still arrives (watch the wire) but the client's engine never reads it, so it never answers. The server waits pingTimeout (600 ms) for the pong to its ping; none comes, so its socket disconnects with reason `ping timeout` and it closes the connection. The client, having heard no ping for pingInterval + pingTimeout, also reports `ping timeout`.",
+        "The client freezes: its program stops reading from the connection. The server's next ping still reaches the client's machine (watch the wire) but the client's engine never takes it, so no pong comes back. Now two timers run out at the same moment: the server has waited pingTimeout (600 ms) for the pong, and the client has heard no ping for pingInterval + pingTimeout (1.6 s). Both disconnect with reason `ping timeout`, and each closes its side of the WebSocket with a close frame. Which of the two goes first is a race between two timers, decided by microseconds: the timeline shows who won in this run.",
       async run({ lab, state }) {
         const client = state.client as LabClient;
         const socket = client.socket("/") as ClientSocket;

@@ -1,5 +1,6 @@
 // hello-ack: the code learners start from, emit("hello", "world", cb) answered "got it".
 import type { Socket as ClientSocket } from "socket.io-client";
+import type { LabClient } from "../lab.js";
 import { connected, settles, upgraded, type Scenario } from "./scenario.js";
 
 export const helloAck: Scenario = {
@@ -14,6 +15,7 @@ export const helloAck: Scenario = {
       async run({ lab, state }) {
         const client = await lab.addClient({ transports: "polling-upgrade" });
         const socket = client.socket("/");
+        state.client = client;
         state.socket = socket;
         await connected(socket);
         await upgraded(socket);
@@ -23,9 +25,10 @@ export const helloAck: Scenario = {
       title: 'socket.emit("hello", "world", cb)',
       narration:
         'The API call becomes the Socket.IO packet 20["hello","world"] (type 2 EVENT, ack id 0), wrapped in the Engine.IO message packet 420[…], sent in one WebSocket frame, carried by TCP. The server\'s handler logs "world" and calls callback("got it"): the ACK 30["got it"] travels back the same way and the client\'s callback runs.',
-      async run({ lab, state }) {
+      async run({ state }) {
         const socket = state.socket as ClientSocket;
-        const console = lab.log;
+        // What the client's callback logs shows on the client (a lab `log` event).
+        const console = (state.client as LabClient).console;
         await settles("the ack", (done) => {
           // The client code learners start from, exactly as written.
           socket.emit("hello", "world", (response: unknown) => {

@@ -48,11 +48,12 @@ export const namespaces: Scenario = {
       async run({ lab }) {
         const io = lab.io;
         const url = lab.url;
-        const console = lab.log;
         const [botId, sourceNode, channel] = ["bot-7", "lab", "web"];
         await settles("the second client to connect", (done) => {
           // The client code learners start from, exactly as written.
           const socket = io(`${url}/streaming-response`, { query: { botId, sourceNode, channel }, transports: ["websocket"] });
+          // Its `console` is the new client's own: what it logs shows on that host.
+          const console = lab.clientOf(socket)!.console;
           socket.on("connect", () => {
             console.log("Connected with socket ID:", socket.id);
             done();

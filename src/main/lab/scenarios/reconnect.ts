@@ -19,7 +19,7 @@ export const reconnect: Scenario = {
     {
       title: "The server goes away",
       narration:
-        "The server process stops listening and closes every connection. Each client's socket disconnects with reason `transport close`, and its Manager starts reconnect attempts with exponential back-off; they fail while nothing listens on the port.",
+        "The server shuts down. Socket.IO closes every session (its sockets disconnect with `server shutting down`): each WebSocket gets a close frame, the client answers with its own, the TCP connections end with FIN both ways, and the server stops listening. Each client's socket disconnects with reason `transport close`, and its Manager starts reconnect attempts with exponential back-off: with nothing listening on the port, each attempt's SYN is answered with a reset (connection refused).",
       async run({ lab, state }) {
         const clients = state.clients as LabClient[];
         const gone = Promise.all(clients.map((c) => once(c.socket("/"), "disconnect", "transport close")));

@@ -6,6 +6,13 @@ import type { Recorder } from "../../trace/recorder.js";
 import { createLab, type Lab, type LabOptions } from "../lab.js";
 import { quiesce, type Scenario, type ScenarioContext } from "./scenario.js";
 
+/** The phase after the last step: narrated as what a well-behaved application does when it quits. */
+export const TEARDOWN = {
+  title: "The lab closes",
+  narration:
+    "The lesson is over and the lab shuts down the way a well-behaved application does. Each client disconnects its sockets (Socket.IO DISCONNECT, 41) and closes its engine: over WebSocket a close frame each way, over polling a close packet. The server reads everything, each TCP connection ends with a FIN in each direction, and only then does the server stop listening.",
+};
+
 export interface RunnerOptions {
   seed?: number;
   clients?: number;
@@ -124,7 +131,10 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
       ctx = undefined;
       state = "idle";
       step = -1;
-      await l?.dispose();
+      if (!l) return;
+      // The teardown is a phase of its own after the lesson, never part of its last step.
+      l.recorder.record({ layer: "lab", kind: "step", host: "server", index: scenario.steps.length, title: TEARDOWN.title, narration: TEARDOWN.narration, scenario: scenario.id, teardown: true });
+      await l.dispose();
     },
   };
   return runner;

@@ -10,8 +10,9 @@ export const upgrade: Scenario = {
     {
       title: "Handshake over long-polling",
       narration:
-        "The client's first request is GET /socket.io/?EIO=4&transport=polling. The answer is the Engine.IO `open` packet: a session id (sid), the upgrades on offer, pingInterval, pingTimeout and maxPayload. Then POST requests carry what the client sends and a pending GET waits for what the server sends.",
+        "The client's first request is GET /socket.io/?EIO=4&transport=polling. The answer is the Engine.IO `open` packet: a session id (sid), the upgrades on offer, pingInterval, pingTimeout and maxPayload. Then POST requests carry what the client sends (its Socket.IO CONNECT, 40) and a GET brings back what the server sends (the CONNECT reply); the client's next GET stays pending, waiting for the server's next packet. Seeing `websocket` among the upgrades, the client at once asks for a WebSocket on a new TCP connection (GET with `Upgrade: websocket` and its sid). This lab's server holds its answer until the next step, so you can watch polling on its own first.",
       async run({ lab, state }) {
+        lab.holdUpgrades();
         const client = await lab.addClient({ transports: "polling-upgrade" });
         const socket = client.socket("/");
         state.socket = socket;
@@ -21,8 +22,9 @@ export const upgrade: Scenario = {
     {
       title: "Probe and upgrade",
       narration:
-        "While polling goes on, the client opens a WebSocket with the same sid and sends the probe `2probe`. The server answers `3probe`, ends the pending GET with a `noop`, and the client sends `5` (upgrade). From now on polling stops: its TCP connections fall idle, and every packet travels over the WebSocket.",
-      async run({ state }) {
+        "The server now answers the upgrade request with 101 Switching Protocols. Over the new WebSocket the client sends the probe `2probe` and the server answers `3probe`. Before switching, the client lets its pending GET finish: the server ends it with a `noop` (6). Then the client sends `5` (upgrade). From now on polling stops: its TCP connections fall idle, and every packet travels over the WebSocket.",
+      async run({ lab, state }) {
+        lab.releaseUpgrades();
         await upgraded(state.socket as ClientSocket);
       },
     },

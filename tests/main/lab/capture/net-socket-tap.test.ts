@@ -17,7 +17,7 @@ describe("net.Socket byte tap", () => {
     });
     server.on("connection", (s: Socket) => {
       serverSocket = s;
-      tapSocket(s, { read: (b) => seen.serverIn.push(b), wrote: (b) => seen.serverOut.push(b) }, { serverSide: true });
+      tapSocket(s, { read: (b) => seen.serverIn.push(b), wrote: (b) => void seen.serverOut.push(b) }, { serverSide: true });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as AddressInfo).port;
@@ -30,7 +30,7 @@ describe("net.Socket byte tap", () => {
         path: "/x",
         createConnection: () => {
           clientSocket = connect(port, "127.0.0.1");
-          tapSocket(clientSocket, { read: (b) => seen.clientIn.push(b), wrote: (b) => seen.clientOut.push(b) });
+          tapSocket(clientSocket, { read: (b) => seen.clientIn.push(b), wrote: (b) => void seen.clientOut.push(b) });
           return clientSocket;
         },
       }, (res) => {
@@ -62,7 +62,7 @@ describe("net.Socket byte tap, writes that carry nothing", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
     const wrote: Buffer[] = [];
-    tapSocket(socket, { read: () => {}, wrote: (b) => wrote.push(b) });
+    tapSocket(socket, { read: () => {}, wrote: (b) => void wrote.push(b) });
     socket.on("error", () => {});
     await new Promise((r) => socket.once("connect", r));
     socket.end("abc");
