@@ -2,10 +2,12 @@
 // as a Wireshark-like table or as JSON lines. The numbers are a model, and the output says so.
 
 import { parseArgs } from "node:util";
+import { clampNetwork } from "../../shared/network-limits.js";
 import { DEFAULT_NETWORK, type NetworkSettings } from "../../shared/network-settings.js";
 import { encodeBase64 } from "../../shared/tcp/base64.js";
 import { displayAck, displaySeq, segmentNotes } from "../../shared/tcp/display.js";
 import { extractConnections } from "../../shared/tcp/extract.js";
+import { ModelBudgetError } from "../../shared/tcp/budget.js";
 import { simulate } from "../../shared/tcp/model.js";
 import { networkFromTrace } from "../../shared/tcp/trace-settings.js";
 import type { ConnectionOutput, Side } from "../../shared/tcp/types.js";
@@ -16,7 +18,7 @@ export const TCP_USAGE = `usage: socketscope-lab tcp <trace> [--conn ID] [--loss
 
   Models the TCP segments of each connection in <trace> from its real bytes.
   --conn ID      only this connection (a conn id of either end, e.g. client-1/tcp1)
-  --loss P       probability in [0, 1) that a segment is lost
+  --loss P       probability in [0, 1) that a segment is lost (at most 0.9 is used)
   --latency MS   one-way latency in ms
   --mss N        maximum segment size in bytes
   --seed N       seed of the random source (losses, ISNs)
@@ -74,11 +76,19 @@ export async function tcpCommand(args: string[], print: (line: string) => void):
     print(`error: ${(err as Error).message}`);
     return 1;
   }
-  const settings: NetworkSettings = { ...networkFromTrace(trace.events, DEFAULT_NETWORK), ...overrides };
+  // the trace's settings and the options alike are brought into their documented ranges
+  const settings: NetworkSettings = clampNetwork({ ...networkFromTrace(trace.events, DEFAULT_NETWORK), ...overrides });
   if (values.absolute) settings.relative = false;
 
   const inputs = extractConnections(trace.events);
-  const outputs = simulate(inputs, settings);
+  let outputs;
+  try {
+    outputs = simulate(inputs, settings);
+  } catch (err) {
+    if (!(err instanceof ModelBudgetError)) throw err;
+    print(`error: ${err.message}`);
+    return 1;
+  }
   const chosen = values.conn === undefined ? outputs : outputs.filter((o) => o.conn === values.conn || Object.values(o.traceConns).includes(values.conn!));
   if (values.conn !== undefined && chosen.length === 0) {
     return usage(`no connection "${values.conn}" in ${path}; it has: ${outputs.map((o) => o.conn).join(", ") || "none"}`);

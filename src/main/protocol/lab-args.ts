@@ -6,6 +6,7 @@ import { isIP } from "node:net";
 import type { FreePlayCommand, LabApi } from "../../shared/lab-api.js";
 import type { LabMethod } from "../../shared/ipc-channels.js";
 import { parseBoundedJson } from "./bounded-json.js";
+import { DROP_LIMITS, NETWORK_LIMITS } from "../../shared/network-limits.js";
 import type { NetworkSettings } from "../../shared/network-settings.js";
 import { args, array, bool, literal, num, object, optional, str, tagged, type Validator } from "./validate.js";
 
@@ -16,7 +17,7 @@ const room = str({ min: 1, max: 128 });
 const eventName = str({ min: 1, max: 128 });
 const socketId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const transports = literal(["polling-upgrade", "websocket", "polling"] as const);
-const seed = num({ min: 0, max: 2 ** 32 - 1, integer: true });
+const seed = num({ min: NETWORK_LIMITS.seed.min, max: NETWORK_LIMITS.seed.max, integer: true });
 
 /** A loopback IPv4 address (127.0.0.0/8), which is all a lab client may bind. */
 const loopbackIp: Validator<string> = (v, path = "") => {
@@ -53,14 +54,20 @@ const bindHost: Validator<string> = (v, path = "") => {
   return isIP(r.value) !== 0 ? r : { ok: false, error: `${path}: must be an IP address` };
 };
 
+/** A number in the documented range of that network setting (shared/network-limits.ts). */
+const setting = (key: keyof typeof NETWORK_LIMITS): Validator<number> => {
+  const r: { min: number; max: number; integer?: boolean } = NETWORK_LIMITS[key];
+  return num({ min: r.min, max: r.max, integer: r.integer ?? false });
+};
+
 const networkSettings: Validator<Partial<NetworkSettings>> = object({
-  latency: optional(num({ min: 0, max: 60_000 })),
-  loss: optional(num({ min: 0, max: 1 })),
-  duplication: optional(num({ min: 0, max: 1 })),
-  reordering: optional(num({ min: 0, max: 1 })),
-  mss: optional(num({ min: 1, max: 65_535, integer: true })),
+  latency: optional(setting("latency")),
+  loss: optional(setting("loss")),
+  duplication: optional(setting("duplication")),
+  reordering: optional(setting("reordering")),
+  mss: optional(setting("mss")),
   seed: optional(seed),
-  drop: optional(array(num({ min: 0, max: 1_000_000, integer: true }), 1000)),
+  drop: optional(array(num({ min: 0, max: DROP_LIMITS.max, integer: true }), DROP_LIMITS.count)),
   relative: optional(bool),
 });
 

@@ -6,6 +6,7 @@ export { createConnection, step, type ConnectionState, type ModelInput, type Mod
 export { displaySeq, displayAck, segmentNotes } from "./display.js";
 export { extractConnections } from "./extract.js";
 export { modelConnection, simulate } from "./model.js";
+export { MAX_MODEL_SEGMENTS, ModelBudgetError } from "./budget.js";
 export { retime, retimeTrace } from "./retime.js";
 export { networkFromTrace } from "./trace-settings.js";
 export { seq, seqAdd, seqDiff, seqLe, seqLt, type Seq } from "./seq.js";

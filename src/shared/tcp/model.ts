@@ -4,6 +4,7 @@
 
 import type { NetworkSettings } from "../network-settings.js";
 import { createConnection, step, type ConnectionState, type ModelInput, type ModelOutput, type WireSegment } from "./connection.js";
+import { checkModelBudget, MAX_MODEL_SEGMENTS, ModelBudgetError } from "./budget.js";
 import { EventQueue } from "./event-queue.js";
 import { createNetwork, type Network } from "./network.js";
 import { createPrng, deriveSeed } from "./prng.js";
@@ -11,7 +12,8 @@ import { seq, type Seq } from "./seq.js";
 import { other, type ConnectionInput, type ConnectionOutput, type Side, type StreamChunk } from "./types.js";
 import { assertNever } from "../trace/types.js";
 
-const MAX_EVENTS = 50_000_000;
+/** Jobs (actions, arrivals, timers) per segment of the budget: enough for RTO back-off. */
+const EVENTS_PER_SEGMENT = 20;
 
 /**
  * Model times are kept to the nanosecond, so that "real time plus shift" computed here and in
@@ -70,6 +72,7 @@ export function modelConnection(input: ConnectionInput, settings: NetworkSetting
  */
 export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSettings): ConnectionOutput[] {
   if (!(settings.loss >= 0 && settings.loss < 1)) throw new Error(`loss must be in [0, 1), got ${settings.loss}`);
+  checkModelBudget(inputs, settings);
   const queue = new EventQueue<Job>();
   const runs = inputs.map((input) => createRun(input, settings));
   const hosts = new Map<string, Host>();
@@ -164,13 +167,14 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
 
   for (const h of hosts.values()) advance(h);
   let count = 0;
+  let sent = 0;
   for (;;) {
     const next = queue.pop();
     if (!next) {
       if (unblockOne()) continue;
       break;
     }
-    if (++count > MAX_EVENTS) throw new Error(`the TCP model did not settle after ${MAX_EVENTS} events`);
+    if (++count > EVENTS_PER_SEGMENT * MAX_MODEL_SEGMENTS) throw new ModelBudgetError(undefined, MAX_MODEL_SEGMENTS);
     now = next.at;
     const job = next.item;
     const run = job.run;
@@ -196,7 +200,10 @@ export function simulate(inputs: readonly ConnectionInput[], settings: NetworkSe
         assertNever(job, "job");
     }
     const { output } = step(run.state, input, now);
+    const before = run.out.segments.length;
     apply(run, output, now, schedule);
+    sent += run.out.segments.length - before;
+    if (sent > MAX_MODEL_SEGMENTS) throw new ModelBudgetError(undefined, MAX_MODEL_SEGMENTS);
     for (const side of ["client", "server"] as const) {
       const e = run.state.ends[side];
       const t = run.timers[side];

@@ -2,6 +2,7 @@
 // settings the trace's scenario recorded (a `lab fault` of kind "network"), then the
 // teacher's own changes from the TCP view. Derived, never stored whole.
 
+import { clampNetwork } from "../../../shared/network-limits";
 import { DEFAULT_NETWORK, type NetworkSettings } from "../../../shared/network-settings";
 import { networkFromTrace } from "../../../shared/tcp/index";
 import type { TraceEvent } from "../../../shared/trace/types";
@@ -38,5 +39,6 @@ function sameFaults(s: TraceState, faults: readonly TraceEvent[]): NetworkSettin
 
 export const selectNetwork = memo(
   (s: TraceState) => [selectTraceNetwork(s), s.networkPatch],
-  (s: TraceState): NetworkSettings => ({ ...selectTraceNetwork(s), ...s.networkPatch }),
+  // a trace file or the teacher may ask for anything: the model gets the documented ranges
+  (s: TraceState): NetworkSettings => clampNetwork({ ...selectTraceNetwork(s), ...s.networkPatch }),
 );
