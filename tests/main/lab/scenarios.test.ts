@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server } from "socket.io";
@@ -90,10 +90,21 @@ describe("every scenario through the command line", () => {
     expect(code, lines.join("\n")).toBe(0);
     const trace = await readTraceFile(out);
     expect(trace.header.scenario?.id).toBe(id);
-    const steps = trace.events.filter((e) => e.layer === "lab" && e.kind === "step");
+    const steps = trace.events.filter((e) => e.layer === "lab" && e.kind === "step" && !e.teardown);
     expect(steps).toHaveLength(SCENARIOS.find((s) => s.id === id)!.steps.length);
+    // The teardown is its own phase after the last step, and it ends every connection cleanly.
+    const teardown = trace.events.filter((e) => e.layer === "lab" && e.kind === "step" && e.teardown);
+    expect(teardown).toHaveLength(1);
+    expect(teardown[0]!.id).toBeGreaterThan(steps[steps.length - 1]!.id);
     const closes = trace.events.filter((e) => e.layer === "tcp" && e.kind === "close");
     expect(closes.every((e) => e.layer === "tcp" && e.kind === "close" && e.checked)).toBe(true);
+    expect(closes.filter((e) => e.layer === "tcp" && e.kind === "close" && e.ended !== "fin").map((e) => e.conn)).toEqual([]);
+    expect(trace.events.filter((e) => e.layer === "tcp" && e.kind === "unsent")).toEqual([]);
+    expect(trace.events.filter((e) => e.layer === "lab" && e.kind === "error" && e.level !== "notice")).toEqual([]);
+    // No lesson host outlives its lab: every client is removed before the trace ends.
+    const clients = new Set(trace.events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "client").map((e) => e.host));
+    const removed = new Set(trace.events.filter((e) => e.layer === "lab" && e.kind === "host" && e.removed).map((e) => e.host));
+    expect([...clients].filter((h) => !removed.has(h))).toEqual([]);
     SHOWS[id]!(trace.events);
   });
 
@@ -235,5 +246,41 @@ describe("client removal in the trace", () => {
       [true, true],
     ]);
     await service.dispose();
+  });
+});
+
+describe("switching scenarios on one port", () => {
+  it("never shows a host of the previous lab, and removing a client ends its connections cleanly", async () => {
+    // A fixed port, as the app uses: a lab that had not fully ended would reach the next one here.
+    const probe = createNetServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const service = createLabService({ port });
+    try {
+      const events: TraceEvent[] = [];
+      service.onTrace((b) => (b.reset ? events.splice(0, events.length, ...b.events) : events.push(...b.events)));
+      await service.startScenario("binary");
+      for (let i = 0; i < 3; i++) await service.nextStep();
+      await service.startScenario("namespaces");
+      await service.nextStep();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "external")).toEqual([]);
+      expect(events.filter((e) => e.layer === "wire" && e.kind === "http-response" && e.status >= 400)).toEqual([]);
+      expect(events.filter((e) => e.layer === "lab" && e.kind === "error" && e.level !== "notice")).toEqual([]);
+
+      const add = await service.command({ type: "add-client", transports: "polling-upgrade" });
+      const client = add.message.split(" ")[0]!;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await service.command({ type: "remove-client", client })).toMatchObject({ ok: true });
+      await new Promise((r) => setImmediate(r));
+      const closes = events.filter((e) => e.layer === "tcp" && e.kind === "close" && e.host === client);
+      expect(closes.length).toBeGreaterThan(0);
+      expect(closes.every((e) => e.layer === "tcp" && e.kind === "close" && e.ended === "fin")).toBe(true);
+      const removed = events.findIndex((e) => e.layer === "lab" && e.kind === "host" && e.host === client && e.removed);
+      expect(removed).toBeGreaterThan(events.indexOf(closes[closes.length - 1]!));
+    } finally {
+      await service.dispose();
+    }
   });
 });
