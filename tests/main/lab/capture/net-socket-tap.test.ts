@@ -73,3 +73,61 @@ describe("net.Socket byte tap, writes that carry nothing", () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
+
+describe("net.Socket byte tap, the kernel's view", () => {
+  it("settles a write with an error when the bytes never left (the peer had reset), and says how each end closed", async () => {
+    const { createServer: createNetServer } = await import("node:net");
+    let accepted: Socket | undefined;
+    const server = createNetServer((s) => {
+      accepted = s;
+      s.pause();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const settled: (string | undefined)[] = [];
+    const closing: string[] = [];
+    tapSocket(socket, { read: () => {}, wrote: () => (err) => void settled.push(err ? ((err as NodeJS.ErrnoException).code ?? err.message) : undefined) });
+    socket.on("error", () => {});
+    await new Promise((r) => socket.once("connect", r));
+    await new Promise((r) => socket.write("unread by the server", () => r(undefined)));
+    await new Promise((r) => setTimeout(r, 20));
+    // Closing with bytes unread makes the kernel answer with RST.
+    tapSocket(accepted!, { read: () => {}, wrote: () => {}, closing: (how) => void closing.push(how) });
+    accepted!.destroy();
+    await new Promise((r) => setTimeout(r, 20));
+    const writes = ["after the reset", "and again"].map((text) => new Promise((r) => socket.write(text, () => r(undefined))));
+    await Promise.all(writes);
+    expect(settled[0]).toBeUndefined();
+    expect(settled.slice(1).every((code) => code !== undefined)).toBe(true);
+    expect(closing).toEqual(["destroy"]);
+    socket.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("a capture hook that throws unhooks itself, reports once, and the traffic goes on", async () => {
+    const { createServer: createNetServer } = await import("node:net");
+    const server = createNetServer((s) => s.pipe(s));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const failures: unknown[] = [];
+    tapSocket(socket, {
+      read: () => {
+        throw new Error("capture bug");
+      },
+      wrote: () => {},
+      failed: (err) => void failures.push(err),
+    });
+    await new Promise((r) => socket.once("connect", r));
+    let echoed = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => (echoed += d));
+    socket.write("one");
+    await new Promise((r) => setTimeout(r, 30));
+    socket.write("two");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(echoed).toBe("onetwo");
+    expect(failures).toHaveLength(1);
+    socket.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
