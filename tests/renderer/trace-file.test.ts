@@ -33,7 +33,7 @@ describe("streaming trace files", () => {
     const parts: BlobPart[] = [];
     for (let i = 0; i < bytes.length; i += 5) parts.push(bytes.slice(i, i + 5));
     const got: TraceEvent[] = [];
-    const header = await readTraceFile(new Blob(parts), (b) => got.push(...b), undefined, noYield);
+    const { header } = await readTraceFile(new Blob(parts), (b) => got.push(...b), undefined, noYield);
     expect(header).toEqual(HELLO_ACK_HEADER);
     expect(JSON.stringify(got)).toContain("wörld ✓ 🌍");
     expect(got).toHaveLength(events.length);
@@ -48,7 +48,9 @@ describe("streaming trace files", () => {
     expect(() => parseInPieces(lines.join("\n"), 9)).toThrow(/^Line 6: /);
     expect(() => parseInPieces("", 9)).toThrow(/empty/);
     expect(() => parseInPieces("\n \n", 1)).toThrow(/empty/);
-    expect(() => parseInPieces(`\n${lines.join("\n")}`, 9)).toThrow(/^Line 1 is not JSON/);
+    // blank lines are skipped but counted: the header is on line 2, the bad event on line 7
+    expect(() => parseInPieces(`\n${lines.join("\n")}`, 9)).toThrow(/^Line 7: /);
+    expect(() => parseInPieces("hello\n", 9)).toThrow(/^Line 1 is not JSON/);
     expect(() => parseInPieces('{"format":"nope"}\n', 9)).toThrow(/^Line 1 \(header\): /);
   });
 

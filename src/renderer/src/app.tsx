@@ -60,7 +60,9 @@ function Notices() {
       ) : null}
       {file.kind === "loaded" ? (
         <p role="status" className="notice">
-          Opened {file.name}: {file.events.toLocaleString("en")} events. Press Play or Step forward.
+          Opened {file.name}: {file.events.toLocaleString("en")} events.
+          {file.torn !== undefined ? ` The file was cut in line ${file.torn.toLocaleString("en")} (a lab that stopped while writing): that line was left out.` : ""} Press Play or
+          Step forward.
           <button type="button" onClick={() => actions.setFile({ kind: "idle" })}>Dismiss</button>
         </p>
       ) : null}

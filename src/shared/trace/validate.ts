@@ -33,7 +33,16 @@ function fields(o: Obj, specs: readonly Spec[]): string | null {
   return null;
 }
 
-const isEndpoint = (v: unknown): boolean => isObj(v) && isStr(v.ip) && isInt(v.port);
+const isCount = (v: unknown): boolean => isInt(v) && (v as number) >= 0;
+const isEndpoint = (v: unknown): boolean => isObj(v) && isStr(v.ip) && isInt(v.port) && (v.port as number) >= 0 && (v.port as number) <= 65535;
+const inRange = (min: number, max: number) => (v: unknown): boolean => isInt(v) && (v as number) >= min && (v as number) <= max;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Bytes that base64 text decodes to, or -1 when it is not canonical base64. */
+function base64Length(text: string): number {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return -1;
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return (text.length / 4) * 3 - pad;
+}
 const isStrArray = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
 const isStrRecord = (v: unknown): boolean => isObj(v) && Object.values(v).every(isStr);
 const isBool = (v: unknown): boolean => typeof v === "boolean";
@@ -56,9 +65,9 @@ export function validateHeader(value: unknown): string | null {
 
 // Every spec is built once: validating a million-event file calls these a million times.
 const WIRE_UNIT: readonly Spec[] = [
-  ["offset", isInt, "an integer"],
-  ["length", isInt, "an integer"],
-  ["headerLength", isInt, "an integer"],
+  ["offset", isCount, "an integer, 0 or more"],
+  ["length", isCount, "an integer, 0 or more"],
+  ["headerLength", isCount, "an integer, 0 or more"],
   ["preview", isStr, "a string"],
   ["sid", isStr, "a string", true],
 ];
@@ -76,16 +85,16 @@ const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> 
   },
   tcp: {
     open: [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], CONN],
-    data: [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], CONN, ["dir", oneOf(["in", "out"]), "in or out"]],
-    unsent: [["offset", isInt, "an integer"], ["length", isInt, "an integer"], ["bytes", isStr, "a base64 string"], ["reason", isStr, "a string"], CONN],
+    data: [["offset", isCount, "an integer, 0 or more"], ["length", isCount, "an integer, 0 or more"], ["bytes", isStr, "a base64 string"], CONN, ["dir", oneOf(["in", "out"]), "in or out"]],
+    unsent: [["offset", isCount, "an integer, 0 or more"], ["length", isCount, "an integer, 0 or more"], ["bytes", isStr, "a base64 string"], ["reason", isStr, "a string"], CONN],
     refused: [["remote", isEndpoint, "an {ip, port} object"], ["code", isStr, "a string"], CONN],
     close: [["reason", isStr, "a string"], CONN],
   },
   wire: {
     "http-request": [...WIRE_UNIT, ["method", isStr, "a string"], ["path", isStr, "a string"], HEADERS],
-    "http-response": [...WIRE_UNIT, ["status", isInt, "an integer"], HEADERS],
-    "ws-upgrade": [...WIRE_UNIT, ["status", isInt, "an integer"], HEADERS],
-    "ws-frame": [...WIRE_UNIT, ["opcode", isInt, "an integer"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]],
+    "http-response": [...WIRE_UNIT, ["status", inRange(100, 999), "an HTTP status (100 to 999)"], HEADERS],
+    "ws-upgrade": [...WIRE_UNIT, ["status", inRange(100, 999), "an HTTP status (100 to 999)"], HEADERS],
+    "ws-frame": [...WIRE_UNIT, ["opcode", inRange(0, 15), "an opcode (0 to 15)"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]],
   },
   engine: {
     packet: [["type", oneOf(ENGINE_PACKET_TYPES), `one of ${ENGINE_PACKET_TYPES.join(", ")}`], ["data", isStr, "a string", true], ["sid", isStr, "a string", true]],
@@ -123,6 +132,21 @@ export interface EventValidator {
 }
 
 export function createEventValidator(): EventValidator {
+  /** Where each connection's direction has got to: the next `data` must start there. */
+  const streamEnds = new Map<string, number>();
+  /** A tcp chunk's bytes: canonical base64 of `length` bytes; `data` continues its stream. */
+  const checkBytes = (e: Obj): string | null => {
+    if (e.layer !== "tcp" || (e.kind !== "data" && e.kind !== "unsent")) return null;
+    const decoded = base64Length(e.bytes as string);
+    if (decoded < 0) return 'field "bytes" is not valid base64';
+    if (decoded !== e.length) return `field "bytes" holds ${decoded} bytes, but "length" says ${e.length as number}`;
+    if (e.kind === "unsent") return null;
+    const key = `${e.conn as string} ${e.dir as string}`;
+    const expected = streamEnds.get(key) ?? 0;
+    if (e.offset !== expected) return `bytes of ${e.conn as string} (${e.dir as string}) must be contiguous: offset ${e.offset as number}, expected ${expected}`;
+    streamEnds.set(key, expected + decoded);
+    return null;
+  };
   // Ids increase, so the ids seen form a sorted list: parents are found by binary search.
   let ids = new Float64Array(1024);
   let count = 0;
@@ -149,7 +173,7 @@ export function createEventValidator(): EventValidator {
       for (const p of (value.parents as number[] | undefined) ?? []) {
         if (!has(p)) return `parent id ${p} does not exist earlier in the trace`;
       }
-      const bodyErr = validateBody(value);
+      const bodyErr = validateBody(value) ?? checkBytes(value);
       if (bodyErr) return bodyErr;
       if (count === ids.length) {
         const grown = new Float64Array(ids.length * 2);

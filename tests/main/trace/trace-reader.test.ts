@@ -44,7 +44,15 @@ describe("trace reader", () => {
     ["unknown kind", [header, host(1, { kind: "teleport" })], 2, /unknown kind "teleport"/],
     ["bad tcp data", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 2 })], 2, /missing field "bytes"/],
     ["__proto__ key", [header, '{"__proto__":{"polluted":true},"id":1,"t":0,"host":"s","layer":"lab","kind":"error","message":"x"}'], 2, /__proto__/],
-    ["empty line", [header, "", host(1)], 2, /empty line/],
+    ["tcp bytes not base64", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 2, bytes: "a*==" })], 2, /not valid base64/],
+    ["tcp length not the bytes'", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 3, bytes: "aGk=" })], 2, /holds 2 bytes, but "length" says 3/],
+    [
+      "tcp bytes with a gap",
+      [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 0, length: 2, bytes: "aGk=" }), JSON.stringify({ id: 2, t: 0, host: "c", layer: "tcp", kind: "data", conn: "c/tcp1", dir: "out", offset: 3, length: 2, bytes: "aGk=" })],
+      3,
+      /must be contiguous: offset 3, expected 2/,
+    ],
+    ["a port out of range", [header, JSON.stringify({ id: 1, t: 0, host: "c", layer: "tcp", kind: "open", conn: "c/tcp1", local: { ip: "127.0.0.1", port: 70000 }, remote: { ip: "127.0.0.1", port: 1 } })], 2, /field "local"/],
   ])("refuses a file with %s, naming the line and the reason", async (_name, lines, line, reason) => {
     const r = await refusal(file(`${_name}.ndjson`.replace(/\W+/g, "-"), lines as string[]));
     expect(r.line).toBe(line);
@@ -75,6 +83,17 @@ describe("trace reader", () => {
     expect(plain.events.map((e) => (e as { label: string }).label)).toEqual(ascii);
     const bad = [...lines.slice(0, 3001), host(3000), ...lines.slice(3002)];
     expect(await refusal(file("late-error.ndjson", bad))).toEqual({ line: 3002, reason: "ids must increase (id 3000 follows 3000)" });
+  });
+
+  it("reads a file cut in its last line up to its last complete line, and says it was cut", async () => {
+    const path = join(dir, "torn.ndjson");
+    writeFileSync(path, `${header}\n${host(1)}\n${host(2)}\n${host(3).slice(0, 20)}`);
+    const trace = await readTraceFile(path);
+    expect(trace.events.map((e) => e.id)).toEqual([1, 2]);
+    expect(trace.torn).toEqual({ line: 4, length: 20 });
+    // a complete last line without its break is read, and is not torn
+    writeFileSync(path, `${header}\n${host(1)}`);
+    expect(await readTraceFile(path)).toEqual({ header: JSON.parse(header), events: [JSON.parse(host(1))] });
   });
 
   it("refuses an empty file and a missing one", async () => {

@@ -35,6 +35,7 @@ export async function openTraceFile(file: File, actions: TraceActions, worker: W
   try {
     const trace = createTraceBuffer();
     let events = 0;
+    let torn: number | undefined;
     const onBatch = (batch: TraceEvent[]): void => {
       current();
       events += batch.length;
@@ -44,15 +45,17 @@ export async function openTraceFile(file: File, actions: TraceActions, worker: W
     current();
     if (pieces === "unavailable") {
       worker?.terminate();
-      const header = await readTraceFile(file, onBatch, onProgress);
+      const read = await readTraceFile(file, onBatch, onProgress);
       current();
-      actions.loadBuffer(header, trace);
+      actions.loadBuffer(read.header, trace);
+      torn = read.torn?.line;
     } else {
-      const header = await readTraceFile(file, onBatch, onProgress, undefined, pieces);
+      const read = await readTraceFile(file, onBatch, onProgress, undefined, pieces);
       current();
-      actions.loadBuffer(header, trace, createWorkerModeller(worker as Worker, trace.events.length));
+      actions.loadBuffer(read.header, trace, createWorkerModeller(worker as Worker, trace.events.length));
+      torn = read.torn?.line;
     }
-    actions.setFile({ kind: "loaded", name: file.name, events });
+    actions.setFile(torn === undefined ? { kind: "loaded", name: file.name, events } : { kind: "loaded", name: file.name, events, torn });
   } catch (err) {
     worker?.terminate();
     if (token !== opening) return;

@@ -2,9 +2,9 @@
 // validator. Files are read as a stream and parsed line by line as text arrives, so the whole
 // text and all its lines are never held at once; events come out in large batches.
 
-import { validateHeader, createEventValidator } from "../../../shared/trace/validate";
+import { createLineSplitter } from "../../../shared/trace/line-splitter";
+import { createTraceReader, TraceLineError, type TornLine } from "../../../shared/trace/reader";
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
-import { createLineSplitter } from "./lines";
 
 export interface ParsedTrace {
   header: TraceHeader;
@@ -19,64 +19,58 @@ export interface TraceParser {
   end(): TraceEvent[];
   /** The header, once line 1 has been parsed. */
   readonly header: TraceHeader | null;
+  /** The last line, when it was cut short and left out. */
+  readonly torn: TornLine | null;
 }
 
+/** The reader's refusal in the page's words. */
+function pageMessage(err: TraceLineError): string {
+  switch (err.kind) {
+    case "empty":
+      return "The file is empty: a trace starts with a header line.";
+    case "json":
+      return err.line === 1 ? "Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON)." : `Line ${err.line} is not valid JSON.`;
+    case "header":
+      return `Line ${err.line} (header): ${err.reason}.`;
+    case "event":
+      return `Line ${err.line}: ${err.reason}.`;
+  }
+}
+
+/** The same reader as Node's (src/shared/trace/reader.ts), reporting in the page's words. */
 export function createTraceParser(): TraceParser {
-  const validator = createEventValidator();
-  let header: TraceHeader | null = null;
-  /** Line 1 when blank: an error only if something other than blank lines follows. */
-  let blankFirst = false;
-  let line = 0;
-
-  const headerLine = (text: string): void => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new Error("Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON).");
-    }
-    const headerError = validateHeader(value);
-    if (headerError) throw new Error(`Line 1 (header): ${headerError}.`);
-    header = value as TraceHeader;
-  };
-
-  const parseLine = (text: string, out: TraceEvent[]): void => {
-    line++;
-    if (line === 1) {
-      if (text.trim() === "") blankFirst = true;
-      else headerLine(text);
-      return;
-    }
-    if (text.trim() === "") return;
-    // Blank lines at the end are allowed; a blank line 1 before content is not a header.
-    if (blankFirst) throw new Error("Line 1 is not JSON: this does not look like a SocketScope trace (NDJSON).");
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new Error(`Line ${line} is not valid JSON.`);
-    }
-    const err = validator.check(value);
-    if (err) throw new Error(`Line ${line}: ${err}.`);
-    out.push(value as TraceEvent);
-  };
-
+  const reader = createTraceReader();
   let out: TraceEvent[] = [];
-  const lines = createLineSplitter((text) => parseLine(text, out));
+  const lines = createLineSplitter((text, terminated) => {
+    const event = reader.line(text, terminated);
+    if (event) out.push(event);
+  });
+  const guard = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      throw err instanceof TraceLineError ? new Error(pageMessage(err)) : err;
+    }
+  };
   return {
     push(text) {
       out = [];
-      lines.push(text);
+      guard(() => lines.push(text));
       return out;
     },
     end() {
       out = [];
-      lines.end();
-      if (!header) throw new Error("The file is empty: a trace starts with a header line.");
+      guard(() => {
+        lines.end();
+        reader.end();
+      });
       return out;
     },
     get header() {
-      return header;
+      return reader.header;
+    },
+    get torn() {
+      return reader.torn;
     },
   };
 }
@@ -111,7 +105,8 @@ const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
  * Streams a trace file: `onBatch` gets the events in batches of about 50,000, in order, and
- * `onProgress` the fraction of bytes read. Returns the header; throws an Error whose message
+ * `onProgress` the fraction of bytes read. Returns the header, and the last line if it was cut
+ * short (left out); throws an Error whose message
  * names the line at fault. `pieces` is the file's text (read by the trace worker, say).
  */
 export async function readTraceFile(
@@ -120,7 +115,7 @@ export async function readTraceFile(
   onProgress?: (fraction: number) => void,
   yieldToUi: () => Promise<void> = nextTask,
   pieces: AsyncIterable<string> = textPieces(file),
-): Promise<TraceHeader> {
+): Promise<{ header: TraceHeader; torn: TornLine | null }> {
   const parser = createTraceParser();
   let batch: TraceEvent[] = [];
   let read = 0;
@@ -143,13 +138,13 @@ export async function readTraceFile(
   for (const e of parser.end()) batch.push(e);
   if (batch.length > 0) onBatch(batch);
   onProgress?.(1);
-  return parser.header as TraceHeader;
+  return { header: parser.header as TraceHeader, torn: parser.torn };
 }
 
 /** Parses a whole file's text; throws an Error whose message names the line at fault. */
 export async function parseTraceText(text: string, onProgress?: (fraction: number) => void, yieldToUi: () => Promise<void> = nextTask): Promise<ParsedTrace> {
   const events: TraceEvent[] = [];
-  const header = await readTraceFile(new Blob([text]), (batch) => {
+  const { header } = await readTraceFile(new Blob([text]), (batch) => {
     for (const e of batch) events.push(e);
   }, onProgress, yieldToUi);
   return { header, events };

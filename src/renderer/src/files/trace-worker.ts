@@ -10,7 +10,8 @@ import type { NetworkSettings } from "../../../shared/network-settings";
 import type { TraceEvent } from "../../../shared/trace/types";
 import type { FromWorker, ToWorker } from "./trace-worker-protocol";
 import { createAsciiEscaper } from "./ascii-text";
-import { createLineSplitter } from "./lines";
+import { createLineSplitter } from "../../../shared/trace/line-splitter";
+import { createTraceReader } from "../../../shared/trace/reader";
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -83,11 +84,11 @@ let events: TraceEvent[] | null = null;
  */
 async function eventsOf(blob: Blob, expected: number): Promise<TraceEvent[]> {
   const out: TraceEvent[] = [];
-  let line = 0;
-  const lines = createLineSplitter((text) => {
-    line++;
-    if (line === 1 || text.trim() === "") return;
-    out.push(kept(JSON.parse(text) as TraceEvent));
+  // the same reader as the main thread's (same header, blank and torn lines), without its checks
+  const reader = createTraceReader({ check: false });
+  const lines = createLineSplitter((text, terminated) => {
+    const event = reader.line(text, terminated);
+    if (event) out.push(kept(event));
   });
   for await (const text of texts(blob)) lines.push(text);
   lines.end();

@@ -35,7 +35,7 @@ export interface Flight {
 export type FileState =
   | { kind: "idle" }
   | { kind: "loading"; name: string; progress: number }
-  | { kind: "loaded"; name: string; events: number }
+  | { kind: "loaded"; name: string; events: number; /** The cut last line that was left out. */ torn?: number }
   | { kind: "error"; name: string; message: string };
 
 /** The link to the lab in web mode: fine, lost (retrying at `retryAt`, page clock ms), or back. */
