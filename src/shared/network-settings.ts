@@ -10,6 +10,8 @@ export interface NetworkSettings {
   seed: number;
   /** Indices of segments to drop on purpose (index in the order segments are sent). */
   drop: number[];
+  /** Scripted losses tied to real bytes: see `DataDropRule`. */
+  dropData?: DataDropRule[];
   /** Show sequence numbers relative to the ISN, as Wireshark does. */
   relative: boolean;
   /** Receive buffer each end advertises, in bytes (TCP model; default 65535). */
@@ -20,6 +22,23 @@ export interface NetworkSettings {
   delayedAck?: number;
   /** Extra one-way delay drawn uniformly from [0, jitter) ms per segment (default 0). */
   jitter?: number;
+}
+
+/**
+ * "Of the data segments that carry bytes [from, to) of `side`'s stream on `conn`, lose the first
+ * transmission of the k-th ones": a loss placed on a real message, whatever else the connection
+ * carried before it. Retransmissions of those bytes get through (unless random loss takes them).
+ */
+export interface DataDropRule {
+  /** A trace conn id of either end, e.g. "client-1/tcp1"; absent: every connection. */
+  conn?: string;
+  /** Whose stream: the end that connected (`client`) or the end that accepted (`server`). */
+  side: "client" | "server";
+  /** The byte range [from, to) of that direction's stream. */
+  from: number;
+  to: number;
+  /** Which segments, counted from 1 in the order first sent (`[2, 5]`: the 2nd and the 5th). */
+  segments: number[];
 }
 
 export const DEFAULT_NETWORK: NetworkSettings = {

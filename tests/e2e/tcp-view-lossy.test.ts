@@ -65,7 +65,8 @@ function walk(): Seen[] {
 describe("TCP view over a real lossy-tcp trace", () => {
   it("runs the model with the network the scenario recorded", () => {
     const { store } = load();
-    expect(selectNetwork(store.getState())).toMatchObject({ mss: 64, loss: 0.2, latency: 20, seed: 1 });
+    // A clean link, then (recorded during step 2) scripted drops on the long message and its answer.
+    expect(selectNetwork(store.getState())).toMatchObject({ mss: 64, loss: 0, latency: 20, seed: 1, dropData: [{ segments: [2, 5] }, { side: "server" }] });
     expect(selectTraceModel(store.getState()).error).toBeNull();
   });
 
@@ -176,8 +177,9 @@ describe("TCP view over a real lossy-tcp trace", () => {
     const { store, actions } = load();
     const model = selectTraceModel(store.getState());
     for (const e of events) expect(model.times.has(e.id)).toBe(true);
-    // The server's first read: its bytes came late on the model clock (a segment was lost).
-    const read = events.findIndex((e) => e.layer === "tcp" && e.kind === "data" && e.host === "server" && e.dir === "in");
+    // The server's read of the long message: its bytes came late on the model clock (segments were lost).
+    const step2 = events.findIndex((e) => e.layer === "lab" && e.kind === "step" && e.index === 1);
+    const read = events.findIndex((e, i) => i > step2 && e.layer === "tcp" && e.kind === "data" && e.host === "server" && e.dir === "in" && e.length > 64 * 2);
     actions.seek(read, 0);
     const ins = selectInspected(store.getState())!;
     expect(ins.realTime).toBe(`${events[read]!.t.toFixed(3)} ms`);
@@ -197,7 +199,8 @@ describe("TCP view over a real lossy-tcp trace", () => {
     const { store, actions } = load();
     actions.seek(events.length - 1, 0);
     const recorded = selectLadder(store.getState())!;
-    actions.setNetwork({ loss: 0 });
+    // No random loss and no scripted drops (what "Stop dropping" does): a clean link.
+    actions.setNetwork({ loss: 0, dropData: [] });
     const clean = selectLadder(store.getState())!;
     expect(clean.segments.some((g) => g.lost || g.retransmission)).toBe(false);
     const victim = clean.segments.find((g) => g.len > 0 && g.from === "client")!;

@@ -8,7 +8,7 @@ import { checkModelBudget, MAX_MODEL_SEGMENTS, ModelBudgetError } from "./budget
 import { EventQueue } from "./event-queue.js";
 import { createNetwork, type Network } from "./network.js";
 import { createPrng, deriveSeed } from "./prng.js";
-import { seq, type Seq } from "./seq.js";
+import { seq, seqDiff, type Seq } from "./seq.js";
 import { other, type ConnectionInput, type ConnectionOutput, type Side, type StreamChunk } from "./types.js";
 import { assertNever } from "../trace/types.js";
 
@@ -234,7 +234,7 @@ function createRun(input: ConnectionInput, settings: NetworkSettings): Run {
   return {
     input,
     state: createConnection({ mss: settings.mss, window: settings.window ?? 65535, delayedAck: settings.delayedAck ?? 40, isn: isns }),
-    network: createNetwork(settings, deriveSeed(settings.seed, input.conn)),
+    network: createNetwork(settings, deriveSeed(settings.seed, input.conn), [input.conn, ...Object.values(input.traceConns)]),
     out: {
       conn: input.conn,
       traceConns: input.traceConns,
@@ -263,7 +263,11 @@ function apply(run: Run, output: ModelOutput[], now: number, schedule: (at: numb
       case "send": {
         // Each copy (a duplicate is a second one) takes the next position in `out.segments`.
         let position = out.segments.length;
-        const copies = run.network.send(o.segment.from, o.segment.flags, now, () => position++);
+        const seg = o.segment;
+        // Stream offset of the payload: byte k of a direction has relative sequence number k + 1.
+        const offset = seqDiff(seg.seq, run.out.isn[seg.from]) - 1;
+        const shape = { from: seg.from, flags: seg.flags, offset, len: seg.len, retransmission: seg.retransmission };
+        const copies = run.network.send(shape, now, () => position++);
         for (const c of copies) {
           out.segments.push({ ...o.segment, index: c.index, sent: now, arrived: c.arrived, lost: c.arrived === null, duplicate: c.duplicate, outOfOrder: false });
           run.wire.push(o.segment);

@@ -1,10 +1,21 @@
 // The modelled path between two ends: one-way latency plus jitter, and faults drawn from a seeded
-// PRNG (loss, duplication, reordering) or forced ("drop segment i"). It decides each copy's fate;
-// it never looks inside a segment beyond its flags.
+// PRNG (loss, duplication, reordering) or forced ("drop segment i", "drop the k-th segment of
+// bytes [from, to)"). It decides each copy's fate; it never looks inside a segment's payload.
 
-import type { NetworkSettings } from "../network-settings.js";
+import type { DataDropRule, NetworkSettings } from "../network-settings.js";
 import { createPrng, type Prng } from "./prng.js";
 import type { Side, TcpFlag } from "./types.js";
+
+/** What the network may know of a segment: who sent it, its flags, and which stream bytes it carries. */
+export interface SegmentShape {
+  from: Side;
+  flags: readonly TcpFlag[];
+  /** Byte offset of its first payload byte in its direction's stream, and its payload length. */
+  offset: number;
+  len: number;
+  /** Sent again by the sender: scripted drops (`dropData`) spare it. */
+  retransmission: boolean;
+}
 
 export interface Copy {
   index: number;
@@ -15,19 +26,24 @@ export interface Copy {
 
 export interface Network {
   /** The fates of a segment sent at `now` from `from`, as the copies that travel (one, or two when duplicated). */
-  send(from: Side, flags: readonly TcpFlag[], now: number, nextIndex: () => number): Copy[];
+  send(segment: SegmentShape, now: number, nextIndex: () => number): Copy[];
 }
 
-export function createNetwork(settings: NetworkSettings, seed: number): Network {
+/**
+ * `conns`: the connection's ids (the model's and each traced end's), which `dropData` rules name.
+ */
+export function createNetwork(settings: NetworkSettings, seed: number, conns: readonly string[] = []): Network {
   const prng: Prng = createPrng(seed);
   const drop = new Set(settings.drop);
+  const scripted = scriptedDrops(settings.dropData ?? [], conns);
   const latency = Math.max(0, settings.latency);
   const jitter = Math.max(0, settings.jitter ?? 0);
   // The path is first-in first-out, except for segments the network chose to hold back.
   const lastArrival: Record<Side, number> = { client: -Infinity, server: -Infinity };
 
   return {
-    send(from, flags, now, nextIndex) {
+    send(segment, now, nextIndex) {
+      const { from, flags } = segment;
       // Always draw the same number of values, so one setting does not shift another's draws.
       const rLoss = prng.next();
       const rJitter = prng.next();
@@ -39,7 +55,7 @@ export function createNetwork(settings: NetworkSettings, seed: number): Network 
       const immune = flags.includes("RST");
       const index = nextIndex();
       const copies: Copy[] = [];
-      const lost = !immune && (drop.has(index) || rLoss < settings.loss);
+      const lost = !immune && (drop.has(index) || scripted(segment) || rLoss < settings.loss);
       let arrived: number | null = null;
       if (!lost) {
         arrived = now + latency + jitter * rJitter;
@@ -59,5 +75,25 @@ export function createNetwork(settings: NetworkSettings, seed: number): Network 
       }
       return copies;
     },
+  };
+}
+
+/**
+ * The `dropData` rules of one connection as a decision per segment. Each rule counts the first
+ * transmissions of data segments that carry at least one byte of its range, in the order sent.
+ */
+function scriptedDrops(rules: readonly DataDropRule[], conns: readonly string[]): (segment: SegmentShape) => boolean {
+  const mine = rules.filter((r) => r.conn === undefined || conns.includes(r.conn));
+  if (mine.length === 0) return () => false;
+  const seen = mine.map(() => 0);
+  return (segment) => {
+    if (segment.len === 0 || segment.retransmission) return false;
+    let lost = false;
+    mine.forEach((r, i) => {
+      if (r.side !== segment.from || segment.offset >= r.to || segment.offset + segment.len <= r.from) return;
+      seen[i]! += 1;
+      if (r.segments.includes(seen[i]!)) lost = true;
+    });
+    return lost;
   };
 }

@@ -87,8 +87,8 @@ function NetworkControls() {
             Drop segment
           </button>
         </form>
-        {network.drop.length > 0 ? (
-          <button type="button" onClick={() => actions.setNetwork({ drop: [] })}>
+        {network.drop.length > 0 || (network.dropData?.length ?? 0) > 0 ? (
+          <button type="button" onClick={() => actions.setNetwork({ drop: [], dropData: [] })}>
             Stop dropping
           </button>
         ) : null}
@@ -185,6 +185,7 @@ export function TcpView() {
               <text x={width / 2} y={font * 3.6} textAnchor="middle" className="lane-sub net-line">
                 {layout.hidden > 0 ? `↑${layout.hidden} · ` : ""}loss {pct(network.loss)} · MSS {network.mss}
                 {network.drop.length > 0 ? ` · drop #${network.drop.join(",")}` : ""}
+                {network.dropData && network.dropData.length > 0 ? " · scripted losses" : ""}
                 {since !== null ? ` · times: ms after ${since.toFixed(0)}` : last ? ` · clock ${(last.arrived ?? last.sent).toFixed(0)} ms` : ""}
               </text>
               <line x1={layout.leftX} y1={layout.top - 6} x2={layout.leftX} y2={layout.bottom} className="lane" />
