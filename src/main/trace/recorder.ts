@@ -1,5 +1,6 @@
 // The recorder: stamps each event with its id and time on the lab's one clock, appends it to
-// the trace file, keeps a bounded window in memory, and hands events to subscribers in batches.
+// the trace file, keeps a window in memory bounded by count and by bytes, and hands events to
+// subscribers in batches. A file that cannot be written any more stops the file, not the lab.
 
 import { performance } from "node:perf_hooks";
 import type { NewEvent, TraceEvent, TraceHeader } from "../../shared/trace/types.js";
@@ -11,6 +12,8 @@ export interface RecorderOptions {
   file?: string;
   /** How many recent events to keep in memory (the file keeps everything). */
   windowSize?: number;
+  /** How many bytes of recent events (their JSON, estimated) to keep in memory; 64 MiB by default. */
+  windowBytes?: number;
   clock?: () => number;
 }
 
@@ -41,9 +44,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const clock = options.clock ?? (() => performance.now());
   const t0 = clock();
   const windowSize = options.windowSize ?? 200_000;
-  const writer: TraceWriter | undefined = options.file ? createTraceWriter(options.file, options.header) : undefined;
+  const windowBytes = options.windowBytes ?? 64 * 1024 * 1024;
   const listeners = new Set<BatchListener>();
+  // ring[head..] is the window; sizes[i] is ring[i]'s estimated size
   let ring: TraceEvent[] = [];
+  let sizes: number[] = [];
+  let head = 0;
+  let ringBytes = 0;
   let pending: TraceEvent[] = [];
   let nextId = 1;
   let scheduled: NodeJS.Immediate | undefined;
@@ -56,12 +63,31 @@ export function createRecorder(options: RecorderOptions): Recorder {
     const batch = pending;
     pending = [];
     writer?.append(batch);
-    for (const ev of batch) ring.push(ev);
-    if (ring.length > windowSize * 1.5) ring = ring.slice(ring.length - windowSize);
+    for (const ev of batch) {
+      const size = estimateBytes(ev);
+      ring.push(ev);
+      sizes.push(size);
+      ringBytes += size;
+    }
+    while (head < ring.length && (ring.length - head > windowSize || ringBytes > windowBytes)) ringBytes -= sizes[head++]!;
+    if (head > 1024 && head * 2 > ring.length) {
+      ring = ring.slice(head);
+      sizes = sizes.slice(head);
+      head = 0;
+    }
     for (const listener of listeners) listener(batch);
   };
 
   const now = (): number => Math.round((clock() - t0) * 1000) / 1000;
+  // A failed write is said once, in the trace and on stderr; the lab and the window go on.
+  const onWriteError = (err: Error): void => {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = `recording to ${options.file} stopped: ${err.message}; the file holds the trace up to its last complete line`;
+    console.error(`socketscope: ${message}`);
+    pending.push({ id: nextId++, t: now(), layer: "lab", kind: "error", host: "server", message, ...(code ? { code } : {}) } as TraceEvent);
+    scheduled ??= setImmediate(flush);
+  };
+  const writer: TraceWriter | undefined = options.file ? createTraceWriter(options.file, options.header, { onError: onWriteError }) : undefined;
   // An uncaught exception or process.exit() still writes what was recorded (writes are synchronous).
   const onExit = (): void => flush();
   if (writer) process.once("exit", onExit);
@@ -88,8 +114,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return event.id;
     },
     recent() {
-      const all = pending.length ? ring.concat(pending) : ring;
-      return all.length > windowSize ? all.slice(all.length - windowSize) : all.slice();
+      const window = head > 0 ? ring.slice(head) : ring;
+      const all = pending.length ? window.concat(pending) : window;
+      return all.length > windowSize ? all.slice(all.length - windowSize) : all === ring ? all.slice() : all;
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -105,4 +132,30 @@ export function createRecorder(options: RecorderOptions): Recorder {
       listeners.clear();
     },
   };
+}
+
+/**
+ * An event's size as JSON, estimated without serialising it whole: strings by length, other
+ * scalars at 8, nested values (args, headers, data) serialised (they are small but for the
+ * ones a peer makes big, which is what this bound is for).
+ */
+function estimateBytes(ev: TraceEvent): number {
+  let n = 2;
+  const fields = ev as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    const v = fields[key];
+    n += key.length + 4;
+    if (typeof v === "string") n += v.length;
+    else if (typeof v === "object" && v !== null) n += nestedBytes(v);
+    else n += 8;
+  }
+  return n;
+}
+
+function nestedBytes(v: object): number {
+  try {
+    return JSON.stringify(v)?.length ?? 0;
+  } catch {
+    return 64;
+  }
 }
