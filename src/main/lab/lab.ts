@@ -217,7 +217,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
   const startServer = async (): Promise<void> => {
     if (options.noServer || httpServer) return;
-    httpServer = createServer();
+    // engine.io hands every request outside /socket.io/ to this listener: answer it, never leave it hanging
+    httpServer = createServer((_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: this port serves Socket.IO at /socket.io/\n"));
     tapAccepted(httpServer);
     io = new Server(httpServer, {
       parser: createTracedParser(c, "server", "server"),

@@ -2,6 +2,7 @@
 // handshake, text frames in (masked, fragmented or not) and out, ping/pong, close.
 // Binary frames and oversize messages are refused with the matching close code.
 
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -86,6 +87,8 @@ export function upgradeToWebSocket(req: IncomingMessage, socket: Duplex, head: B
       }
       if ((b0 & 0x70) !== 0) return close(1002, "no extensions were negotiated");
       if (!masked) return close(1002, "client frames must be masked");
+      // control frames are never fragmented and carry at most 125 bytes (RFC 6455 §5.5)
+      if (opcode >= 0x8 && (!fin || len > 125)) return close(1002, "control frame fragmented or over 125 bytes");
       if (len > maxMessage || fragmentBytes + len > maxMessage) return close(1009, "message too big");
       if (buf.length < at + 4 + len) return;
       const mask = buf.subarray(at, at + 4);
@@ -100,7 +103,10 @@ export function upgradeToWebSocket(req: IncomingMessage, socket: Duplex, head: B
           fragments.push(payload);
           fragmentBytes += payload.length;
           if (fin) {
-            const text = Buffer.concat(fragments).toString("utf8");
+            const bytes = Buffer.concat(fragments);
+            // a text message must be valid UTF-8 (RFC 6455 §8.1): otherwise close with 1007
+            if (!isUtf8(bytes)) return close(1007, "invalid UTF-8");
+            const text = bytes.toString("utf8");
             fragments = [];
             fragmentBytes = 0;
             handlers.onText(text);

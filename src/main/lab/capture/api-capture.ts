@@ -11,6 +11,7 @@ import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import { Correlator, type AckEmit, type DecodedPacket } from "./correlator.js";
 import { callCode } from "./call-code.js";
 import { sanitize } from "./socketio-capture.js";
+import { isFanningOut } from "./traced-adapter.js";
 
 type Ack = (...args: unknown[]) => void;
 
@@ -157,18 +158,21 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
       });
     });
     guardHandlers(c, host, nsp.name, socket);
-    // Without an 'error' listener a refused packet would throw (CVE-2024-38355); record it instead.
-    socket.on("error", (err: Error) => {
+    // Without an 'error' listener a peer's event named "error" would throw (CVE-2024-38355).
+    // Such an event is data (its receive is recorded by the middleware above); only a real
+    // Error, which Socket.IO itself emits (a middleware's refusal), is a lab error.
+    socket.on("error", (err: unknown) => {
+      if (!(err instanceof Error)) return;
       c.record({ layer: "lab", kind: "error", host, message: `socket ${socket.id} on ${nsp.name}: ${err.message}` });
     });
   });
 
   nsp.adapter.on("join-room", (room: string, id: string) => {
-    if (room === id) return;
+    if (room === id || isFanningOut(nsp.adapter)) return;
     c.record({ layer: "api", kind: "join", host, nsp: nsp.name, socketId: id, room, code: `socket.join(${JSON.stringify(room)})` });
   });
   nsp.adapter.on("leave-room", (room: string, id: string) => {
-    if (room === id) return;
+    if (room === id || isFanningOut(nsp.adapter)) return;
     c.record({ layer: "api", kind: "leave", host, nsp: nsp.name, socketId: id, room, code: `socket.leave(${JSON.stringify(room)})` });
   });
 }

@@ -3,6 +3,9 @@
 // `socket.to(room).emit(…)`) before the one encode it fans out to every recipient. It also
 // notes which session a socket belongs to when it joins its own room, just before the server
 // answers that socket's CONNECT.
+// A join of several rooms at once (`socket.join([...])`) and the leaving of all of them at a
+// disconnect are recorded as one `join`/`leave` event listing `rooms`, not one per name: a
+// peer's list of 10,000 names would otherwise write 20,000 events.
 
 import { Adapter, type BroadcastOptions, type Room, type SocketId } from "socket.io-adapter";
 import { Correlator } from "./correlator.js";
@@ -11,12 +14,36 @@ import { sanitize } from "./socketio-capture.js";
 
 type BroadcastPacket = { type: number; data?: unknown[]; nsp?: string };
 
+/** Adapters inside a join or leave of several rooms: api-capture's per-room listeners stay quiet. */
+const fanningOut = new WeakSet<Adapter>();
+export const isFanningOut = (adapter: unknown): boolean => fanningOut.has(adapter as Adapter);
+
 export function createTracedAdapter(c: Correlator, host = "server") {
   return class TracedAdapter extends Adapter {
     override addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
       const socket = this.nsp.sockets.get(id) as { conn?: { id?: string } } | undefined;
       if (rooms.has(id) && socket?.conn?.id) c.connectingSid.set(host, socket.conn.id);
-      return super.addAll(id, rooms);
+      const had = this.sids.get(id);
+      const joined = [...rooms].filter((r) => r !== id && !had?.has(r));
+      if (joined.length < 2) return super.addAll(id, rooms);
+      c.record({ layer: "api", kind: "join", host, nsp: this.nsp.name, socketId: id, rooms: joined, code: `socket.join(${JSON.stringify(joined).slice(0, 200)})` });
+      return this.quietly(() => super.addAll(id, rooms));
+    }
+
+    override delAll(id: SocketId): void {
+      const left = [...(this.sids.get(id) ?? [])].filter((r) => r !== id);
+      if (left.length < 2) return super.delAll(id);
+      c.record({ layer: "api", kind: "leave", host, nsp: this.nsp.name, socketId: id, rooms: left, code: "socket.leave(…) for every room, as it disconnects" });
+      this.quietly(() => super.delAll(id));
+    }
+
+    private quietly<T>(run: () => T): T {
+      fanningOut.add(this);
+      try {
+        return run();
+      } finally {
+        fanningOut.delete(this);
+      }
     }
 
     override broadcast(packet: BroadcastPacket, opts: BroadcastOptions): void {

@@ -41,9 +41,12 @@ export function startLinePrefixOk(prefix: string, kind: "request" | "response"):
   return method === "" ? sp < 0 : TOKEN.test(method);
 }
 
-/** Header lines (without the start line) into lower-case keys; repeated fields join with ", ". */
+/**
+ * Header lines (without the start line) into lower-case keys; repeated fields join with ", ".
+ * The object has no prototype: a peer's header named `constructor` or `__proto__` is data.
+ */
 export function parseHeaderLines(lines: readonly string[]): Parsed<Record<string, string>> {
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   for (const line of lines) {
     const colon = line.indexOf(":");
     const name = colon < 0 ? "" : line.slice(0, colon);
