@@ -80,7 +80,15 @@ export function startCapture(file: string, ports: number[], iface = "lo"): Promi
   const filter = ports.map((p) => `tcp port ${p}`).join(" or ");
   const child = spawn("tcpdump", ["-i", iface, "-U", "--immediate-mode", "-s", "65550", "-B", "65536", "-w", file, filter], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // tcpdump outlives a process that dies without stopping it (a lab that throws): not so.
+  const orphaned = (): void => void child.kill("SIGINT");
+  process.once("exit", orphaned);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      process.off("exit", orphaned);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
