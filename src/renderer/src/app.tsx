@@ -13,6 +13,7 @@ import { NamespacesView } from "./views/namespaces-view";
 import { TimelineView } from "./views/timeline-view";
 import { InspectorView } from "./views/inspector-view";
 import { NarrationView } from "./views/narration-view";
+import { ConsoleView } from "./views/console-view";
 import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
 import { runLab } from "./lab/run-lab";
 import { FreePlayPanel } from "./free-play/free-play-panel";
@@ -124,6 +125,7 @@ export function App(props: { api: LabApi | null }) {
       </header>
       <Notices />
       <NarrationView />
+      <ConsoleView />
       <FreePlayPanel api={api} />
       <main className="views">
         <AddressingView />

@@ -10,7 +10,7 @@ export function NarrationView() {
   return (
     <section aria-label="Narration" className="panel panel-narration" aria-live="polite">
       <p className="narration-step">
-        {n.stepIndex >= 0 ? `Step ${n.stepIndex + 1}${n.steps ? ` of ${n.steps}` : ""}` : source === "file" ? "Opened file" : status.state === "running" ? "Running…" : "Ready"}
+        {n.teardown ? "After the lesson" : n.stepIndex >= 0 ? `Step ${n.stepIndex + 1}${n.steps ? ` of ${n.steps}` : ""}` : source === "file" ? "Opened file" : status.state === "running" ? "Running…" : "Ready"}
         {n.scenarioTitle ? ` · ${n.scenarioTitle}` : ""}
       </p>
       <h2 className="narration-title">{n.title}</h2>
