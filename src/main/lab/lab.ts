@@ -173,7 +173,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
       const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-      c.record({ layer: "lab", kind: "log", host, text });
+      // The api event whose code is running (a handler's receive, a callback's ack-receive) caused it.
+      const cause = c.running.get(host);
+      c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
       options.log?.(host === "server" ? text : `${host}: ${text}`);
     },
   });

@@ -48,8 +48,8 @@ function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (..
       const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host, nsp, args: sanitize(timedOut ? [] : reply) as unknown[] };
       if (timedOut) ev.reason = timedOut;
       if (parents.length) ev.parents = parents;
-      c.stamp(ev);
-      return (callback as Ack).apply(this, reply);
+      const id = c.stamp(ev);
+      return c.runAs(host, id, () => (callback as Ack).apply(this, reply));
     };
     try {
       return emit(...args);
@@ -114,6 +114,8 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
 
     socket.use((packet, next) => {
       const { id: receiveId, callback } = recordReceive(c, host, sid, nsp.name, socket.id, packet);
+      // Handlers run a tick later (socket.io dispatches from process.nextTick): they find it here.
+      c.lastReceive.set(`${socket.id}|${String(packet[0])}`, receiveId);
       if (callback) {
         const ack = callback;
         packet[packet.length - 1] = (...reply: unknown[]) => {
@@ -157,6 +159,9 @@ export function tapServerNamespace(c: Correlator, nsp: Namespace, host = "server
         ...(packet ? { parents: [packet.eventId] } : {}),
       });
     });
+    socket.on("disconnect", () => {
+      for (const key of c.lastReceive.keys()) if (key.startsWith(`${socket.id}|`)) c.lastReceive.delete(key);
+    });
     guardHandlers(c, host, nsp.name, socket);
     // Without an 'error' listener a peer's event named "error" would throw (CVE-2024-38355).
     // Such an event is data (its receive is recorded by the middleware above); only a real
@@ -196,7 +201,7 @@ function guardHandlers(c: Correlator, host: string, nsp: string, socket: ServerS
         });
       };
       try {
-        const result = listener.apply(this, args);
+        const result = c.runAs(host, c.lastReceive.get(`${socket.id}|${event}`), () => listener.apply(this, args));
         if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch(fail);
         return result;
       } catch (err) {

@@ -80,6 +80,27 @@ export class Correlator {
   readonly ackArrived = new Map<string, number>();
   /** Received events carrying an ack callback: host|nsp|ackId → api receive event id. */
   readonly ackOwed = new Map<string, number>();
+  /**
+   * Per host: the api event whose application code is running right now (a handler called
+   * for a `receive`, an ack callback for its `ack-receive`), set only around that synchronous
+   * call, so what the code logs names what made it run.
+   */
+  readonly running = new Map<string, number>();
+  /** Per server socket|event: the last `receive` recorded, for the handlers dispatched next. */
+  readonly lastReceive = new Map<string, number>();
+
+  /** Runs `fn` as code caused by api event `id` on `host` (see `running`). */
+  runAs<T>(host: string, id: number | undefined, fn: () => T): T {
+    if (id === undefined) return fn();
+    const outer = this.running.get(host);
+    this.running.set(host, id);
+    try {
+      return fn();
+    } finally {
+      if (outer === undefined) this.running.delete(host);
+      else this.running.set(host, outer);
+    }
+  }
 
   constructor(readonly recorder: Recorder) {}
 
@@ -134,7 +155,7 @@ export class Correlator {
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
     this.forgetPrefix(`${host}|`);
-    for (const map of [this.pendingCall, this.pendingApiEvent, this.pendingBroadcast, this.lastEncode, this.currentEngineIn, this.connectingSid, this.unboundAcks]) {
+    for (const map of [this.pendingCall, this.pendingApiEvent, this.pendingBroadcast, this.lastEncode, this.currentEngineIn, this.connectingSid, this.unboundAcks, this.running]) {
       (map as Map<string, unknown>).delete(host);
     }
   }
