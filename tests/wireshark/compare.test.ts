@@ -131,6 +131,17 @@ describe("compareCaptureWithTrace", () => {
     ]);
   });
 
+  it("excuses an engine packet a frozen host read but never took, and only after the lab froze it", () => {
+    // The server's CONNECT reaches client-1's socket, but its engine never takes it.
+    const events = traceEvents();
+    const without = events.filter((e) => !(e.layer === "engine" && e.host === "client-1" && e.dir === "in") && !(e.layer === "socketio" && e.host === "client-1" && e.dir === "in"));
+    const strict = compare([...handshake(), ...finEnding()], without);
+    expect(strict.mismatches.some((m) => m.startsWith("[engine]") && m.includes("receiver client-1/tcp1 in"))).toBe(true);
+    const frozen: TraceEvent[] = [{ id: 0, t: -1, layer: "lab", kind: "fault", host: "client-1", fault: "freeze" }, ...without];
+    const excused = compare([...handshake(), ...finEnding()], frozen);
+    expect(excused.mismatches.filter((m) => m.startsWith("[engine]"))).toEqual([]);
+  });
+
   it("reports bytes the trace calls unsent that the capture shows leaving, and unread bytes not counted", () => {
     const events = traceEvents();
     events.push({ id: 99, t: 99, layer: "tcp", kind: "unsent", host: "client-1", conn: "client-1/tcp1", dir: "out", offset: REQ.length, length: 8, bytes: C_FRAME.toString("base64"), reason: "EPIPE" });

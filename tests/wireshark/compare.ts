@@ -56,6 +56,11 @@ interface TraceConn {
   unsent: TcpUnsentEvent[];
   close?: TcpCloseEvent;
   matched: boolean;
+  /**
+   * When the lab froze this end's host (a lab `fault` "freeze"): from then on its engine takes
+   * nothing it reads, so units it read carry no engine packet on its side.
+   */
+  frozenAt?: number;
 }
 
 interface TraceIndex {
@@ -91,9 +96,11 @@ function indexTrace(events: TraceEvent[]): TraceIndex {
   const index: TraceIndex = { conns: [], refused: [], listens: [], mismatches: [] };
   const engineOut: EnginePacketEvent[] = [];
   const socketioAll: SocketIoPacketEvent[] = [];
+  const frozenAt = new Map<string, number>();
   for (const e of events) {
     byId.set(e.id, e);
     if (e.layer === "lab" && e.kind === "listen") index.listens.push({ port: e.port, service: e.service });
+    if (e.layer === "lab" && e.kind === "fault" && e.fault === "freeze" && !frozenAt.has(e.host)) frozenAt.set(e.host, e.t);
     if (e.layer === "tcp" && e.kind === "open") {
       const conn: TraceConn = { open: e, id: e.conn ?? `#${e.id}`, out: newSide(), in: newSide(), unsent: [], matched: false };
       byConn.set(conn.id, conn);
@@ -125,6 +132,10 @@ function indexTrace(events: TraceEvent[]): TraceIndex {
     } else if (e.layer === "engine") {
       conn.in.engine.push(e);
     }
+  }
+  for (const conn of index.conns) {
+    const frozen = frozenAt.get(conn.open.host);
+    if (frozen !== undefined) conn.frozenAt = frozen;
   }
   const unitOffset = (e: EnginePacketEvent): number => {
     const parent = e.parents?.map((id) => byId.get(id)).find((p) => p?.layer === "wire");
@@ -568,7 +579,14 @@ function compareDirection(where: string, dir: CapturedDirection, captured: Captu
       const unit = s.role === "receiver" ? s.side.units.find((u) => u.offset === offset) : undefined;
       return unit ? `, which the trace has as wire #${unit.id}` : "";
     };
-    const engine = captured.engine.filter((e) => e.unitEnd <= s.readUpTo);
+    // A frozen host's engine takes nothing it reads after the freeze: those packets have no event there.
+    const frozenAt = s.role === "receiver" ? s.end.frozenAt : undefined;
+    const takenByEngine = (offset: number): boolean => {
+      if (frozenAt === undefined) return true;
+      const unit = s.side.units.find((u) => u.offset === offset);
+      return unit === undefined || unit.t < frozenAt;
+    };
+    const engine = captured.engine.filter((e) => e.unitEnd <= s.readUpTo && takenByEngine(e.unitOffset));
     compareLists(
       "engine",
       label,

@@ -233,7 +233,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     io.engine.on("connection", (eio: { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void }) => {
       eio.on("packet", (p) => engines.received("server", eio.id, eio.transport.name as never, p));
       eio.on("packetCreate", (p) => engines.created("server", eio.id, eio.transport.name as never, p));
-      eio.on("close", () => sessionClosed(c, "server", eio.id));
+      eio.on("close", () => sessionClosed(c, "server", eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
     });
     io.engine.on("connection_error", (err: { message: string; code: number; req?: IncomingMessage }) => {
       c.record({ layer: "lab", kind: "error", host: "server", message: `engine refused a request: ${err.message}`, code: String(err.code) });
@@ -347,7 +347,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       engine.on("packetCreate", (p: { type: string; data?: unknown }) =>
         engines.created(id, engine.id ?? undefined, engine.transport?.name as never, p),
       );
-      engine.on("close", () => sessionClosed(c, id, engine.id));
+      engine.on("close", () => sessionClosed(c, id, engine.id, (h, sid) => conns.flushUnclaimed(h, sid)));
     };
     manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
     tapManager(c, id, manager);
@@ -385,6 +385,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         });
       },
       freeze() {
+        c.record({ layer: "lab", kind: "fault", host: id, fault: "freeze", detail: `${id} stops reading from its connections, as a program that hangs` });
         for (const s of conns.socketsOf(id)) s.pause();
       },
       close() {
@@ -409,6 +410,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         for (const s of conns.socketsOf(id)) s.destroy();
         await conns.closedAll(id, 500);
       }
+      conns.flushUnclaimed(id);
       c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
       c.forgetHost(id);
       clients.delete(id);

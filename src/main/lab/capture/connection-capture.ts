@@ -508,15 +508,23 @@ export class ConnectionCapture {
     this.unclaimedTimer.unref();
   }
 
-  /** Records every parsed packet still unclaimed now (the lab is closing: none will be claimed). */
-  flushUnclaimed(): void {
-    if (this.unclaimedTimer) clearTimeout(this.unclaimedTimer);
-    this.unclaimedTimer = undefined;
-    this.recordUnclaimed(Infinity);
+  /**
+   * Records every parsed packet still unclaimed now, of one host's session (it closed: no
+   * event will claim them, e.g. a `close` packet the transport handles itself), of one host
+   * (it is removed) or of all (the lab is closing).
+   */
+  flushUnclaimed(host?: string, sid?: string): void {
+    if (host === undefined) {
+      if (this.unclaimedTimer) clearTimeout(this.unclaimedTimer);
+      this.unclaimedTimer = undefined;
+    }
+    this.recordUnclaimed(Infinity, host === undefined ? undefined : sid === undefined ? `${host}|` : Correlator.key(host, sid));
   }
 
-  private recordUnclaimed(cutoff: number): void {
+  /** `only`: one host|sid key, or every key of a host (`host|`). */
+  private recordUnclaimed(cutoff: number, only?: string): void {
     for (const [key, list] of this.c.incoming) {
+      if (only !== undefined && (only.endsWith("|") ? !key.startsWith(only) : key !== only)) continue;
       const host = key.slice(0, key.indexOf("|"));
       const sid = key.slice(key.indexOf("|") + 1);
       const stale = list.filter((q) => (q.at ?? 0) <= cutoff);

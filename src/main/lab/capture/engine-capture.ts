@@ -47,9 +47,14 @@ export class EngineCapture {
   }
 }
 
-/** A host's engine session closed: what was pending for it can never be matched. */
-export function sessionClosed(c: Correlator, host: string, sid: string | null | undefined): void {
-  if (sid) c.forgetSession(host, sid);
+/**
+ * A host's engine session closed: what was pending for it can never be matched. Packets
+ * parsed from bytes it read and still unclaimed are recorded first (`recordUnclaimed`).
+ */
+export function sessionClosed(c: Correlator, host: string, sid: string | null | undefined, recordUnclaimed: (host: string, sid: string) => void): void {
+  if (!sid) return;
+  recordUnclaimed(host, sid);
+  c.forgetSession(host, sid);
 }
 
 /** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */
