@@ -150,6 +150,7 @@ export function createEventValidator(): EventValidator {
   // Ids increase, so the ids seen form a sorted list: parents are found by binary search.
   let ids = new Float64Array(1024);
   let count = 0;
+  let lastT = -Infinity;
   const has = (id: number): boolean => {
     let lo = 0;
     let hi = count - 1;
@@ -170,6 +171,8 @@ export function createEventValidator(): EventValidator {
       if (err) return err;
       const id = value.id as number;
       if (count > 0 && id <= ids[count - 1]!) return `ids must increase (id ${id} follows ${ids[count - 1]})`;
+      // one monotonic clock stamps ids and times together: a time never goes back
+      if ((value.t as number) < lastT) return `times must not go back (t ${value.t as number} follows ${lastT})`;
       for (const p of (value.parents as number[] | undefined) ?? []) {
         if (!has(p)) return `parent id ${p} does not exist earlier in the trace`;
       }
@@ -181,6 +184,7 @@ export function createEventValidator(): EventValidator {
         ids = grown;
       }
       ids[count++] = id;
+      lastT = value.t as number;
       return null;
     },
   };
