@@ -135,27 +135,39 @@ export function createRecorder(options: RecorderOptions): Recorder {
 }
 
 /**
- * An event's size as JSON, estimated without serialising it whole: strings by length, other
- * scalars at 8, nested values (args, headers, data) serialised (they are small but for the
- * ones a peer makes big, which is what this bound is for).
+ * An event's size as JSON, estimated cheaply on the recording path: a fixed share for the
+ * small fields every event has, plus the fields a peer can make big (bytes, payloads, args,
+ * headers, room lists, messages), strings by length and values one level deep.
  */
+const SMALL_FIELDS = 160;
+const BIG_FIELDS = ["bytes", "encoded", "data", "args", "headers", "rooms", "preview", "message", "raw", "text", "code"] as const;
 function estimateBytes(ev: TraceEvent): number {
-  let n = 2;
   const fields = ev as unknown as Record<string, unknown>;
-  for (const key in fields) {
+  let n = SMALL_FIELDS;
+  for (const key of BIG_FIELDS) {
     const v = fields[key];
-    n += key.length + 4;
     if (typeof v === "string") n += v.length;
     else if (typeof v === "object" && v !== null) n += nestedBytes(v);
-    else n += 8;
   }
   return n;
 }
 
+/** One level walked (headers, parents, flat args); anything deeper serialised. */
 function nestedBytes(v: object): number {
-  try {
-    return JSON.stringify(v)?.length ?? 0;
-  } catch {
-    return 64;
+  let n = 2;
+  const fields = v as Record<string, unknown>;
+  for (const key in fields) {
+    const x = fields[key];
+    n += key.length + 4;
+    if (typeof x === "string") n += x.length;
+    else if (typeof x !== "object" || x === null) n += 8;
+    else {
+      try {
+        n += JSON.stringify(x)?.length ?? 0;
+      } catch {
+        n += 64;
+      }
+    }
   }
+  return n;
 }
