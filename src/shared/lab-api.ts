@@ -4,10 +4,16 @@
 import type { TraceEvent, TraceHeader, Transport } from "./trace/types.js";
 import type { NetworkSettings } from "./network-settings.js";
 
+/** The views a scenario can name as the one its lesson is about (presenter mode gives it the room). */
+export const VIEW_NAMES = ["Addressing", "TCP", "Layers", "Namespaces", "Timeline", "Inspector"] as const;
+export type KeyView = (typeof VIEW_NAMES)[number];
+
 export interface ScenarioInfo {
   id: string;
   title: string;
   summary: string;
+  /** The view the lesson is about. */
+  keyView: KeyView;
   steps: { title: string; narration: string }[];
 }
 
@@ -18,6 +24,10 @@ export interface LabStatus {
   /** Index of the step last run (-1 before the first). */
   step: number;
   steps: number;
+  /** Id of the trace's marker of the step last run: every window shows the step from there. */
+  stepStart?: number;
+  /** Id of the last event the step last run recorded before it settled: where its playback rests. */
+  stepEnd?: number;
   serverUrl?: string;
   openToPeers?: { url: string; host: string };
   message?: string;

@@ -83,7 +83,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     unsubscribe = rec.subscribe((events) => {
       for (const l of traceListeners) l({ events });
     });
-    runner = createScenarioRunner(scenario, { seed, recorder: rec, port: options.port ?? 3000, ...(options.log ? { log: options.log } : {}) });
+    runner = createScenarioRunner(scenario, { seed, recorder: rec, port: options.port ?? 3000, onChange: publish, ...(options.log ? { log: options.log } : {}) });
     await runner.start();
     publish();
     return status();
@@ -120,14 +120,12 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     },
     async nextStep() {
       if (!runner) throw new Error("no scenario is running");
-      const pending = runner.next();
-      publish();
+      // The runner publishes as the step starts and settles (see onChange).
       try {
-        await pending;
+        await runner.next();
       } catch {
         /* the runner's status carries the message */
       }
-      publish();
       return status();
     },
     async restartScenario() {

@@ -20,7 +20,7 @@ function fakeLab() {
   const statusListeners = new Set<(s: LabStatus) => void>();
   let status: LabStatus = { state: "idle", step: -1, steps: 0 };
   const lab = {
-    listScenarios: vi.fn(async () => [{ id: "hello-ack", title: "Hello", summary: "", steps: [] }]),
+    listScenarios: vi.fn(async () => [{ id: "hello-ack", title: "Hello", summary: "", keyView: "Layers" as const, steps: [] }]),
     startScenario: vi.fn(async (id: string) => (status = { state: "ready", scenario: id, step: -1, steps: 3 })),
     nextStep: vi.fn(async () => status),
     restartScenario: vi.fn(async () => status),
@@ -70,7 +70,7 @@ describe("the lab bridge", () => {
     await Promise.resolve();
     expect(answered).toBe(false);
     bridge.attach(f.lab);
-    await expect(pending).resolves.toEqual([{ id: "hello-ack", title: "Hello", summary: "", steps: [] }]);
+    await expect(pending).resolves.toEqual([{ id: "hello-ack", title: "Hello", summary: "", keyView: "Layers" as const, steps: [] }]);
   });
 
   it("forwards the replay and live events in batches once the renderer is ready", async () => {

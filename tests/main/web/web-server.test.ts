@@ -14,7 +14,7 @@ function fakeService() {
   const traceListeners = new Set<(b: TraceBatch) => void>();
   const status: LabStatus = { state: "ready", step: -1, steps: 2, scenario: "hello-ack" };
   const api: LabApi = {
-    listScenarios: async () => [{ id: "hello-ack", title: "Hello & ack", summary: "s", steps: [] }],
+    listScenarios: async () => [{ id: "hello-ack", title: "Hello & ack", summary: "s", keyView: "Layers" as const, steps: [] }],
     startScenario: async (id) => {
       if (id !== "hello-ack") throw new Error(`unknown scenario "${id}"`);
       return status;

@@ -6,6 +6,7 @@ export const addressing: Scenario = {
   id: "addressing",
   title: "Addresses and ports",
   summary: "One IP address, two services told apart by port; three clients, each with its own address and an ephemeral port.",
+  keyView: "Addressing",
   steps: [
     {
       title: "One address, two listening ports",

@@ -8,6 +8,7 @@ export const binary: Scenario = {
   id: "binary",
   title: "Binary payloads",
   summary: "A Buffer argument becomes a BINARY_EVENT with a placeholder and an attachment: base64 over polling, a binary frame over WebSocket.",
+  keyView: "Layers",
   steps: [
     {
       title: "Two clients: polling only, WebSocket only",

@@ -7,6 +7,7 @@ export const heartbeat: Scenario = {
   id: "heartbeat",
   title: "Heartbeat",
   summary: "The server pings, the client pongs; a client that stops answering is closed for ping timeout.",
+  keyView: "Timeline",
   lab: { pingInterval: 1000, pingTimeout: 600 },
   steps: [
     {

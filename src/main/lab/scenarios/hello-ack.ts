@@ -7,6 +7,7 @@ export const helloAck: Scenario = {
   id: "hello-ack",
   title: "Hello & ack",
   summary: 'One client emits "hello" with "world" and a callback; the server logs it and answers "got it" through the ack.',
+  keyView: "Layers",
   steps: [
     {
       title: "A client connects",

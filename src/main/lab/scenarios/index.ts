@@ -18,5 +18,5 @@ export function findScenario(id: string): Scenario | undefined {
 }
 
 export function scenarioInfo(s: Scenario): ScenarioInfo {
-  return { id: s.id, title: s.title, summary: s.summary, steps: s.steps.map(({ title, narration }) => ({ title, narration })) };
+  return { id: s.id, title: s.title, summary: s.summary, keyView: s.keyView ?? "Layers", steps: s.steps.map(({ title, narration }) => ({ title, narration })) };
 }

@@ -22,6 +22,7 @@ export const lossyTcp: Scenario = {
   id: "lossy-tcp",
   title: "TCP over a lossy link",
   summary: "One long message over WebSocket, drawn as TCP segments over a modelled link that loses two of its segments and the answer's only one.",
+  keyView: "TCP",
   network: { mss: 64, loss: 0, latency: 20 },
   steps: [
     {

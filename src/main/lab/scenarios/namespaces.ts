@@ -7,6 +7,7 @@ export const namespaces: Scenario = {
   id: "namespaces",
   title: "Namespaces",
   summary: "One client multiplexes /, /chat and /streaming-response over one Engine.IO session and one TCP connection.",
+  keyView: "Namespaces",
   steps: [
     {
       title: "One client connects to /",

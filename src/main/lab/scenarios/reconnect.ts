@@ -6,6 +6,7 @@ export const reconnect: Scenario = {
   id: "reconnect",
   title: "Reconnection",
   summary: "The server really stops and restarts; clients retry with back-off and get a new session. Then the server disconnects a socket on purpose.",
+  keyView: "Addressing",
   steps: [
     {
       title: "Two clients connect",

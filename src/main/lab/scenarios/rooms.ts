@@ -9,6 +9,7 @@ export const rooms: Scenario = {
   id: "rooms",
   title: "Rooms and broadcasts",
   summary: "Sockets join a room on /chat; the server broadcasts to the room, to everyone but the sender; one leaves.",
+  keyView: "Namespaces",
   steps: [
     {
       title: "Three clients on /chat",

@@ -13,6 +13,15 @@ export const TEARDOWN = {
     "The lesson is over and the lab shuts down the way a well-behaved application does. Each client disconnects its sockets (Socket.IO DISCONNECT, 41) and closes its engine: over WebSocket a close frame each way, over polling a close packet. The server reads everything, each TCP connection ends with a FIN in each direction, and only then does the server stop listening.",
 };
 
+/**
+ * Socket.IO pings every 25 s by default. In a lesson that is one ping and pong (a dozen events
+ * on every layer of both hosts) every time a teacher talks for 25 s, landing inside whatever
+ * step comes next. Lessons other than the heartbeat run with a ping every 5 minutes, so a step
+ * holds only what it narrates; the heartbeat lesson sets its own short interval. The interval
+ * is real: the `open` packet carries it.
+ */
+export const LESSON_PING = { pingInterval: 300_000, pingTimeout: 20_000 } as const;
+
 export interface RunnerOptions {
   seed?: number;
   clients?: number;
@@ -21,6 +30,8 @@ export interface RunnerOptions {
   recorder?: Recorder;
   log?: (line: string) => void;
   lab?: Partial<LabOptions>;
+  /** Called whenever the status changes (a step starts, settles or fails). */
+  onChange?: () => void;
 }
 
 export interface ScenarioRunner {
@@ -41,6 +52,8 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
   let step = -1;
   let state: LabStatus["state"] = "idle";
   let message: string | undefined;
+  let stepStart: number | undefined;
+  let stepEnd: number | undefined;
   let busy: Promise<unknown> = Promise.resolve();
   const seed = options.seed ?? 1;
 
@@ -61,6 +74,8 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         scenario: scenario.id,
         step,
         steps: scenario.steps.length,
+        ...(stepStart !== undefined ? { stepStart } : {}),
+        ...(stepEnd !== undefined ? { stepEnd } : {}),
         ...(lab?.url ? { serverUrl: lab.url } : {}),
         ...(message ? { message } : {}),
       };
@@ -73,6 +88,7 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
           ...(options.traceFile ? { traceFile: options.traceFile } : {}),
           ...(options.recorder ? { recorder: options.recorder } : {}),
           ...(options.log ? { log: options.log } : {}),
+          ...LESSON_PING,
           ...scenario.lab,
           ...options.lab,
         });
@@ -100,7 +116,11 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         step++;
         const s = scenario.steps[step]!;
         state = "running";
-        lab.recorder.record({ layer: "lab", kind: "step", host: "server", index: step, title: s.title, narration: s.narration, scenario: scenario.id });
+        stepStart = lab.recorder.record({ layer: "lab", kind: "step", host: "server", index: step, title: s.title, narration: s.narration, scenario: scenario.id });
+        stepEnd = undefined;
+        // The marker goes out before the status that names it, so a window always has it to show.
+        lab.recorder.flush();
+        options.onChange?.();
         try {
           await s.run(ctx);
           if (lab !== current) return false;
@@ -113,8 +133,13 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
           message = `step ${step + 1} (${s.title}) failed: ${(err as Error).message}`;
           current.recorder.record({ layer: "lab", kind: "error", host: "server", message });
           throw err;
+        } finally {
+          if (lab === current) {
+            stepEnd = current.recorder.count;
+            current.recorder.flush();
+            options.onChange?.();
+          }
         }
-        current.recorder.flush();
         return true;
       }),
     async runAll() {
@@ -131,6 +156,8 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
       ctx = undefined;
       state = "idle";
       step = -1;
+      stepStart = undefined;
+      stepEnd = undefined;
       if (!l) return;
       // The teardown is a phase of its own after the lesson, never part of its last step.
       l.recorder.record({ layer: "lab", kind: "step", host: "server", index: scenario.steps.length, title: TEARDOWN.title, narration: TEARDOWN.narration, scenario: scenario.id, teardown: true });

@@ -3,6 +3,7 @@
 // (an ack, an upgrade, a disconnect), never a fixed delay.
 
 import type { Socket as ClientSocket } from "socket.io-client";
+import type { KeyView } from "../../../shared/lab-api.js";
 import type { NetworkSettings } from "../../../shared/network-settings.js";
 import type { Lab, LabOptions } from "../lab.js";
 
@@ -25,6 +26,8 @@ export interface Scenario {
   id: string;
   title: string;
   summary: string;
+  /** The view the lesson is about: presenter mode gives it the room (Layers when not named). */
+  keyView?: KeyView;
   lab?: Partial<LabOptions>;
   /** Settings of the modelled network for the TCP view (recorded as a lab `fault` event). */
   network?: Partial<NetworkSettings>;

@@ -6,6 +6,7 @@ export const upgrade: Scenario = {
   id: "upgrade",
   title: "Polling, then WebSocket",
   summary: "Engine.IO opens over HTTP long-polling, probes a WebSocket, upgrades, and drops polling.",
+  keyView: "Layers",
   steps: [
     {
       title: "Handshake over long-polling",
