@@ -9,7 +9,7 @@ import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketTy
 import { createWireParser } from "../wire/wire-parser.js";
 import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { Correlator } from "./correlator.js";
-import { tapSocket, type WriteSettled } from "./net-socket-tap.js";
+import { tapSocket } from "./net-socket-tap.js";
 
 interface Span {
   start: number;
@@ -45,6 +45,8 @@ interface Direction {
   /** Bytes recorded as sent (`data`), and as never sent (`unsent`). */
   sent: number;
   unsent: number;
+  /** Some write of this direction failed (rare: only then are units checked for unsent bytes). */
+  anyFailed: boolean;
   /** Recent recorded tcp chunks and wire units, for parents by byte range. */
   chunkSpans: Span[];
   unitSpans: Span[];
@@ -95,7 +97,7 @@ function isTransportInternal(p: ParsedEnginePacket): boolean {
   return p.type === "upgrade" || ((p.type === "ping" || p.type === "pong") && p.data === "probe");
 }
 
-const newDirection = (): Direction => ({ offset: 0, pending: [], units: [], unitsTo: 0, sent: 0, unsent: 0, chunkSpans: [], unitSpans: [] });
+const newDirection = (): Direction => ({ offset: 0, pending: [], units: [], unitsTo: 0, sent: 0, unsent: 0, anyFailed: false, chunkSpans: [], unitSpans: [] });
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
 /** Spans are kept in stream order and do not overlap: walk back from the newest and stop early. */
@@ -208,6 +210,7 @@ export class ConnectionCapture {
       {
         read: (chunk) => this.read(conn, chunk),
         wrote: (chunk) => this.wrote(conn, chunk),
+        settled: (chunk, err) => this.settle(conn, chunk, err),
         closing: (how) => this.closing(conn, how),
         failed: (err) => this.failed(conn, err),
       },
@@ -255,7 +258,7 @@ export class ConnectionCapture {
   }
 
   // ── sending: bytes written wait until Node settles them, and for the wire unit they complete ──
-  private wrote(conn: Connection, bytes: Buffer): WriteSettled {
+  private wrote(conn: Connection, bytes: Buffer): OutChunk {
     const chunk: OutChunk = { offset: -1, bytes, state: "pending" };
     if (!conn.open) {
       // Before the connection is established: kept (a copy: the caller may reuse its buffer).
@@ -263,10 +266,8 @@ export class ConnectionCapture {
       conn.early.push(chunk);
     } else {
       this.wroteNow(conn, chunk);
-      this.flushOut(conn);
-      if (conn.out.pending.length > 0) this.scheduleSweep();
     }
-    return (err) => this.settle(conn, chunk, err);
+    return chunk;
   }
 
   private wroteNow(conn: Connection, chunk: OutChunk): void {
@@ -282,6 +283,7 @@ export class ConnectionCapture {
     if (err) {
       chunk.state = "failed";
       chunk.reason = (err as NodeJS.ErrnoException).code ?? err.message;
+      conn.out.anyFailed = true;
     } else {
       chunk.state = "sent";
     }
@@ -311,6 +313,7 @@ export class ConnectionCapture {
         // Node settles every write before 'close'; one still open never reached the kernel.
         chunk.state = "failed";
         chunk.reason = conn.lastError ?? "not written before the connection closed";
+        d.anyFailed = true;
       }
     }
     let settledTo = d.offset;
@@ -322,7 +325,7 @@ export class ConnectionCapture {
     }
     while (d.units.length > 0 && d.units[0]!.end <= settledTo) {
       const unit = d.units.shift()!;
-      if (d.pending.some((c) => c.state === "failed" && c.offset < unit.end && c.offset + c.bytes.length > unit.start)) {
+      if (d.anyFailed && d.pending.some((c) => c.state === "failed" && c.offset < unit.end && c.offset + c.bytes.length > unit.start)) {
         (unit.event as { unsent?: boolean }).unsent = true;
       }
       const id = this.c.stamp(unit.event);

@@ -1,18 +1,17 @@
 // The only hook on Node internals: it sees every byte a net.Socket reads and writes by
-// wrapping that one socket's `push` (each kernel read), `write`/`end` (each write, settled
-// by its callback: carried, or failed) and `destroy` (this end closes its descriptor).
-// A self-check elsewhere compares what it saw with `bytesRead`/`bytesWritten`, and a test
-// compares it with a loopback capture.
+// wrapping that one socket's `push` (each kernel read), `write`/`end` (each write, settled:
+// carried, or failed) and `destroy` (this end closes its descriptor). A self-check
+// elsewhere compares what it saw with `bytesRead`/`bytesWritten`, and a test compares it
+// with a loopback capture.
 
 import type { Socket } from "node:net";
 
-/** Called once a write is settled: `err` when Node reports that its bytes never left. */
-export type WriteSettled = (err?: Error | null) => void;
-
-export interface ByteSink {
+export interface ByteSink<W = unknown> {
   read(chunk: Buffer): void;
-  /** A write was issued; the returned function is called when Node settles it. */
-  wrote(chunk: Buffer): WriteSettled | void;
+  /** A write was issued; what it returns identifies it to `settled` (undefined: not tracked). */
+  wrote(chunk: Buffer): W | undefined;
+  /** Node settled a tracked write: `err` when its bytes never left. Called at most once per write. */
+  settled?(write: W, err?: Error | null): void;
   /** This end begins to close: `end` sends a FIN once writes drain, `destroy` closes now, `reset` sends RST. */
   closing?(how: "end" | "destroy" | "reset"): void;
   /** A capture hook threw: the tap removes itself and the traffic goes on untraced. */
@@ -20,6 +19,7 @@ export interface ByteSink {
 }
 
 type Encoding = BufferEncoding | undefined;
+type Callback = (err?: Error | null) => void;
 
 function toBuffer(chunk: unknown, encoding: Encoding): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === "function") return undefined;
@@ -33,84 +33,138 @@ function toBuffer(chunk: unknown, encoding: Encoding): Buffer | undefined {
  * Taps one socket. `serverSide` sockets of an http.Server are read by C++ (llhttp consumes
  * the handle); a no-op 'data' listener makes http.Server hand the reads back to JS, where
  * `push` sees them. Returns a function that removes the tap.
+ *
+ * A write is settled as soon as Node knows: at once when the kernel took every byte during
+ * the call (nothing left buffered, no error: the common case on loopback), else by the
+ * write's callback (after a connect, an uncork, a full socket buffer, or an error).
  */
-export function tapSocket(socket: Socket, sink: ByteSink, options: { serverSide?: boolean } = {}): () => void {
+export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serverSide?: boolean } = {}): () => void {
   type Tapped = Socket & { push: (chunk: unknown, encoding?: Encoding) => boolean; resetAndClosing?: boolean };
   const target = socket as Tapped;
   const push = target.push;
-  const write = socket.write;
-  const end = socket.end;
+  const write = socket.write as (...a: unknown[]) => boolean;
+  const uncork = socket.uncork;
+  const end = socket.end as (...a: unknown[]) => Socket;
   const destroy = socket.destroy;
   let broken = false;
   let closingSaid = false;
 
   // No exception in capture may reach the socket's owner: the first one unhooks the tap.
-  const guard = <T>(fn: () => T): T | undefined => {
+  const fail = (err: unknown): void => {
+    if (broken) return;
+    broken = true;
+    untap(false);
+    try {
+      sink.failed?.(err);
+    } catch {
+      /* the failure report itself failed: nothing more to do */
+    }
+  };
+  const track = (s: Socket, chunk: unknown, enc: unknown): W | undefined => {
     if (broken) return undefined;
     try {
-      return fn();
+      const buf = toBuffer(chunk, typeof enc === "string" ? (enc as BufferEncoding) : undefined);
+      return buf && buf.length > 0 ? sink.wrote(buf) : undefined;
     } catch (err) {
-      broken = true;
-      untap(false);
-      try {
-        sink.failed?.(err);
-      } catch {
-        /* the failure report itself failed: nothing more to do */
-      }
+      fail(err);
       return undefined;
     }
   };
+  const settle = (w: W, err?: Error | null): void => {
+    if (broken) return;
+    try {
+      sink.settled?.(w, err);
+    } catch (e) {
+      fail(e);
+    }
+  };
+  /** The callback Node gets: settles `w` (unless `now()` did), then calls the owner's. */
+  const settling = (w: W, userCb: unknown): Callback & { now(): void } => {
+    let done = false;
+    const cb = ((err?: Error | null) => {
+      if (!done) {
+        done = true;
+        settle(w, err);
+      }
+      if (typeof userCb === "function") (userCb as Callback)(err);
+    }) as Callback & { now(): void };
+    cb.now = () => {
+      if (done) return;
+      done = true;
+      settle(w);
+    };
+    return cb;
+  };
+  const tookAll = (s: Socket): boolean => s.writableLength === 0 && !s.errored && !s.destroyed;
+  /** Writes not settled yet, oldest first: once Node holds nothing back, all of them left. */
+  let waiting: { now(): void }[] = [];
+  const allTaken = (): void => {
+    const settled = waiting;
+    waiting = [];
+    for (const w of settled) w.now();
+  };
   const sayClosing = (how: "end" | "destroy" | "reset"): void => {
-    if (closingSaid) return;
+    if (closingSaid || broken) return;
     closingSaid = true;
-    guard(() => sink.closing?.(how));
+    try {
+      sink.closing?.(how);
+    } catch (err) {
+      fail(err);
+    }
   };
 
   target.push = function (chunk: unknown, encoding?: Encoding) {
-    guard(() => {
-      const buf = toBuffer(chunk, encoding);
-      if (buf && buf.length > 0) sink.read(buf);
-    });
+    if (!broken) {
+      try {
+        const buf = toBuffer(chunk, encoding);
+        if (buf && buf.length > 0) sink.read(buf);
+      } catch (err) {
+        fail(err);
+      }
+    }
     return push.call(this, chunk, encoding);
   };
   socket.write = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown) {
     const userCb = typeof encoding === "function" ? encoding : cb;
     const enc = typeof encoding === "function" ? undefined : encoding;
-    // A write after end() or destroy() fails and carries nothing.
-    const settled =
-      this.destroyed || this.writableEnded
-        ? undefined
-        : guard(() => {
-            const buf = toBuffer(chunk, typeof enc === "string" ? (enc as BufferEncoding) : undefined);
-            return buf && buf.length > 0 ? sink.wrote(buf) : undefined;
-          });
-    if (!settled) return (write as (...a: unknown[]) => boolean).call(this, chunk, enc, userCb);
-    const done = (err?: Error | null): void => {
-      guard(() => settled(err));
-      if (typeof userCb === "function") (userCb as (e?: Error | null) => void)(err);
-    };
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, enc, done);
+    // A write after end() or destroy() fails at once: its bytes never leave.
+    const dead = this.destroyed || this.writableEnded;
+    const w = track(this, chunk, enc);
+    if (w === undefined) return write.call(this, chunk, enc, userCb);
+    if (dead) {
+      settle(w, new Error(this.destroyed ? "written after the socket was destroyed" : "written after end()"));
+      return write.call(this, chunk, enc, userCb);
+    }
+    const settled = settling(w, userCb);
+    waiting.push(settled);
+    const result = write.call(this, chunk, enc, settled);
+    if (tookAll(this)) allTaken();
+    return result;
   } as Socket["write"];
   socket.end = function (this: Socket, chunk?: unknown, encoding?: unknown, cb?: unknown) {
     const userCb = typeof chunk === "function" ? chunk : typeof encoding === "function" ? encoding : cb;
     const data = typeof chunk === "function" ? undefined : chunk;
     const enc = typeof encoding === "function" ? undefined : encoding;
-    const settled =
-      this.destroyed || this.writableEnded
-        ? undefined
-        : guard(() => {
-            const buf = toBuffer(data, typeof enc === "string" ? (enc as BufferEncoding) : undefined);
-            return buf && buf.length > 0 ? sink.wrote(buf) : undefined;
-          });
-    if (!this.destroyed && !this.writableEnded) sayClosing("end");
-    if (!settled) return (end as (...a: unknown[]) => Socket).call(this, data, enc, userCb);
+    const dead = this.destroyed || this.writableEnded;
+    const w = track(this, data, enc);
+    if (!dead) sayClosing("end");
+    if (w === undefined) return end.call(this, data, enc, userCb);
+    if (dead) {
+      settle(w, new Error(this.destroyed ? "written after the socket was destroyed" : "written after end()"));
+      return end.call(this, data, enc, userCb);
+    }
     // end()'s callback runs once everything written has been flushed (or with the error).
-    const done = (err?: Error | null): void => {
-      guard(() => settled(err));
-      if (typeof userCb === "function") (userCb as (e?: Error | null) => void)(err);
-    };
-    return (end as (...a: unknown[]) => Socket).call(this, data, enc, done);
+    const settled = settling(w, userCb);
+    waiting.push(settled);
+    const result = end.call(this, data, enc, settled);
+    if (tookAll(this)) allTaken();
+    return result;
   } as Socket["end"];
+  // Corked writes (ws writes a frame's head and payload corked) go to the kernel on uncork.
+  socket.uncork = function (this: Socket) {
+    uncork.call(this);
+    if (waiting.length > 0 && tookAll(this)) allTaken();
+  };
   socket.destroy = function (this: Tapped, err?: Error) {
     if (!this.destroyed) sayClosing(this.resetAndClosing ? "reset" : "destroy");
     return destroy.call(this, err);
@@ -122,9 +176,11 @@ export function tapSocket(socket: Socket, sink: ByteSink, options: { serverSide?
   // After a failure the 'data' listener stays: http.Server already reads this socket through JS.
   function untap(all = true): void {
     target.push = push;
-    socket.write = write;
-    socket.end = end;
+    socket.write = write as Socket["write"];
+    socket.end = end as Socket["end"];
+    socket.uncork = uncork;
     socket.destroy = destroy;
+    waiting = [];
     if (all) socket.off("data", noop);
   }
   return () => untap();

@@ -56,19 +56,26 @@ describe("net.Socket byte tap", () => {
 });
 
 describe("net.Socket byte tap, writes that carry nothing", () => {
-  it("does not count a write after end() or after destroy()", async () => {
+  it("settles a write after end() or after destroy() as never sent", async () => {
     const { createServer: createNetServer } = await import("node:net");
     const server = createNetServer((s) => s.resume());
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
-    const wrote: Buffer[] = [];
-    tapSocket(socket, { read: () => {}, wrote: (b) => void wrote.push(b) });
+    const writes: { text: string; err?: string }[] = [];
+    tapSocket(socket, {
+      read: () => {},
+      wrote: (b) => writes.push({ text: b.toString() }) - 1,
+      settled: (i, err) => {
+        if (err) writes[i]!.err = err.message;
+      },
+    });
     socket.on("error", () => {});
     await new Promise((r) => socket.once("connect", r));
     socket.end("abc");
     socket.write("def");
     await new Promise((r) => socket.once("close", r));
-    expect(Buffer.concat(wrote).toString()).toBe("abc");
+    socket.write("ghi");
+    expect(writes).toEqual([{ text: "abc" }, { text: "def", err: "written after end()" }, { text: "ghi", err: "written after the socket was destroyed" }]);
     expect(socket.bytesWritten).toBe(3);
     await new Promise<void>((r) => server.close(() => r()));
   });
@@ -86,7 +93,11 @@ describe("net.Socket byte tap, the kernel's view", () => {
     const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
     const settled: (string | undefined)[] = [];
     const closing: string[] = [];
-    tapSocket(socket, { read: () => {}, wrote: () => (err) => void settled.push(err ? ((err as NodeJS.ErrnoException).code ?? err.message) : undefined) });
+    tapSocket(socket, {
+      read: () => {},
+      wrote: () => true,
+      settled: (_w, err) => void settled.push(err ? ((err as NodeJS.ErrnoException).code ?? err.message) : undefined),
+    });
     socket.on("error", () => {});
     await new Promise((r) => socket.once("connect", r));
     await new Promise((r) => socket.write("unread by the server", () => r(undefined)));
