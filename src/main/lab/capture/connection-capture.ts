@@ -487,8 +487,13 @@ export class ConnectionCapture {
       this.sweepScheduled = false;
       let again = false;
       for (const conn of this.live) {
-        if (!conn.open) continue;
-        this.flushOut(conn, { partial: true });
+        if (!conn.open || conn.broken) continue;
+        try {
+          this.flushOut(conn, { partial: true });
+        } catch (err) {
+          this.stopCapture(conn, err);
+          continue;
+        }
         // A write the kernel has not taken yet settles later: look again next turn.
         if (conn.out.pending.length > 0 || conn.out.units.length > 0) again = true;
       }
@@ -505,7 +510,13 @@ export class ConnectionCapture {
     if (this.unclaimedTimer) return;
     this.unclaimedTimer = setTimeout(() => {
       this.unclaimedTimer = undefined;
-      this.recordUnclaimed(this.c.recorder.now() - UNCLAIMED_AFTER_MS);
+      try {
+        this.recordUnclaimed(this.c.recorder.now() - UNCLAIMED_AFTER_MS);
+      } catch (err) {
+        // Capture must never end the lab: say so and drop what could not be recorded.
+        this.c.incoming.clear();
+        this.c.record({ layer: "lab", kind: "error", host: "server", code: "CAPTURE_FAILED", message: `capture could not record unclaimed packets: ${(err as Error)?.message ?? String(err)}` });
+      }
       if (this.c.incoming.size > 0) this.scheduleUnclaimed();
     }, UNCLAIMED_AFTER_MS);
     this.unclaimedTimer.unref();
@@ -569,7 +580,14 @@ export class ConnectionCapture {
     }
   }
 
+  /** A capture step outside the tap failed on `conn`: the tap goes, the traffic goes on untraced. */
+  private stopCapture(conn: Connection, err: unknown): void {
+    conn.untap();
+    this.failed(conn, err);
+  }
+
   private failed(conn: Connection, err: unknown): void {
+    if (conn.broken) return;
     conn.broken = true;
     this.c.record({
       layer: "lab",
