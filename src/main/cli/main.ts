@@ -17,7 +17,10 @@ commands:
   serve [--port P] --out <file> [--duration S] [--host IP]
                                          trace Socket.IO clients you start yourself
   tcp <trace> [--conn ID] [--loss P] [--latency MS] [--mss N] [--seed N] [--drop I] [--json]
-                                         TCP segments modelled from a trace's real bytes`;
+                                         TCP segments modelled from a trace's real bytes
+  export <trace> [--pcap F] [--perfetto F]
+                                         the modelled segments as pcapng (Wireshark), the
+                                         trace as Chrome trace events (Perfetto)`;
 
 export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
@@ -67,6 +70,10 @@ export async function main(argv: string[], print: (line: string) => void = conso
       case "tcp": {
         const { tcpCommand } = await import("./tcp-command.js");
         return await tcpCommand(rest, print);
+      }
+      case "export": {
+        const { exportCommand } = await import("./export-command.js");
+        return await exportCommand(rest, print);
       }
       case undefined:
       case "help":

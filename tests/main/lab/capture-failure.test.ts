@@ -37,7 +37,7 @@ describe("a capture hook that throws", () => {
     const b = await lab.addClient({ transports: "websocket" });
     const sa = a.socket("/");
     const sb = b.socket("/");
-    await Promise.all([sa, sb].map((s) => new Promise((r) => (s.connected ? r(undefined) : s.once("connect", r)))));
+    await Promise.all([sa, sb].map((s) => new Promise<void>((r) => (s.connected ? r() : void s.once("connect", () => r())))));
     expect(await emitWithAck(sa, "hello", "BOOM")).toEqual(["got it"]);
     expect(await emitWithAck(sa, "hello", "after the failure")).toEqual(["got it"]);
     expect(await emitWithAck(sb, "hello", "world")).toEqual(["got it"]);
