@@ -224,6 +224,10 @@ export type ApiEvent = Ev<
     attempt?: number;
     /** Source text of the call as a learner would write it, e.g. `socket.emit("hello", "world", cb)`. */
     code?: string;
+    /** An `emit` that was never sent (no packet was encoded for it); `reason` says why. */
+    dropped?: boolean;
+    /** A `broadcast`: how many sockets it was written to (0: its packet was encoded, never sent). */
+    recipients?: number;
   }
 >;
 

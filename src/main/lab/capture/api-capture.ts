@@ -25,19 +25,53 @@ function takeDecoded(c: Correlator, host: string, sid: string | null | undefined
  * encodes them in order later); when the callback runs, `ack-receive` names the ACK packet
  * that delivered it and the emit it answers, or says it timed out.
  */
-function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (...a: never[]) => unknown; connected: boolean }): void {
+interface QueuedPacket {
+  tryCount: number;
+}
+
+/** What trackAcks reads of a socket: a client socket with `retries` also has its queue. */
+interface EmitSocket {
+  emit: (...a: never[]) => unknown;
+  connected: boolean;
+  flags?: { fromQueue?: boolean; volatile?: boolean };
+  _opts?: { retries?: number };
+  _queue?: QueuedPacket[];
+}
+
+function trackAcks(c: Correlator, host: string, nsp: string, socket: EmitSocket): void {
   const emit = socket.emit.bind(socket) as (...a: unknown[]) => unknown;
+  const unbound = (): ((a: AckEmit) => void)[] => {
+    let q = c.unboundAcks.get(host);
+    if (!q) c.unboundAcks.set(host, (q = []));
+    return q;
+  };
+  // A client socket with `retries` queues each emit and sends it again (a new ack id) until
+  // one try is answered; the app's callback answers to whichever try is encoded last.
+  const queuedBinds = new WeakMap<QueuedPacket, (a: AckEmit) => void>();
+  let justQueued: ((a: AckEmit) => void) | undefined;
   socket.emit = ((...args: unknown[]) => {
+    if (socket.flags?.fromQueue) {
+      const q = socket._queue ?? [];
+      const packet = q[0];
+      if (packet && justQueued && !queuedBinds.has(packet) && packet === q[q.length - 1]) queuedBinds.set(packet, justQueued);
+      const bind = packet ? queuedBinds.get(packet) : undefined;
+      if (!bind) return emit(...args);
+      const waiting = unbound();
+      waiting.push(bind);
+      try {
+        return emit(...args);
+      } finally {
+        const i = waiting.indexOf(bind);
+        if (i >= 0 && socket.connected) waiting.splice(i, 1);
+      }
+    }
     const callback = args[args.length - 1];
     if (args.length < 2 || typeof callback !== "function") return emit(...args);
     let ack: AckEmit | undefined;
     const bind = (a: AckEmit): void => {
       ack = a;
     };
-    const queue = c.unboundAcks.get(host) ?? [];
-    c.unboundAcks.set(host, queue);
-    queue.push(bind);
-    args[args.length - 1] = function (this: unknown, ...reply: unknown[]) {
+    const wrapped = function (this: unknown, ...reply: unknown[]) {
       const packetId = ack ? c.ackArrived.get(ack.key) : undefined;
       if (ack) {
         c.ackArrived.delete(ack.key);
@@ -51,12 +85,28 @@ function trackAcks(c: Correlator, host: string, nsp: string, socket: { emit: (..
       const id = c.stamp(ev);
       return c.runAs(host, id, () => (callback as Ack).apply(this, reply));
     };
+    // emitWithAck marks its callback: an ACK's arguments then come after a null error.
+    if ((callback as { withError?: boolean }).withError) (wrapped as { withError?: boolean }).withError = true;
+    args[args.length - 1] = wrapped;
+    if (socket._opts?.retries && !socket.flags?.volatile) {
+      justQueued = bind;
+      try {
+        return emit(...args);
+      } finally {
+        justQueued = undefined;
+        const q = socket._queue ?? [];
+        const last = q[q.length - 1];
+        if (last && !queuedBinds.has(last)) queuedBinds.set(last, bind);
+      }
+    }
+    const waiting = unbound();
+    waiting.push(bind);
     try {
       return emit(...args);
     } finally {
       // Connected and still unbound: nothing was encoded (the packet was dropped), so the
       // next emit must not take this place in the queue.
-      if (!ack && socket.connected) queue.splice(queue.indexOf(bind), 1);
+      if (!ack && socket.connected) waiting.splice(waiting.indexOf(bind), 1);
     }
   }) as never;
 }
@@ -242,10 +292,60 @@ export function tapClientSocket(c: Correlator, host: string, socket: ClientSocke
     const { id, callback, decoded } = recordReceive(c, host, sid(), nsp, socket.id ?? "", [event, ...args]);
     if (callback && decoded?.ackId !== undefined) c.remember(c.ackOwed, Correlator.key(host, nsp, decoded.ackId), id);
   });
+  let outgoing = 0;
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
-    c.pendingCall.set(host, { nsp, socketId: socket.id ?? "", event: String(event), args });
+    outgoing++;
+    // Still set while the listeners run: a volatile emit, or a try of a socket with `retries`.
+    const flags = (socket as unknown as EmitSocket).flags ?? {};
+    const attempt = flags.fromQueue ? (socket as unknown as EmitSocket)._queue?.[0]?.tryCount : undefined;
+    c.pendingCall.set(host, {
+      nsp,
+      socketId: socket.id ?? "",
+      event: String(event),
+      args,
+      ...(flags.volatile ? { callee: "socket.volatile.emit" } : {}),
+      ...(attempt !== undefined ? { attempt } : {}),
+    });
   });
+  trackDrops(c, host, nsp, socket, () => outgoing);
   trackAcks(c, host, nsp, socket as never);
+}
+
+/**
+ * A volatile emit while the transport is not writable (a polling request in flight, an
+ * upgrade under way) is discarded by socket.io-client before it is encoded: no packet, no
+ * outgoing listener. It is recorded as an api `emit` with `dropped: true`, seen from its
+ * effects: the call neither told the outgoing listeners nor went to the send buffer.
+ */
+function trackDrops(c: Correlator, host: string, nsp: string, socket: ClientSocket, outgoing: () => number): void {
+  const emit = socket.emit.bind(socket) as (...a: unknown[]) => unknown;
+  socket.emit = ((...args: unknown[]) => {
+    const flags = (socket as unknown as { flags: { volatile?: boolean } }).flags;
+    if (!flags.volatile) return emit(...args);
+    const told = outgoing();
+    const buffered = socket.sendBuffer.length;
+    const result = emit(...args);
+    if (outgoing() === told && socket.sendBuffer.length === buffered) {
+      const [event, ...rest] = args;
+      const last = rest[rest.length - 1];
+      const withAck = typeof last === "function";
+      const shown = sanitize(withAck ? rest.slice(0, -1) : rest) as unknown[];
+      c.record({
+        layer: "api",
+        kind: "emit",
+        host,
+        nsp,
+        socketId: socket.id ?? "",
+        event: String(event),
+        args: shown,
+        ack: withAck,
+        code: callCode("socket.volatile.emit", [String(event), ...shown], withAck),
+        dropped: true,
+        reason: "volatile: the transport was not writable, so the event was discarded before it was encoded",
+      });
+    }
+    return result;
+  }) as never;
 }
 
 /** Traces a client Manager's reconnection events. */

@@ -30,6 +30,10 @@ export interface PendingApiCall {
   sid?: string;
   event: string;
   args: unknown[];
+  /** The call as written, when not `socket.emit` (`socket.volatile.emit`). */
+  callee?: string;
+  /** Which try of a client socket with `retries` this is (1, 2, …). */
+  attempt?: number;
 }
 
 export interface DecodedPacket {

@@ -49,7 +49,8 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
         emit.event = call.event;
         emit.args = args;
         emit.ack = hasAck;
-        emit.code = callCode("socket.emit", [call.event, ...args], hasAck);
+        emit.code = callCode(call.callee ?? "socket.emit", [call.event, ...args], hasAck);
+        if (call.attempt !== undefined) emit.attempt = call.attempt;
         const emitId = c.stamp(emit);
         parents.push(emitId);
         if (hasAck) {

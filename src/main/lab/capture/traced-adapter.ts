@@ -18,8 +18,12 @@ type BroadcastPacket = { type: number; data?: unknown[]; nsp?: string };
 const fanningOut = new WeakSet<Adapter>();
 export const isFanningOut = (adapter: unknown): boolean => fanningOut.has(adapter as Adapter);
 
-export function createTracedAdapter(c: Correlator, host = "server") {
-  return class TracedAdapter extends Adapter {
+/**
+ * `Base` is the adapter Socket.IO would use itself: `SessionAwareAdapter` when the server
+ * has connection state recovery (it keeps each broadcast with its offset, to replay it).
+ */
+export function createTracedAdapter(c: Correlator, host = "server", Base: typeof Adapter = Adapter) {
+  return class TracedAdapter extends Base {
     override addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
       const socket = this.nsp.sockets.get(id) as { conn?: { id?: string } } | undefined;
       if (rooms.has(id) && socket?.conn?.id) c.connectingSid.set(host, socket.conn.id);
@@ -35,6 +39,18 @@ export function createTracedAdapter(c: Correlator, host = "server") {
       if (left.length < 2) return super.delAll(id);
       c.record({ layer: "api", kind: "leave", host, nsp: this.nsp.name, socketId: id, rooms: left, code: "socket.leave(…) for every room, as it disconnects" });
       this.quietly(() => super.delAll(id));
+    }
+
+    /** The sockets a broadcast selects, as the adapter's `apply` does: rooms (or all), less `except`'s. */
+    private recipients(opts: BroadcastOptions): number {
+      const except = new Set<SocketId>();
+      for (const room of opts.except ?? []) for (const id of this.rooms.get(room) ?? []) except.add(id);
+      const selected = new Set<SocketId>();
+      if (opts.rooms.size > 0) for (const room of opts.rooms) for (const id of this.rooms.get(room) ?? []) selected.add(id);
+      else for (const id of this.sids.keys()) selected.add(id);
+      let n = 0;
+      for (const id of selected) if (!except.has(id) && this.nsp.sockets.has(id)) n++;
+      return n;
     }
 
     private quietly<T>(run: () => T): T {
@@ -62,6 +78,9 @@ export function createTracedAdapter(c: Correlator, host = "server") {
       const sender = except.length === 1 && this.nsp.sockets.has(except[0]!) ? except[0] : undefined;
       const target = rooms.map((r) => `.to(${JSON.stringify(r)})`).join("");
       const callee = sender ? (target ? `socket${target}.emit` : "socket.broadcast.emit") : `io.of(${JSON.stringify(this.nsp.name)})${target}${except.length ? `.except(${JSON.stringify(except)})` : ""}.emit`;
+      // How many sockets it is written to: none, and its packet is encoded but never sent (with
+      // connection state recovery the server still keeps it, to replay to a socket that comes back).
+      const recipients = this.recipients(opts);
       const id = c.record({
         layer: "api",
         kind: "broadcast",
@@ -74,6 +93,7 @@ export function createTracedAdapter(c: Correlator, host = "server") {
         ...(except.length ? { except } : {}),
         ...(sender ? { socketId: sender } : {}),
         code: callCode(callee, data, withAck),
+        recipients,
       });
       c.pendingBroadcast.set(host, id);
       try {
