@@ -4,6 +4,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createConnection, type AddressInfo, type Socket } from "node:net";
 import { Server } from "socket.io";
+import { Adapter, SessionAwareAdapter } from "socket.io-adapter";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
 import type { Endpoint, TraceHeader } from "../../shared/trace/types.js";
@@ -19,7 +20,7 @@ import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
 import { installServerApp, type AppConsole } from "./server-app.js";
 
 export const APP = { name: "SocketScope", version: "0.1.0" };
-export const NAMESPACES = ["/", "/chat", "/streaming-response"] as const;
+export const NAMESPACES = ["/", "/chat", "/streaming-response", "/admin"] as const;
 
 export interface LabOptions {
   /** Port of the Socket.IO server; 0 takes any free port. Default 3000. */
@@ -37,6 +38,19 @@ export interface LabOptions {
   recorder?: Recorder;
   log?: (line: string) => void;
   chunkDelay?: number;
+  /** Server options the lessons on delivery turn on; see `ServerChoices`. */
+  server?: ServerChoices;
+}
+
+/**
+ * Options of `new Server(…)` a lesson may choose, as learners write them. They hold from the
+ * next `startServer` on, so a lesson can restart the server with another choice.
+ */
+export interface ServerChoices {
+  /** Socket.IO's connection state recovery (`false`: off, the default). */
+  connectionStateRecovery?: { maxDisconnectionDuration?: number; skipMiddlewares?: boolean } | false;
+  /** engine.io's permessage-deflate for WebSocket frames (`false`: off, the default). */
+  perMessageDeflate?: { threshold?: number } | boolean;
 }
 
 export interface ClientOptions {
@@ -48,6 +62,14 @@ export interface ClientOptions {
   url?: string;
   reconnection?: boolean;
   label?: string;
+  /** The client's permessage-deflate offer (engine.io-client offers it by default; `false` does not). */
+  perMessageDeflate?: { threshold?: number } | false;
+}
+
+/** Options of one client socket (`manager.socket(nsp, opts)`): delivery with retries. */
+export interface SocketChoices {
+  retries?: number;
+  ackTimeout?: number;
 }
 
 export interface LabClient {
@@ -60,9 +82,16 @@ export interface LabClient {
   manager: Manager;
   sockets: Map<string, ClientSocket>;
   /** The client's socket on a namespace, opened (and traced) on first use. */
-  socket(nsp?: string, auth?: Record<string, unknown>): ClientSocket;
+  socket(nsp?: string, auth?: Record<string, unknown>, options?: SocketChoices): ClientSocket;
   /** A plain HTTP GET from this client's address to the lab's second service. */
   fetchService(path?: string): Promise<string>;
+  /** A plain HTTP GET from this client's address to the Socket.IO port (outside any session). */
+  request(path: string): Promise<{ status: number; body: string }>;
+  /**
+   * Ends this client's TCP connections under its transports, with no WebSocket close and no
+   * Engine.IO close: as a network that dropped them (each still ends with FIN both ways).
+   */
+  cut(): void;
   /** Stops reading from the network (the client goes silent, as if frozen). */
   freeze(): void;
   /**
@@ -98,7 +127,8 @@ export interface Lab {
   /** `io(url, opts)` as learners write it: a new traced client on that URL's namespace. */
   io(url: string, options?: { query?: Record<string, string>; transports?: string[]; auth?: Record<string, unknown> }): ClientSocket;
   stopServer(): Promise<void>;
-  startServer(): Promise<void>;
+  /** Starts the server; `choices` replace the lab's server options from now on. */
+  startServer(choices?: ServerChoices): Promise<void>;
   connections(): ReturnType<ConnectionCapture["connections"]>;
   /** `console` of the server's code: lines go to the trace as lab `log` events on the server. */
   log: AppConsole;
@@ -194,6 +224,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const serverSockets = new Set<Socket>();
   let holding = false;
   const heldUpgrades: (() => void)[] = [];
+  let choices: ServerChoices = options.server ?? {};
 
   const tapAccepted = (server: HttpServer): void => {
     server.on("connection", (socket: Socket) => {
@@ -217,16 +248,19 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     }
   };
 
-  const startServer = async (): Promise<void> => {
+  const startServer = async (next?: ServerChoices): Promise<void> => {
+    if (next) choices = next;
     if (options.noServer || httpServer) return;
     // engine.io hands every request outside /socket.io/ to this listener: answer it, never leave it hanging
     httpServer = createServer((_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: this port serves Socket.IO at /socket.io/\n"));
     tapAccepted(httpServer);
     io = new Server(httpServer, {
       parser: createTracedParser(c, "server", "server"),
-      adapter: createTracedAdapter(c) as never,
+      adapter: createTracedAdapter(c, "server", choices.connectionStateRecovery ? SessionAwareAdapter : Adapter) as never,
       serveClient: false,
       maxHttpBufferSize: 1e6,
+      ...(choices.connectionStateRecovery ? { connectionStateRecovery: choices.connectionStateRecovery } : {}),
+      ...(choices.perMessageDeflate ? { perMessageDeflate: choices.perMessageDeflate } : {}),
       ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}),
       ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}),
     });
@@ -235,8 +269,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       eio.on("packetCreate", (p) => engines.created("server", eio.id, eio.transport.name as never, p));
       eio.on("close", () => sessionClosed(c, "server", eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
     });
+    // The engine answering a bad request with its HTTP error is the server working as it should.
     io.engine.on("connection_error", (err: { message: string; code: number; req?: IncomingMessage }) => {
-      c.record({ layer: "lab", kind: "error", host: "server", message: `engine refused a request: ${err.message}`, code: String(err.code) });
+      c.record({ layer: "lab", kind: "error", host: "server", level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });
     });
     // Upgrade requests pass through a gate the lab can close (see holdUpgrades).
     const upgradeListeners = httpServer.listeners("upgrade") as ((req: IncomingMessage, socket: Socket, head: Buffer) => void)[];
@@ -331,6 +366,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       reconnectionDelayMax: 4000,
       autoConnect: false,
       ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.perMessageDeflate !== undefined ? { perMessageDeflate: opts.perMessageDeflate } : {}),
       transportOptions: { polling: { agent: pollingAgent }, websocket: { agent: wsAgent } },
     } as never);
 
@@ -361,16 +397,38 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       transports,
       manager,
       sockets,
-      socket(nsp = "/", auth) {
+      socket(nsp = "/", auth, socketOptions = {}) {
         let s = sockets.get(nsp);
         if (!s) {
-          s = manager.socket(nsp, auth ? { auth } : {});
+          s = manager.socket(nsp, { ...(auth ? { auth } : {}), ...socketOptions });
           tapClientSocket(c, id, s, nsp);
           sockets.set(nsp, s);
+          // socket.connect() after a refusal opens a new engine: trace it too.
+          const connect = s.connect.bind(s);
+          s.connect = s.open = () => {
+            connect();
+            hookEngine();
+            return s!;
+          };
           s.connect();
-          hookEngine();
         }
         return s;
+      },
+      request(path) {
+        return new Promise((resolve, reject) => {
+          const req = request({ host: bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind, port, path, agent: pollingAgent }, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (d: string) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      },
+      cut() {
+        c.record({ layer: "lab", kind: "fault", host: id, fault: "cut", detail: `the lab ends ${id}'s TCP connections under its transports, as a network that dropped them` });
+        for (const s of conns.socketsOf(id)) s.destroy();
       },
       fetchService(path = "/") {
         return new Promise((resolve, reject) => {
@@ -482,7 +540,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       return client.socket(u.pathname || "/", opts.auth);
     },
     stopServer,
-    startServer,
+    startServer: (next) => startServer(next),
     connections: () => conns.connections(),
     log,
     async dispose() {

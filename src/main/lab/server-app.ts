@@ -23,6 +23,41 @@ export function installServerApp(io: Server, console: AppConsole, options: { chu
     });
   });
 
+  // Connection state recovery (socket.io tutorial, step 6): a socket that got its session back.
+  io.on("connection", (socket) => {
+    if (socket.recovered) console.log(`${socket.id} recovered its session`);
+  });
+
+  // Delivery: a slow handler (its ack may come after the sender gave up waiting), a handler
+  // that answers only the second try of a value (the first answer "got lost"), positions
+  // logged as they arrive, and an echo for long texts.
+  io.on("connection", (socket) => {
+    socket.on("slow", (ms: number, callback?: (reply: string) => void) => {
+      setTimeout(() => callback?.(`done after ${ms} ms`), Math.min(Math.max(Number(ms) || 0, 0), 5000));
+    });
+    const tries = new Map<string, number>();
+    socket.on("save", (value: string, callback?: (reply: string) => void) => {
+      const n = (tries.get(String(value)) ?? 0) + 1;
+      tries.set(String(value), n);
+      console.log(`save ${value}: try ${n}`);
+      if (n >= 2) callback?.("stored");
+    });
+    socket.on("position", (p: unknown) => console.log(p));
+    socket.on("echo", (text: unknown, callback?: (reply: unknown) => void) => callback?.(text));
+  });
+
+  // Auth: a middleware on /admin lets in only the right token (socket.io docs, "Middlewares").
+  const admin = io.of("/admin");
+  admin.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (token === "letmein") return next();
+    console.log(`refused token ${JSON.stringify(token)}`);
+    const err = new Error("not authorized") as Error & { data?: unknown };
+    err.data = { content: "Please retry later" };
+    next(err);
+  });
+  admin.on("connection", (socket) => console.log(`welcome ${socket.id}`));
+
   io.of("/chat").on("connection", (socket) => {
     socket.on("join", (room: string, callback?: (reply: string) => void) => {
       void socket.join(room);
