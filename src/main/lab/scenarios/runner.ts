@@ -6,12 +6,23 @@ import type { Recorder } from "../../trace/recorder.js";
 import { createLab, type Lab, type LabOptions } from "../lab.js";
 import { quiesce, type Scenario, type ScenarioContext } from "./scenario.js";
 
-/** The phase after the last step: narrated as what a well-behaved application does when it quits. */
-export const TEARDOWN = {
-  title: "The lab closes",
-  narration:
-    "The lesson is over and the lab shuts down the way a well-behaved application does. Each client disconnects its sockets (Socket.IO DISCONNECT, 41) and closes its engine: over WebSocket a close frame each way, over polling a close packet. The server reads everything, each TCP connection ends with a FIN in each direction, and only then does the server stop listening.",
-};
+/**
+ * The phase after the last step, narrated from the lab as it is when it closes (which clients
+ * are still connected, over which transport), so that each packet it names really follows.
+ */
+export function teardownNarration(lab: Lab): { title: string; narration: string } {
+  const connected = [...lab.clients.values()].filter((c) => [...c.sockets.values()].some((s) => s.connected));
+  const transports = new Set(connected.map((c) => (c.manager.engine as unknown as { transport?: { name?: string } } | undefined)?.transport?.name));
+  const how = [transports.has("websocket") ? "over WebSocket a close frame each way" : "", transports.has("polling") ? "over polling a close packet (1) in a POST" : ""].filter(Boolean).join(", ");
+  const clients =
+    connected.length > 0
+      ? `Each connected client disconnects its sockets (Socket.IO DISCONNECT, 41) and closes its engine${how ? `: ${how}` : ""}. `
+      : "No client is connected any more, so no Socket.IO or Engine.IO packet is left to send. ";
+  return {
+    title: "The lab closes",
+    narration: `The lesson is over and the lab shuts down the way a well-behaved application does. ${clients}The server reads everything, each TCP connection still open ends with a FIN in each direction, and only then does the server stop listening.`,
+  };
+}
 
 /**
  * Socket.IO pings every 25 s by default. In a lesson that is one ping and pong (a dozen events
@@ -160,7 +171,8 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
       stepEnd = undefined;
       if (!l) return;
       // The teardown is a phase of its own after the lesson, never part of its last step.
-      l.recorder.record({ layer: "lab", kind: "step", host: "server", index: scenario.steps.length, title: TEARDOWN.title, narration: TEARDOWN.narration, scenario: scenario.id, teardown: true });
+      const { title, narration } = teardownNarration(l);
+      l.recorder.record({ layer: "lab", kind: "step", host: "server", index: scenario.steps.length, title, narration, scenario: scenario.id, teardown: true });
       await l.dispose();
     },
   };
