@@ -18,7 +18,20 @@ export interface TcpFlags {
 export type DecodedUnit =
   | { kind: "http-request"; method: string; uri: string; contentLength?: number; chunked: boolean; body: Buffer }
   | { kind: "http-response"; status: number; contentLength?: number; chunked: boolean; body: Buffer }
-  | { kind: "ws-frame"; opcode: number; fin: boolean; masked: boolean; rsv: number; payloadLength: number; payload: Buffer };
+  | {
+      kind: "ws-frame";
+      opcode: number;
+      fin: boolean;
+      masked: boolean;
+      rsv: number;
+      payloadLength: number;
+      payload: Buffer;
+      /**
+       * A permessage-deflate frame (RSV1): the message as tshark inflated it, with the inflate
+       * context it keeps per direction of the connection (absent when tshark could not).
+       */
+      inflated?: Buffer;
+    };
 
 /** One frame of the capture (tshark's `tcp.seq` is relative: the SYN is 0, the first byte 1). */
 export interface CapturedPacket {

@@ -209,9 +209,24 @@ function httpUnit(http: unknown): DecodedUnit {
   return { kind: "http-response", status: num(http, "http.response.code") ?? 0, chunked, body, ...length };
 }
 
+/**
+ * The message tshark inflated from a permessage-deflate frame: it puts it in a data source of
+ * its own, under `websocket.payload` (`websocket.payload.text` for text; for other payloads
+ * the first field with raw bytes there).
+ */
+function inflatedPayload(ws: unknown): Buffer | undefined {
+  const node = field(ws, "websocket.payload");
+  if (!node || typeof node !== "object" || Array.isArray(node)) return undefined;
+  const text = raw(node, "websocket.payload.text");
+  if (text) return text;
+  for (const key of Object.keys(node)) if (key.endsWith("_raw")) return raw(node, key.slice(0, -4));
+  return undefined;
+}
+
 function wsUnit(ws: unknown): DecodedUnit {
   const short = num(ws, "websocket.payload_length") ?? 0;
   const payloadLength = short === 126 ? (num(ws, "websocket.payload_length_ext_16") ?? 0) : short === 127 ? (num(ws, "websocket.payload_length_ext_64") ?? 0) : short;
+  const inflated = text(ws, "websocket.pmc") === "1" ? inflatedPayload(ws) : undefined;
   return {
     kind: "ws-frame",
     opcode: num(ws, "websocket.opcode") ?? -1,
@@ -221,5 +236,6 @@ function wsUnit(ws: unknown): DecodedUnit {
     payloadLength,
     // The unmasked payload (tshark unmasks into its own data source).
     payload: raw(ws, "websocket.payload") ?? Buffer.alloc(0),
+    ...(inflated ? { inflated } : {}),
   };
 }

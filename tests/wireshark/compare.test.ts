@@ -206,4 +206,27 @@ describe("parseTsharkJson", () => {
     expect(p!.payload).toEqual(Buffer.from([0x81, 2, 0x33, 0x30, 0x81, 1, 0x36]));
     expect(p!.units).toEqual([wsUnit(false, 1, Buffer.from("30")), wsUnit(false, 1, Buffer.from("6"))]);
   });
+
+  it("reads a permessage-deflate frame (RSV1, pmc 1): the real bytes as payload, tshark's inflation as inflated", () => {
+    // From a capture of the compression lesson: the server's CONNECT reply, compressed with
+    // the open packet before it as context (so only tshark's per-direction inflater reads it).
+    const deflated = "3231805966941e1e9f9169146299161ce2edee5ce5e8e8e8a3540b00";
+    const text = Buffer.from('40{"sid":"2gW_hi2T9fSTKGCzAAAL"}');
+    const ws = {
+      "websocket.fin": "1",
+      "websocket.rsv": "0x04",
+      "websocket.pmc": "1",
+      "websocket.opcode": "1",
+      "websocket.mask": "0",
+      "websocket.payload_length": "28",
+      "websocket.payload_raw": [deflated, 68, 28, 0, 0],
+      "websocket.payload": { "websocket.payload.text_raw": [text.toString("hex"), 0, 32, 0, 26], "websocket.payload.text": text.toString() },
+    };
+    const frame = { _source: { layers: { ip: { "ip.src": "127.0.0.1", "ip.dst": "127.0.0.2" }, tcp: { "tcp.srcport": "3000", "tcp.dstport": "40000", "tcp.seq": "1", "tcp.flags": "0x0018" }, websocket: ws } } };
+    const [p] = parseTsharkJson([frame]);
+    expect(p!.units).toEqual([{ kind: "ws-frame", opcode: 1, fin: true, masked: false, rsv: 4, payloadLength: 28, payload: Buffer.from(deflated, "hex"), inflated: text }]);
+    // Without pmc (an uncompressed frame) the text field is the payload itself, not an inflation.
+    const [plain] = parseTsharkJson([JSON.parse(JSON.stringify(frame).replace('"websocket.pmc":"1"', '"websocket.pmc":"0"'))]);
+    expect(plain!.units[0]).not.toHaveProperty("inflated");
+  });
 });

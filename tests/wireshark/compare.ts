@@ -188,6 +188,8 @@ function indexTrace(events: TraceEvent[]): TraceIndex {
   }
   for (const s of socketioAll) {
     if (placed.has(s.id)) continue;
+    // A broadcast the trace says reached no socket: encoded, written to no connection.
+    if (s.dir === "out" && s.parents?.some((id) => { const p = byId.get(id); return p?.layer === "api" && p.kind === "broadcast" && p.recipients === 0; })) continue;
     const how = s.dir === "out" ? "sent, but no engine packet carrying it is on a connection" : "received, but none of its parents is an engine packet on a connection";
     index.mismatches.push(`[trace] Socket.IO packet #${s.id} on ${s.host} (${s.dir}) ${JSON.stringify(shorten(s.encoded, 80))}: ${how}`);
   }
@@ -244,7 +246,7 @@ function captureLayers(conn: CapturedConnection): { c2s: CapturedLayers; s2c: Ca
   };
   for (const [layers, dir] of [[c2s, conn.c2s], [s2c, conn.s2c]] as const) {
     let responses = 0;
-    let message: { opcode: number; parts: Buffer[] } | undefined;
+    let message: { opcode: number; compressed: boolean; parts: Buffer[] } | undefined;
     for (const unit of dir.units) {
       const where = `${unitText(unit)} at ${unit.offset}`;
       if (unit.kind === "http-request") {
@@ -254,14 +256,20 @@ function captureLayers(conn: CapturedConnection): { c2s: CapturedLayers; s2c: Ca
         if (request?.kind === "http-request" && request.method === "GET" && unit.status === 200 && isEngineUri(request.uri) && queryOf(request.uri).get("transport") === "polling") fromBody(layers, unit, where);
       } else if (engineWs && unit.opcode < 8) {
         // Control frames (close, ping, pong) may come between a message's fragments.
-        if (unit.opcode !== 0) message = { opcode: unit.opcode, parts: [] };
+        if (unit.opcode !== 0) message = { opcode: unit.opcode, compressed: (unit.rsv & 4) !== 0, parts: [] };
         if (!message) {
           layers.errors.push(`${where}: a continuation frame without a message to continue`);
           continue;
         }
         message.parts.push(unit.payload);
         if (!unit.fin) continue;
-        const p = decodeWebSocketMessage(message.opcode, Buffer.concat(message.parts));
+        // A compressed message (RSV1, permessage-deflate) is what tshark inflated from it.
+        if (message.compressed && !unit.inflated) {
+          layers.errors.push(`${where}: a compressed message tshark did not inflate`);
+          message = undefined;
+          continue;
+        }
+        const p = decodeWebSocketMessage(message.opcode, message.compressed ? unit.inflated! : Buffer.concat(message.parts));
         message = undefined;
         if ("error" in p) layers.errors.push(`${where}: ${p.error}`);
         else add(layers, [p], unit, where);
