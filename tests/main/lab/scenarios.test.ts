@@ -75,13 +75,37 @@ const SHOWS: Record<string, (events: TraceEvent[]) => void> = {
     expect(ev.some((e) => e.layer === "engine" && e.binary && e.transport === "polling" && e.host === "client-1")).toBe(true);
     expect(ev.some((e) => e.layer === "wire" && e.kind === "ws-frame" && e.opcode === 2 && e.host === "client-2")).toBe(true);
   },
+  delivery(ev) {
+    // Two EVENTs with the same arguments and different ack ids, and two server receives.
+    const saves = ev.filter((e) => e.layer === "socketio" && e.host === "client-2" && e.dir === "out" && e.type === "EVENT" && JSON.stringify(e.data) === '["save","x"]');
+    expect(saves.map((e) => (e.layer === "socketio" ? e.ackId : -1))).toEqual([0, 1]);
+    expect(ev.filter((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "save")).toHaveLength(2);
+    expect(ev.filter((e) => e.layer === "api" && e.kind === "emit" && e.dropped)).toHaveLength(4);
+  },
+  recovery(ev) {
+    const out = ev.filter((e) => e.layer === "socketio" && e.host === "server" && e.dir === "out");
+    const reconnect = ev.find((e) => e.layer === "socketio" && e.host === "server" && e.dir === "in" && e.type === "CONNECT" && /"pid".*"offset"/.test(e.encoded))!;
+    const reply = out.find((e) => e.id > reconnect.id && e.layer === "socketio" && e.type === "CONNECT")!;
+    const replayed = out.filter((e) => e.id > reconnect.id && e.id < reply.id && e.layer === "socketio" && e.type === "EVENT");
+    expect(replayed.length).toBe(2);
+  },
+  auth(ev) {
+    expect(ev.some((e) => e.layer === "socketio" && e.type === "CONNECT_ERROR" && e.encoded.startsWith("4/admin,"))).toBe(true);
+    expect(ev.some((e) => e.layer === "api" && e.kind === "reconnect_attempt")).toBe(false);
+    expect(ev.some((e) => e.layer === "wire" && e.kind === "http-response" && e.status === 400)).toBe(true);
+  },
+  compression(ev) {
+    const rsv1 = ev.filter((e) => e.layer === "wire" && e.kind === "ws-frame" && e.rsv1);
+    expect(rsv1.length).toBeGreaterThan(4);
+    expect(rsv1.filter((e) => e.host === "client-2")).toEqual([]);
+  },
 };
 
 describe("every scenario through the command line", () => {
-  it("lists the nine scenarios", async () => {
+  it("lists the thirteen scenarios", async () => {
     const lines: string[] = [];
     expect(await main(["list"], (l) => lines.push(l))).toBe(0);
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["addressing", "hello-ack", "upgrade", "heartbeat", "namespaces", "rooms", "lossy-tcp", "reconnect", "binary"]);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["addressing", "hello-ack", "upgrade", "heartbeat", "namespaces", "rooms", "lossy-tcp", "reconnect", "binary", "delivery", "recovery", "auth", "compression"]);
   });
 
   it.each(SCENARIOS.map((s) => s.id))("runs %s and its trace shows what the narration says", async (id) => {
