@@ -116,6 +116,8 @@ interface WireUnit {
   headerLength: number;
   preview: string;
   sid?: string;
+  /** Written by the application, but (some of) its bytes never left the host (see tcp `unsent`). */
+  unsent?: boolean;
 }
 export type HttpRequestEvent = Ev<
   "wire",

@@ -100,6 +100,14 @@ function isTransportInternal(p: ParsedEnginePacket): boolean {
 const newDirection = (): Direction => ({ offset: 0, pending: [], units: [], unitsTo: 0, sent: 0, unsent: 0, anyFailed: false, chunkSpans: [], unitSpans: [] });
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
+interface FlushOptions {
+  provenTo?: number;
+  partial?: boolean;
+  final?: boolean;
+}
+/** The usual flush, shared: it runs on every write. */
+const SETTLED_ONLY: FlushOptions = Object.freeze({});
+
 /** Spans are kept in stream order and do not overlap: walk back from the newest and stop early. */
 function overlapping(spans: Span[], start: number, end: number): number[] {
   const ids: number[] = [];
@@ -299,7 +307,7 @@ export class ConnectionCapture {
    * there, so those bytes left. `partial`: chunks go without waiting for their unit. `final`:
    * the connection closed, so nothing is pending any more.
    */
-  private flushOut(conn: Connection, opts: { provenTo?: number; partial?: boolean; final?: boolean } = {}): void {
+  private flushOut(conn: Connection, opts: FlushOptions = SETTLED_ONLY): void {
     const d = conn.out;
     if (opts.provenTo !== undefined) {
       for (const chunk of d.pending) {
@@ -326,7 +334,7 @@ export class ConnectionCapture {
     while (d.units.length > 0 && d.units[0]!.end <= settledTo) {
       const unit = d.units.shift()!;
       if (d.anyFailed && d.pending.some((c) => c.state === "failed" && c.offset < unit.end && c.offset + c.bytes.length > unit.start)) {
-        (unit.event as { unsent?: boolean }).unsent = true;
+        unit.event.unsent = true;
       }
       const id = this.c.stamp(unit.event);
       remember(d.unitSpans, { start: unit.start, end: unit.end, id });
