@@ -1,17 +1,28 @@
-// Renderer entry: finds the LabApi (Electron preload or web mode), makes the one store,
-// connects them, and renders the app.
+// Renderer entry: finds the PageApi (Electron preload or web mode), makes the one store,
+// connects them (the lab's trace and status, the shell's requests), and renders the app.
 
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
 import { createTraceStore } from "./store/trace-store";
 import { StoreContext } from "./store/store-context";
 import { connectLab } from "./lab/connect-lab";
-import { getLabApi } from "./lab/get-lab-api";
+import { getLabApi, inElectron } from "./lab/get-lab-api";
+import { connectShell } from "./shell/page-commands";
+import { chooseTheme } from "./shell/theme-choice";
+import { guardUnsaved } from "./shell/unsaved";
+import { embeddedTrace, openEmbeddedTrace } from "./files/embedded-trace";
 import "./styles/app.css";
 
-const api = getLabApi();
+// An exported lesson (one HTML file) carries its trace and talks to no lab.
+const lesson = embeddedTrace() !== null;
+const api = lesson ? null : getLabApi();
 const bundle = createTraceStore();
 if (api) connectLab(api, bundle.store, bundle.actions);
+connectShell({ api, store: bundle.store, actions: bundle.actions });
+// The theme follows the system's colour scheme until the user picks one.
+chooseTheme(bundle.actions, "system");
+// In Electron, closing with an unsaved live trace asks first (main shows the prompt).
+if (inElectron()) guardUnsaved(bundle.store);
 
 const root = document.getElementById("root");
 if (root) {
@@ -21,3 +32,5 @@ if (root) {
     </StoreContext.Provider>,
   );
 }
+
+if (lesson) void openEmbeddedTrace(bundle.store, bundle.actions);
