@@ -1,14 +1,16 @@
 // Electron main entry: wires the shell's modules (src/main/electron/) to the real electron API:
-// app lifecycle, the one window, the IPC gateway, menus and dialogs, and the lab, which runs in
-// this process and starts after the window's first paint (docs/architecture.md says why).
+// app lifecycle, the one window served over app://, the IPC gateway, menus and dialogs, and the
+// lab, which runs in this process and starts after the window's first paint
+// (docs/architecture.md says why). The page owns the trace: main keeps no copy of it; menu items
+// that act on what the page shows are requests to the page (src/shared/page-api.ts).
 
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, shell, type WebContents } from "electron";
-import { writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell, type WebContents } from "electron";
+import { join } from "node:path";
 import { createLabService, type LabService } from "./lab/lab-service.js";
-import { readTraceFile } from "./trace/trace-reader.js";
-import { createTraceWriter } from "./trace/trace-writer.js";
-import { createAppUrl } from "./electron/app-url.js";
+import type { ShellRequest } from "../shared/page-api.js";
+import { createOpenedFiles } from "./protocol/opened-files.js";
+import { createAppProtocolHandler, APP_SCHEME_PRIVILEGES } from "./electron/app-protocol.js";
+import { APP_SCHEME, createAppUrl } from "./electron/app-url.js";
 import { allowedExternalUrl } from "./electron/external-links.js";
 import { createIpcGateway } from "./electron/ipc-gateway.js";
 import { createLabBridge } from "./electron/lab-bridge.js";
@@ -17,15 +19,12 @@ import { buildMenuTemplate, type MenuActions, type MenuState } from "./electron/
 import { guardWebContents, type GuardedWebContents } from "./electron/navigation-guard.js";
 import { createOutbox } from "./electron/outbox.js";
 import { addRecent, loadRecent, saveRecent } from "./electron/recent-files.js";
-import { createSvgRequests } from "./electron/svg-requests.js";
 import { decideAfterPrompt, unsavedPrompt } from "./electron/unsaved-prompt.js";
 
 const log = (message: string): void => console.warn(`[socketscope] ${message}`);
 const here = import.meta.dirname;
-const appUrl = createAppUrl({
-  indexFile: join(here, "../renderer/index.html"),
-  devUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
-});
+const rendererDir = join(here, "../renderer");
+const appUrl = createAppUrl({ devUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL });
 const preloadPath = join(here, "../preload/index.cjs");
 const recentFile = (): string => join(app.getPath("userData"), "recent-traces.json");
 const traceDocPath = (): string =>
@@ -33,13 +32,15 @@ const traceDocPath = (): string =>
 
 let win: BrowserWindow | null = null;
 let lab: LabService | null = null;
-let quitConfirmed = false;
 let disposed = false;
 
 const liveContents = (): WebContents | null => (win && !win.isDestroyed() ? win.webContents : null);
-const outbox = createOutbox((channel, payload) => liveContents()?.send(channel, payload));
+const outbox = createOutbox(
+  (channel, payload) => liveContents()?.send(channel, payload),
+  () => bridge.pageReady(),
+);
 const bridge = createLabBridge({ outbox });
-const svgRequests = createSvgRequests();
+const opened = createOpenedFiles();
 
 const state: MenuState = {
   platform: process.platform,
@@ -48,16 +49,15 @@ const state: MenuState = {
   scenarios: [],
   scenario: undefined,
   canStep: false,
-  canSave: false,
   recent: [],
-  presenter: false,
-  theme: "system",
 };
 
 function refreshMenu(): void {
-  state.canSave = bridge.trace.header !== undefined;
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(state, actions)));
 }
+
+/** Asks the page to act; it waits in the ready queue while the page loads. */
+const request = (r: ShellRequest): void => outbox.post("shell:request", r);
 
 async function remember(path: string): Promise<void> {
   state.recent = addRecent(state.recent, path);
@@ -66,72 +66,14 @@ async function remember(path: string): Promise<void> {
   await saveRecent(recentFile(), state.recent).catch((err: unknown) => log(`saving recent traces: ${String(err)}`));
 }
 
-async function openTracePath(path: string): Promise<void> {
-  try {
-    const { header, events } = await readTraceFile(path);
-    await bridge.showTraceFile(header, events, path);
-    outbox.post("app:menu", { type: "trace-opened", path });
-    win?.setTitle(`${basename(path)} — SocketScope`);
-    await remember(path);
-  } catch (err) {
-    await dialog.showMessageBox({
-      type: "error",
-      message: "This trace cannot be opened.",
-      detail: err instanceof Error ? err.message : String(err),
-    });
-  }
-}
-
-/** Resolves true once the trace is written, false if the user cancelled or writing failed. */
-async function saveTraceAs(): Promise<boolean> {
-  const { header, events } = bridge.trace;
-  if (!header) return false;
-  const name = `${header.scenario?.id ?? "trace"}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.ndjson`;
-  const choice = await dialog.showSaveDialog({
-    title: "Save Trace As",
-    defaultPath: bridge.trace.path ?? join(app.getPath("documents"), name),
-    filters: [{ name: "SocketScope trace", extensions: ["ndjson"] }],
-  });
-  if (choice.canceled || !choice.filePath) return false;
-  try {
-    const writer = createTraceWriter(choice.filePath, header);
-    writer.append(events);
-    writer.close();
-    bridge.trace.markSaved(choice.filePath);
-    await remember(choice.filePath);
-    return true;
-  } catch (err) {
-    dialog.showErrorBox("The trace could not be saved", err instanceof Error ? err.message : String(err));
-    return false;
-  }
-}
-
-async function exportView(format: "svg" | "png"): Promise<void> {
-  const contents = liveContents();
-  if (!contents) return;
-  let data: string | Buffer;
-  if (format === "png") {
-    data = (await contents.capturePage()).toPNG();
-  } else {
-    const { id, answer } = svgRequests.request();
-    outbox.post("app:menu", { type: "export-svg", requestId: id });
-    const svg = await answer;
-    if (svg === null) {
-      await dialog.showMessageBox({ type: "info", message: "This view cannot be exported as SVG.", detail: "Try PNG instead." });
-      return;
-    }
-    data = svg;
-  }
-  const choice = await dialog.showSaveDialog({
-    title: `Export View as ${format.toUpperCase()}`,
-    defaultPath: join(app.getPath("pictures"), `socketscope-view.${format}`),
-    filters: [{ name: format.toUpperCase(), extensions: [format] }],
-  });
-  if (choice.canceled || !choice.filePath) return;
-  await writeFile(choice.filePath, data);
+/** Offers the file to the page, which reads it like any file it opens (a refusal is shown there). */
+function openTracePath(path: string): void {
+  request(opened.offer(path));
+  void remember(path);
 }
 
 const actions: MenuActions = {
+  request,
   openTrace: () => {
     void dialog
       .showOpenDialog({
@@ -144,29 +86,13 @@ const actions: MenuActions = {
       })
       .then((r) => (r.canceled || !r.filePaths[0] ? undefined : openTracePath(r.filePaths[0])));
   },
-  openRecent: (path) => void openTracePath(path),
+  openRecent: (path) => openTracePath(path),
   clearRecent: () => {
     state.recent = [];
     app.clearRecentDocuments();
     refreshMenu();
     void saveRecent(recentFile(), []);
   },
-  saveTraceAs: () => void saveTraceAs(),
-  exportView: (format) =>
-    void exportView(format).catch((err: unknown) => dialog.showErrorBox("Export failed", String(err))),
-  setPresenter: (on) => {
-    state.presenter = on;
-    outbox.post("app:menu", { type: "presenter", on });
-    refreshMenu();
-  },
-  setTheme: (theme) => {
-    state.theme = theme;
-    nativeTheme.themeSource = theme; // the page follows prefers-color-scheme
-    refreshMenu();
-  },
-  startScenario: (id) => void bridge.handlers.startScenario(id).catch((err: unknown) => log(String(err))),
-  nextStep: () => void bridge.handlers.nextStep().catch((err: unknown) => log(String(err))),
-  restartScenario: () => void bridge.handlers.restartScenario().catch((err: unknown) => log(String(err))),
   about: () =>
     void dialog.showMessageBox({
       type: "info",
@@ -225,16 +151,12 @@ function openWindow(): void {
     log(`renderer gone: ${details.reason}`);
     if (details.reason !== "clean-exit" && ++crashes <= 3) contents.reload();
   });
-  created.on("close", (event) => {
-    if (quitConfirmed || !bridge.trace.dirty) return;
-    event.preventDefault();
-    void dialog.showMessageBox(created, unsavedPrompt(bridge.trace.events.length)).then(async ({ response }) => {
-      const decision = decideAfterPrompt(response);
-      if (decision === "cancel") return;
-      if (decision === "save" && !(await saveTraceAs())) return;
-      quitConfirmed = true;
-      created.close();
-    });
+  // The page asks before it unloads while it holds an unsaved live trace (its beforeunload).
+  contents.on("will-prevent-unload", (event) => {
+    const answer = dialog.showMessageBoxSync(created, unsavedPrompt());
+    const decision = decideAfterPrompt(answer);
+    if (decision === "discard") event.preventDefault();
+    else if (decision === "save") request({ type: "save-trace" });
   });
   created.on("closed", () => {
     win = null;
@@ -245,6 +167,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   app.on("second-instance", () => {
     if (win) {
       if (win.isMinimized()) win.restore();
@@ -260,7 +183,6 @@ if (!app.requestSingleInstanceLock()) {
     trusted: { webContents: liveContents, isAppUrl: appUrl.isAppUrl },
     handlers: bridge.handlers,
     onReady: () => outbox.markReady(),
-    onSvg: (id, svg) => svgRequests.resolve(id, svg),
     log,
   });
   app.on("window-all-closed", () => app.quit());
@@ -276,6 +198,7 @@ if (!app.requestSingleInstanceLock()) {
       .finally(() => app.quit());
   });
   void app.whenReady().then(async () => {
+    protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir, opened }));
     state.recent = await loadRecent(recentFile());
     refreshMenu();
     openWindow();

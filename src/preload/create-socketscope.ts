@@ -1,8 +1,10 @@
-// Builds `window.socketscope`: LabApi with one method per IPC message, plus the shell's two
-// view hooks. It receives a narrow IPC port, never hands it out, and passes only payloads on.
+// Builds `window.socketscope`, the PageApi (src/shared/page-api.ts) over IPC: one method per
+// LabApi message, plus the shell's requests to the page. It receives a narrow IPC port, never
+// hands it out, and passes only payloads on.
 
-import type { LabApi, LabStatus, TraceBatch } from "../shared/lab-api.js";
-import type { IpcChannel, MenuCommand } from "../shared/ipc-channels.js";
+import type { LabStatus, TraceBatch } from "../shared/lab-api.js";
+import type { IpcChannel } from "../shared/ipc-channels.js";
+import type { PageApi, ShellRequest } from "../shared/page-api.js";
 
 /** The slice of `ipcRenderer` the preload uses. Event objects never reach the page. */
 export interface IpcPort {
@@ -11,17 +13,10 @@ export interface IpcPort {
   on(channel: IpcChannel, listener: (event: unknown, payload: unknown) => void): void;
 }
 
-export interface SocketScopeApi extends LabApi {
-  /** Menu commands only the page can carry out (presenter mode, export as SVG). */
-  onMenu(listener: (command: MenuCommand) => void): () => void;
-  /** The answer to `{ type: "export-svg", requestId }`: the view's SVG text, or null if it has none. */
-  provideSvg(requestId: number, svg: string | null): void;
-}
-
-export function createSocketScopeApi(ipc: IpcPort): SocketScopeApi {
+export function createSocketScopeApi(ipc: IpcPort): PageApi {
   const traceListeners = new Set<(batch: TraceBatch) => void>();
   const statusListeners = new Set<(status: LabStatus) => void>();
-  const menuListeners = new Set<(command: MenuCommand) => void>();
+  const shellListeners = new Set<(request: ShellRequest) => void>();
   let lastStatus: LabStatus | undefined;
   let readySent = false;
 
@@ -46,7 +41,7 @@ export function createSocketScopeApi(ipc: IpcPort): SocketScopeApi {
     lastStatus = status as LabStatus;
     deliver(statusListeners, lastStatus);
   });
-  ipc.on("app:menu", (_event, command) => deliver(menuListeners, command as MenuCommand));
+  ipc.on("shell:request", (_event, request) => deliver(shellListeners, request as ShellRequest));
 
   const call = <T>(channel: IpcChannel, ...args: unknown[]): Promise<T> => ipc.invoke(channel, ...args) as Promise<T>;
 
@@ -74,13 +69,10 @@ export function createSocketScopeApi(ipc: IpcPort): SocketScopeApi {
       void call("lab:onStatus").catch((err: unknown) => console.error("socketscope onStatus failed", err));
       return () => void statusListeners.delete(listener);
     },
-    onMenu(listener) {
-      menuListeners.add(listener);
+    onShellRequest(listener) {
+      shellListeners.add(listener);
       ready();
-      return () => void menuListeners.delete(listener);
-    },
-    provideSvg(requestId, svg) {
-      ipc.send("view:svg", requestId, svg);
+      return () => void shellListeners.delete(listener);
     },
   };
 }

@@ -84,4 +84,15 @@ export interface LabApi {
   onStatus(listener: (status: LabStatus) => void): () => void;
 }
 
+/** The calls of LabApi (request → answer), in one list both transports derive their names from. */
+export const LAB_CALLS = ["listScenarios", "startScenario", "nextStep", "restartScenario", "stop", "command", "attach", "openToPeers", "getStatus"] as const;
+/** The subscriptions of LabApi: the page asks to (re)subscribe; what follows is pushed. */
+export const LAB_SUBSCRIPTIONS = ["onTrace", "onStatus"] as const;
+export const LAB_METHODS = [...LAB_CALLS, ...LAB_SUBSCRIPTIONS] as const;
+export type LabCall = (typeof LAB_CALLS)[number];
+export type LabMethod = (typeof LAB_METHODS)[number];
+// Every LabApi member is in the list, and nothing else: a method added to one and not the other fails to compile.
+type SameKeys = [Exclude<keyof LabApi, LabMethod>, Exclude<LabMethod, keyof LabApi>] extends [never, never] ? true : false;
+export const LAB_METHODS_COMPLETE: SameKeys = true;
+
 export type { Transport };

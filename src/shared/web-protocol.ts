@@ -1,65 +1,38 @@
 // The web-mode protocol between the renderer's web client and the Node web server, over
 // one loopback WebSocket at /lab: JSON requests with ids → responses; server-pushed
-// `trace` (at most one per animation frame) and `status` messages. Pure validation here.
+// `trace` (at most one per animation frame), `status` and `shell` (the server's requests to the
+// page, as Electron's menu sends them over IPC) messages. Pure envelope checks here.
 // The server writes its messages as ASCII-only JSON (non-ASCII characters as \u escapes).
 
-import type { LabStatus, TraceBatch } from "./lab-api.js";
+import { LAB_CALLS, type LabCall, type LabStatus, type TraceBatch } from "./lab-api.js";
+import { SHELL_REQUEST_TYPES, type ShellRequest } from "./page-api.js";
 
 export const LAB_PATH = "/lab";
 /** Largest client message accepted, in bytes. */
 export const MAX_CLIENT_MESSAGE = 64 * 1024;
 
-export const LAB_METHODS = ["listScenarios", "startScenario", "nextStep", "restartScenario", "stop", "command", "attach", "openToPeers", "getStatus"] as const;
-export type LabMethod = (typeof LAB_METHODS)[number];
-
 export interface RequestMessage {
   type: "request";
   id: number;
-  method: LabMethod;
+  method: LabCall;
   params: unknown[];
 }
 export type ClientMessage = RequestMessage;
 
 export type ResponseMessage = { type: "response"; id: number; ok: true; result: unknown } | { type: "response"; id: number | null; ok: false; error: string };
-export type ServerMessage = ResponseMessage | { type: "trace"; batch: TraceBatch } | { type: "status"; status: LabStatus };
+export type ServerMessage = ResponseMessage | { type: "trace"; batch: TraceBatch } | { type: "status"; status: LabStatus } | { type: "shell"; request: ShellRequest };
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; id: number | null; error: string };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === "string";
-const optional = (check: (v: unknown) => boolean) => (v: unknown) => v === undefined || check(v);
 
-/** Checks each method's parameters; returns a reason or null. */
-function checkParams(method: LabMethod, p: unknown[]): string | null {
-  const arity = (min: number, max: number): string | null => (p.length < min || p.length > max ? `${method} takes ${min === max ? min : `${min} to ${max}`} parameter(s)` : null);
-  switch (method) {
-    case "listScenarios":
-    case "nextStep":
-    case "restartScenario":
-    case "stop":
-    case "getStatus":
-      return arity(0, 0);
-    case "startScenario":
-      return (
-        arity(1, 2) ??
-        (isStr(p[0]) && p[0].length <= 100 ? null : "scenario id must be a short string") ??
-        (optional((o) => isObj(o) && optional((s) => Number.isSafeInteger(s))(o.seed))(p[1]) ? null : "options must be { seed?: integer }")
-      );
-    case "command":
-      // the command itself is checked by the server's schema, the same one as Electron's IPC
-      return arity(1, 1);
-    case "attach":
-      return (
-        arity(1, 2) ??
-        (isStr(p[0]) && p[0].length <= 2000 ? null : "url must be a string") ??
-        (optional((o) => isObj(o) && optional((t) => t === "polling-upgrade" || t === "websocket" || t === "polling")(o.transports))(p[1]) ? null : "options must be { transports? }")
-      );
-    case "openToPeers":
-      return arity(1, 1) ?? (isObj(p[0]) && isStr(p[0].host) ? null : "options must be { host: string }");
-  }
-}
-
+/**
+ * The envelope of a client message: a request with an integer id, a LabApi call and an array of
+ * parameters. The parameters are checked by the server with the one schema of LabApi calls
+ * (src/main/protocol/lab-args.ts), the same one Electron's IPC gateway applies.
+ */
 export function parseClientMessage(text: string): Parsed<ClientMessage> {
   if (text.length > MAX_CLIENT_MESSAGE) return { ok: false, id: null, error: "message too large" };
   let v: unknown;
@@ -72,13 +45,10 @@ export function parseClientMessage(text: string): Parsed<ClientMessage> {
   const id = Number.isSafeInteger(v.id) ? (v.id as number) : null;
   if (v.type !== "request") return { ok: false, id, error: 'unknown message type (expected "request")' };
   if (id === null) return { ok: false, id: null, error: "request needs an integer id" };
-  if (!isStr(v.method) || !(LAB_METHODS as readonly string[]).includes(v.method)) return { ok: false, id, error: `unknown method ${JSON.stringify(v.method)}` };
+  if (!isStr(v.method) || !(LAB_CALLS as readonly string[]).includes(v.method)) return { ok: false, id, error: `unknown method ${JSON.stringify(v.method)}` };
   const params = v.params === undefined ? [] : v.params;
   if (!Array.isArray(params)) return { ok: false, id, error: "params must be an array" };
-  const method = v.method as LabMethod;
-  const err = checkParams(method, params);
-  if (err) return { ok: false, id, error: err };
-  return { ok: true, message: { type: "request", id, method, params } };
+  return { ok: true, message: { type: "request", id, method: v.method as LabCall, params } };
 }
 
 export function parseServerMessage(text: string): Parsed<ServerMessage> {
@@ -99,6 +69,10 @@ export function parseServerMessage(text: string): Parsed<ServerMessage> {
       return isObj(v.batch) && Array.isArray(v.batch.events) ? { ok: true, message: v as unknown as ServerMessage } : { ok: false, id: null, error: "trace without batch" };
     case "status":
       return isObj(v.status) && isStr(v.status.state) ? { ok: true, message: v as unknown as ServerMessage } : { ok: false, id: null, error: "status without state" };
+    case "shell":
+      return isObj(v.request) && (SHELL_REQUEST_TYPES as readonly unknown[]).includes(v.request.type)
+        ? { ok: true, message: v as unknown as ServerMessage }
+        : { ok: false, id: null, error: "shell message without a known request" };
     default:
       return { ok: false, id: null, error: "unknown message type" };
   }

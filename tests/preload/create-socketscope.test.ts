@@ -1,11 +1,13 @@
 // @vitest-environment node
-// The preload's `window.socketscope`: it satisfies LabApi (checked by the typecheck and by
+// The preload's `window.socketscope`: it is the PageApi (checked by the typecheck and by
 // expectTypeOf), sends one IPC message per method, and never lets IPC objects reach the page.
+// What crosses IPC end to end is in tests/contract/.
 
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
-import { createSocketScopeApi, type IpcPort, type SocketScopeApi } from "../../src/preload/create-socketscope.js";
-import type { LabApi, LabStatus, TraceBatch } from "../../src/shared/lab-api.js";
-import { LAB_METHOD_CHANNELS, type IpcChannel } from "../../src/shared/ipc-channels.js";
+import { createSocketScopeApi, type IpcPort } from "../../src/preload/create-socketscope.js";
+import { LAB_METHODS, type LabStatus, type TraceBatch } from "../../src/shared/lab-api.js";
+import type { PageApi } from "../../src/shared/page-api.js";
+import type { IpcChannel } from "../../src/shared/ipc-channels.js";
 
 function fakeIpc() {
   const listeners = new Map<string, (event: unknown, payload: unknown) => void>();
@@ -19,16 +21,13 @@ function fakeIpc() {
 }
 
 describe("window.socketscope", () => {
-  it("satisfies LabApi", () => {
-    expectTypeOf<SocketScopeApi>().toExtend<LabApi>();
-    expectTypeOf(createSocketScopeApi).returns.toExtend<LabApi>();
-    const api = createSocketScopeApi(fakeIpc().port) satisfies LabApi;
-    expect(api).toBeDefined();
+  it("is the PageApi", () => {
+    expectTypeOf(createSocketScopeApi).returns.toEqualTypeOf<PageApi>();
   });
 
-  it("has one function per LabApi method plus the two view hooks, and nothing else", () => {
+  it("has one function per LabApi method plus onShellRequest, and nothing else", () => {
     const api = createSocketScopeApi(fakeIpc().port);
-    expect(Object.keys(api).sort()).toEqual([...Object.keys(LAB_METHOD_CHANNELS), "onMenu", "provideSvg"].sort());
+    expect(Object.keys(api).sort()).toEqual([...LAB_METHODS, "onShellRequest"].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe("function");
     expect(api).not.toHaveProperty("ipcRenderer");
     expect(api).not.toHaveProperty("send");
@@ -100,14 +99,16 @@ describe("window.socketscope", () => {
     spy.mockRestore();
   });
 
-  it("menu commands reach onMenu; provideSvg answers with one message", () => {
+  it("shell requests reach onShellRequest (payload only), which says ready and unsubscribes", () => {
     const { port, emit } = fakeIpc();
     const api = createSocketScopeApi(port);
-    const menu = vi.fn();
-    api.onMenu(menu);
-    emit("app:menu", { type: "export-svg", requestId: 7 });
-    expect(menu).toHaveBeenCalledWith({ type: "export-svg", requestId: 7 });
-    api.provideSvg(7, "<svg/>");
-    expect(port.send).toHaveBeenLastCalledWith("view:svg", 7, "<svg/>");
+    const got: unknown[][] = [];
+    const off = api.onShellRequest((...args) => got.push(args));
+    expect(port.send).toHaveBeenCalledWith("lab:ready");
+    emit("shell:request", { type: "export-view", format: "svg" });
+    expect(got).toEqual([[{ type: "export-view", format: "svg" }]]);
+    off();
+    emit("shell:request", { type: "save-trace" });
+    expect(got).toHaveLength(1);
   });
 });

@@ -32,6 +32,6 @@ describe("the preload entry", () => {
     }
     expect(Object.values(api)).not.toContain(mocks.ipcRenderer);
     // it listens on the three main → renderer channels only
-    expect([...mocks.onChannels].sort()).toEqual(["app:menu", "lab:status", "trace:batch"]);
+    expect([...mocks.onChannels].sort()).toEqual(["lab:status", "shell:request", "trace:batch"]);
   });
 });

@@ -1,7 +1,11 @@
-// Which URL is the app's own page: the built index.html on disk, or electron-vite's dev server
-// in development. Decided by parsing URLs, never by comparing string prefixes.
+// Which URL is the app's own page: the built page served over the app's own protocol
+// (app://socketscope/, see app-protocol.ts), or electron-vite's dev server in development.
+// Decided by parsing URLs, never by comparing string prefixes.
 
-import { pathToFileURL } from "node:url";
+/** The app's own scheme and host: the page's origin is app://socketscope. */
+export const APP_SCHEME = "app";
+export const APP_HOST = "socketscope";
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 export interface AppUrl {
   /** What the window loads. */
@@ -18,8 +22,8 @@ function parse(url: string): URL | null {
   }
 }
 
-/** `devUrl` (http://localhost:5173 style) wins when given; otherwise the file `indexFile`. */
-export function createAppUrl(options: { indexFile: string; devUrl?: string | undefined }): AppUrl {
+/** `devUrl` (http://localhost:5173 style) wins when given; otherwise app://socketscope/index.html. */
+export function createAppUrl(options: { devUrl?: string | undefined } = {}): AppUrl {
   if (options.devUrl) {
     const dev = parse(options.devUrl);
     if (!dev || (dev.protocol !== "http:" && dev.protocol !== "https:")) {
@@ -36,12 +40,18 @@ export function createAppUrl(options: { indexFile: string; devUrl?: string | und
       },
     };
   }
-  const file = pathToFileURL(options.indexFile);
   return {
-    url: file.href,
+    url: `${APP_ORIGIN}/index.html`,
     isAppUrl(candidate) {
       const u = parse(candidate);
-      return u !== null && u.protocol === "file:" && u.host === file.host && u.pathname === file.pathname;
+      return (
+        u !== null &&
+        u.protocol === `${APP_SCHEME}:` &&
+        u.host === APP_HOST &&
+        u.username === "" &&
+        u.password === "" &&
+        (u.pathname === "/" || u.pathname === "/index.html")
+      );
     },
   };
 }

@@ -1,11 +1,12 @@
 // The one door from the renderer into main. Every message is checked twice before anything runs:
 // the sender must be the app's own window and main frame, and the arguments must fit the schema.
 
-import { LAB_METHOD_CHANNELS, RENDERER_TO_MAIN, type LabMethod } from "../../shared/ipc-channels.js";
-import { LAB_ARG_SCHEMAS, READY_SCHEMA, SVG_REPLY_SCHEMA, type IpcArgs } from "./ipc-schemas.js";
+import { LAB_METHODS, type LabMethod } from "../../shared/lab-api.js";
+import { labChannel, RENDERER_TO_MAIN } from "../../shared/ipc-channels.js";
+import { checkLabCall, READY_SCHEMA, type IpcArgs } from "../protocol/lab-args.js";
 import type { Log } from "./navigation-guard.js";
 import { senderRefusal, type IpcSenderEvent, type TrustedWindow } from "./sender-check.js";
-import type { Validator } from "../protocol/validate.js";
+import type { Checked } from "../protocol/validate.js";
 
 /** The slice of Electron's `ipcMain` the gateway uses. */
 export interface IpcMainLike {
@@ -15,6 +16,7 @@ export interface IpcMainLike {
   removeListener(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => void): unknown;
 }
 
+export type { LabMethod };
 export type LabHandlers = { [M in LabMethod]: (...args: IpcArgs<M>) => Promise<unknown> };
 
 export interface GatewayOptions {
@@ -22,7 +24,6 @@ export interface GatewayOptions {
   trusted: TrustedWindow;
   handlers: LabHandlers;
   onReady: () => void;
-  onSvg: (requestId: number, svg: string | null) => void;
   log: Log;
 }
 
@@ -35,17 +36,17 @@ export interface IpcGateway {
 }
 
 export function createIpcGateway(options: GatewayOptions): IpcGateway {
-  const { ipcMain, trusted, handlers, onReady, onSvg, log } = options;
+  const { ipcMain, trusted, handlers, onReady, log } = options;
   const cleanups: (() => void)[] = [];
 
   /** The checked arguments, or null after logging why the message was refused. */
-  function admit<T>(channel: string, event: IpcSenderEvent, raw: unknown[], schema: Validator<T>): T | null {
+  function admit<T>(channel: string, event: IpcSenderEvent, check: () => Checked<T>): T | null {
     const why = senderRefusal(event, trusted);
     if (why) {
       log(`IPC ${channel} refused: ${why}`);
       return null;
     }
-    const checked = schema(raw, "args");
+    const checked = check();
     if (!checked.ok) {
       log(`IPC ${channel} refused: malformed arguments (${checked.error})`);
       return null;
@@ -53,30 +54,22 @@ export function createIpcGateway(options: GatewayOptions): IpcGateway {
     return checked.value;
   }
 
-  for (const method of Object.keys(LAB_METHOD_CHANNELS) as LabMethod[]) {
-    const channel = LAB_METHOD_CHANNELS[method];
-    const schema = LAB_ARG_SCHEMAS[method] as Validator<unknown[]>;
+  for (const method of LAB_METHODS) {
+    const channel = labChannel(method);
     const run = handlers[method] as (...args: unknown[]) => Promise<unknown>;
     ipcMain.handle(channel, async (event, ...raw) => {
-      const args = admit(channel, event, raw, schema);
+      const args = admit(channel, event, () => checkLabCall(method, raw, "args") as Checked<unknown[]>);
       if (args === null) throw new Error(REFUSED);
       return run(...args);
     });
     cleanups.push(() => ipcMain.removeHandler(channel));
   }
 
-  const oneWay = (channel: string, schema: Validator<unknown[]>, run: (args: unknown[]) => void): void => {
-    const listener = (event: IpcSenderEvent, ...raw: unknown[]): void => {
-      const args = admit(channel, event, raw, schema);
-      if (args !== null) run(args);
-    };
-    ipcMain.on(channel, listener);
-    cleanups.push(() => ipcMain.removeListener(channel, listener));
+  const readyListener = (event: IpcSenderEvent, ...raw: unknown[]): void => {
+    if (admit("lab:ready", event, () => READY_SCHEMA(raw, "args")) !== null) onReady();
   };
-  oneWay("lab:ready", READY_SCHEMA as Validator<unknown[]>, () => onReady());
-  oneWay("view:svg", SVG_REPLY_SCHEMA as Validator<unknown[]>, (args) => {
-    onSvg(args[0] as number, args[1] as string | null);
-  });
+  ipcMain.on("lab:ready", readyListener);
+  cleanups.push(() => ipcMain.removeListener("lab:ready", readyListener));
 
   return {
     channels: RENDERER_TO_MAIN,

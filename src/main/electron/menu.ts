@@ -1,10 +1,11 @@
 // The application menu as a pure function of the shell's state: File, Edit, View, Scenario,
-// Help. Clicks call the injected actions; nothing here touches Electron at runtime.
+// Help. What the page owns (save, export, presenter, theme, the lab's scenario moves) is a
+// request to the page, carried out there by the code its buttons run; main itself only picks
+// files to open, keeps the recent list, and opens help. Nothing here touches Electron at runtime.
 
 import type { MenuItemConstructorOptions } from "electron";
 import type { ScenarioInfo } from "../../shared/lab-api.js";
-
-export type Theme = "system" | "light" | "dark";
+import type { ShellRequest, ThemeChoice } from "../../shared/page-api.js";
 
 export interface MenuState {
   platform: NodeJS.Platform;
@@ -16,33 +17,25 @@ export interface MenuState {
   scenario: string | undefined;
   /** A scenario is loaded and has steps left. */
   canStep: boolean;
-  /** There is a trace to save. */
-  canSave: boolean;
   recent: readonly string[];
-  presenter: boolean;
-  theme: Theme;
 }
 
 export interface MenuActions {
+  /** Asks the page to act: the same code as its buttons. */
+  request(request: ShellRequest): void;
   openTrace(): void;
   openRecent(path: string): void;
   clearRecent(): void;
-  saveTraceAs(): void;
-  exportView(format: "svg" | "png"): void;
-  setPresenter(on: boolean): void;
-  setTheme(theme: Theme): void;
-  startScenario(id: string): void;
-  nextStep(): void;
-  restartScenario(): void;
   about(): void;
   traceFormatDoc(): void;
   openLink(url: string): void;
 }
 
-const THEMES: { theme: Theme; label: string }[] = [
+const THEMES: { theme: ThemeChoice; label: string }[] = [
   { theme: "system", label: "Follow System" },
   { theme: "light", label: "Light" },
   { theme: "dark", label: "Dark" },
+  { theme: "contrast", label: "High Contrast" },
 ];
 
 /** Keeps the last part of a path readable in a menu. */
@@ -70,12 +63,12 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { label: "&Open Trace…", accelerator: "CmdOrCtrl+O", click: () => actions.openTrace() },
       { label: "Open &Recent", submenu: recent },
       sep,
-      { label: "&Save Trace As…", accelerator: "CmdOrCtrl+Shift+S", enabled: state.canSave, click: () => actions.saveTraceAs() },
+      { label: "&Save Trace As…", accelerator: "CmdOrCtrl+Shift+S", click: () => actions.request({ type: "save-trace" }) },
       {
         label: "&Export View",
         submenu: [
-          { label: "As &SVG…", click: () => actions.exportView("svg") },
-          { label: "As &PNG…", click: () => actions.exportView("png") },
+          { label: "As &SVG…", click: () => actions.request({ type: "export-view", format: "svg" }) },
+          { label: "As &PNG…", click: () => actions.request({ type: "export-view", format: "png" }) },
         ],
       },
       ...(mac ? [] : [sep, { role: "quit" as const, label: "E&xit" }]),
@@ -85,21 +78,12 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
   const view: MenuItemConstructorOptions = {
     label: "&View",
     submenu: [
-      {
-        label: "&Presenter Mode",
-        type: "checkbox",
-        checked: state.presenter,
-        accelerator: "F5",
-        click: () => actions.setPresenter(!state.presenter),
-      },
+      // The page holds presenter mode and the theme (its own buttons change them too), so these
+      // are plain items that ask it, not check marks that could disagree with it.
+      { label: "Toggle &Presenter Mode", accelerator: "F5", click: () => actions.request({ type: "toggle-presenter" }) },
       {
         label: "&Theme",
-        submenu: THEMES.map(({ theme, label }) => ({
-          label,
-          type: "radio" as const,
-          checked: state.theme === theme,
-          click: () => actions.setTheme(theme),
-        })),
+        submenu: THEMES.map(({ theme, label }) => ({ label, click: () => actions.request({ type: "set-theme", theme }) })),
       },
       sep,
       { role: "resetZoom" },
@@ -120,11 +104,16 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
             label: s.title,
             type: "radio" as const,
             checked: state.scenario === s.id,
-            click: () => actions.startScenario(s.id),
+            click: () => actions.request({ type: "start-scenario", id: s.id }),
           }))),
       sep,
-      { label: "&Next Step", accelerator: "F8", enabled: state.canStep, click: () => actions.nextStep() },
-      { label: "&Restart", accelerator: "CmdOrCtrl+Shift+R", enabled: state.scenario !== undefined, click: () => actions.restartScenario() },
+      { label: "&Next Step", accelerator: "F8", enabled: state.canStep, click: () => actions.request({ type: "next-step" }) },
+      {
+        label: "&Restart",
+        accelerator: "CmdOrCtrl+Shift+R",
+        enabled: state.scenario !== undefined,
+        click: () => actions.request({ type: "restart-scenario" }),
+      },
     ],
   };
 

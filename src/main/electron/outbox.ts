@@ -1,14 +1,15 @@
 // Messages from main to the renderer wait here until the page says it is ready (`lab:ready`),
-// and again after every reload. While waiting, trace batches merge and only the newest status is kept.
+// and again after every reload. Only the newest status is kept while waiting. Trace batches do
+// not wait here: the trace batcher holds them (and slices them) while the page is not ready.
 
 import type { LabStatus, TraceBatch } from "../../shared/lab-api.js";
-import type { MainToRendererChannel, MenuCommand } from "../../shared/ipc-channels.js";
-import { mergeTraceBatches } from "./trace-batcher.js";
+import type { MainToRendererChannel } from "../../shared/ipc-channels.js";
+import type { ShellRequest } from "../../shared/page-api.js";
 
 export interface OutboxMessages {
   "trace:batch": TraceBatch;
   "lab:status": LabStatus;
-  "app:menu": MenuCommand;
+  "shell:request": ShellRequest;
 }
 
 type Message = { [C in MainToRendererChannel]: { channel: C; payload: OutboxMessages[C] } }[MainToRendererChannel];
@@ -24,20 +25,13 @@ export interface Outbox {
   readonly queued: number;
 }
 
-export function createOutbox(send: (channel: MainToRendererChannel, payload: unknown) => void): Outbox {
+export function createOutbox(send: (channel: MainToRendererChannel, payload: unknown) => void, onReady: () => void = () => undefined): Outbox {
   let ready = false;
   let queue: Message[] = [];
 
   const enqueue = (message: Message): void => {
-    const last = queue[queue.length - 1];
-    if (message.channel === "trace:batch" && last?.channel === "trace:batch") {
-      last.payload = mergeTraceBatches([last.payload, message.payload]);
-      return;
-    }
-    if (message.channel === "lab:status") {
-      // Status is a state, not a stream: only the newest matters.
-      queue = queue.filter((m) => m.channel !== "lab:status");
-    }
+    // Status is a state, not a stream: only the newest matters.
+    if (message.channel === "lab:status") queue = queue.filter((m) => m.channel !== "lab:status");
     queue.push(message);
   };
 
@@ -52,6 +46,7 @@ export function createOutbox(send: (channel: MainToRendererChannel, payload: unk
       const waiting = queue;
       queue = [];
       for (const m of waiting) send(m.channel, m.payload);
+      onReady();
     },
     markNotReady() {
       ready = false;

@@ -1,4 +1,5 @@
-// The question asked before quitting with an unsaved trace, and what each answer means.
+// The question asked before quitting with an unsaved trace (the page says it has one, through
+// its beforeunload), and what each answer means.
 // Pure: the caller shows it with dialog.showMessageBox and acts on the decision.
 
 export const UNSAVED_BUTTONS = ["Save…", "Don't Save", "Cancel"] as const;
@@ -13,7 +14,7 @@ export interface UnsavedPrompt {
   detail: string;
 }
 
-export function unsavedPrompt(eventCount: number): UnsavedPrompt {
+export function unsavedPrompt(): UnsavedPrompt {
   return {
     type: "warning",
     buttons: [...UNSAVED_BUTTONS],
@@ -21,7 +22,7 @@ export function unsavedPrompt(eventCount: number): UnsavedPrompt {
     cancelId: 2,
     noLink: true,
     message: "Save the trace before quitting?",
-    detail: `The trace on screen (${eventCount} events) has not been saved. Without saving, it is lost when SocketScope quits.`,
+    detail: "The live trace on screen has not been saved. Without saving, it is lost when SocketScope quits.",
   };
 }
 

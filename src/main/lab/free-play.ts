@@ -6,6 +6,7 @@ import type { Lab } from "./lab.js";
 import { NAMESPACES } from "./lab.js";
 import { callCode } from "./capture/call-code.js";
 import { parseBoundedJson } from "../protocol/bounded-json.js";
+import { isLoopbackIPv4 } from "../../shared/loopback.js";
 
 /** Event names Socket.IO reserves: emitting them would break the protocol or throw. */
 const RESERVED = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", "error"]);
@@ -38,7 +39,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
   switch (cmd.type) {
     case "add-client": {
       if (lab.clients.size >= MAX_CLIENTS) return fail(`the lab holds at most ${MAX_CLIENTS} clients`);
-      if (cmd.ip !== undefined && !isLoopbackV4(cmd.ip)) return fail(`source address ${cmd.ip} is not a loopback address (127.x.y.z, each part 0 to 255)`);
+      if (cmd.ip !== undefined && !isLoopbackIPv4(cmd.ip)) return fail(`source address ${cmd.ip} is not a loopback address (127.x.y.z, each part 0 to 255)`);
       const nsps = cmd.namespaces ?? ["/"];
       for (const n of nsps) {
         const e = checkNsp(n);
@@ -144,7 +145,3 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
   }
 }
 
-function isLoopbackV4(ip: string): boolean {
-  const parts = ip.split(".");
-  return parts.length === 4 && parts[0] === "127" && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}

@@ -6,9 +6,7 @@ import { createServer } from "node:net";
 let aliases: Promise<boolean> | undefined;
 
 /** Whether an address to listen on is this machine's loopback (reachable from it alone). */
-export function isLoopback(host: string): boolean {
-  return host.startsWith("127.") || host === "::1" || host === "localhost";
-}
+export { isLoopbackHost as isLoopback } from "../../shared/loopback.js";
 
 /** Whether this machine can bind 127.0.0.2 (checked once). */
 export function loopbackAliases(): Promise<boolean> {

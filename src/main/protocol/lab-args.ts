@@ -3,8 +3,8 @@
 // that accepts the wrong shape fails to compile.
 
 import { isIP } from "node:net";
-import type { FreePlayCommand, LabApi } from "../../shared/lab-api.js";
-import type { LabMethod } from "../../shared/ipc-channels.js";
+import type { FreePlayCommand, LabApi, LabMethod } from "../../shared/lab-api.js";
+import { isLoopbackIPv4 } from "../../shared/loopback.js";
 import { parseBoundedJson } from "./bounded-json.js";
 import { DROP_LIMITS, NETWORK_LIMITS } from "../../shared/network-limits.js";
 import type { NetworkSettings } from "../../shared/network-settings.js";
@@ -21,9 +21,9 @@ const seed = num({ min: NETWORK_LIMITS.seed.min, max: NETWORK_LIMITS.seed.max, i
 
 /** A loopback IPv4 address (127.0.0.0/8), which is all a lab client may bind. */
 const loopbackIp: Validator<string> = (v, path = "") => {
-  const r = str({ max: 15, pattern: /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/ })(v, path);
+  const r = str({ max: 15 })(v, path);
   if (!r.ok) return r;
-  return r.value.split(".").every((o) => Number(o) <= 255) ? r : { ok: false, error: `${path}: not an IPv4 address` };
+  return isLoopbackIPv4(r.value) ? r : { ok: false, error: `${path}: not a loopback IPv4 address (127.x.y.z)` };
 };
 
 /** JSON text of an array of arguments (what the free-play form sends), bounded in size and nesting. */
@@ -121,3 +121,11 @@ export const LAB_ARG_SCHEMAS: { [M in LabMethod]: Validator<IpcArgs<M>> } = {
   onStatus: args([]),
 };
 
+
+/** The one check of a LabApi call's arguments, on receipt, in both servers (IPC gateway, web server). */
+export function checkLabCall<M extends LabMethod>(method: M, raw: unknown, path: string): ReturnType<Validator<IpcArgs<M>>> {
+  return (LAB_ARG_SCHEMAS[method] as Validator<IpcArgs<M>>)(raw, path);
+}
+
+/** `lab:ready` (IPC) carries nothing. */
+export const READY_SCHEMA = args([]);

@@ -1,18 +1,22 @@
 // Web mode's HTTP server: serves the built renderer on loopback and bridges the /lab
-// WebSocket protocol to a LabApi. Every message is validated; a bad one gets an error
-// reply, never a crash. Trace events go out at most once per ~16 ms per client.
+// WebSocket protocol to a LabApi. Every message is validated with the same schema as Electron's
+// IPC gateway; a bad one gets an error reply, never a crash. Trace events go out through the one
+// trace batcher. `request` sends every page a shell request, as Electron's menu does over IPC.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { ClientTransports, FreePlayCommand, LabApi } from "../../shared/lab-api.js";
+import type { LabApi } from "../../shared/lab-api.js";
+import type { ShellRequest } from "../../shared/page-api.js";
 import { LAB_PATH, MAX_CLIENT_MESSAGE, parseClientMessage, type ClientMessage, type ServerMessage } from "../../shared/web-protocol.js";
-import { LAB_ARG_SCHEMAS } from "../protocol/lab-args.js";
-import type { Validator } from "../protocol/validate.js";
+import { checkLabCall } from "../protocol/lab-args.js";
+import { appHeaders, resolveAppFile } from "../protocol/app-files.js";
+import { createOpenedFiles } from "../protocol/opened-files.js";
+import { createTraceBatcher } from "../protocol/trace-batcher.js";
 import { upgradeToWebSocket, type WsServerSocket } from "./ws-server-socket.js";
-import { createTraceBatcher } from "./trace-batcher.js";
 import { encodeServerMessage } from "./server-message.js";
 
 export interface WebServerOptions {
@@ -26,50 +30,21 @@ export interface WebServerOptions {
 
 export interface WebServer {
   url: string;
+  /** Asks every connected page to act (the same requests Electron's menu sends). */
+  request(request: ShellRequest): void;
+  /** Asks every connected page to open the trace file at `path` (served to it at /opened/<token>). */
+  openTrace(path: string): void;
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".map": "application/json",
-};
+/** The web socket is this full (bytes not yet written): trace waits in the batcher. */
+const SOCKET_FULL = 8 * 1024 * 1024;
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-async function call(service: LabApi, m: ClientMessage): Promise<unknown> {
-  // the same schema as Electron's IPC gateway: exact objects, bounded strings, arrays and nesting
-  const checked = (LAB_ARG_SCHEMAS[m.method] as Validator<unknown[]>)(m.params, "params");
-  if (!checked.ok) throw new Error(`refused: ${checked.error}`);
-  const p = checked.value;
-  switch (m.method) {
-    case "listScenarios":
-      return service.listScenarios();
-    case "startScenario":
-      return service.startScenario(p[0] as string, p[1] as { seed?: number } | undefined);
-    case "nextStep":
-      return service.nextStep();
-    case "restartScenario":
-      return service.restartScenario();
-    case "stop":
-      return service.stop();
-    case "command":
-      return service.command(p[0] as FreePlayCommand);
-    case "attach":
-      return service.attach(p[0] as string, p[1] as { transports?: ClientTransports } | undefined);
-    case "openToPeers":
-      return service.openToPeers(p[0] as { host: string });
-    case "getStatus":
-      return service.getStatus();
-  }
+function call(service: LabApi, m: ClientMessage): Promise<unknown> {
+  const checked = checkLabCall(m.method, m.params, "params");
+  if (!checked.ok) return Promise.reject(new Error(`refused: ${checked.error}`));
+  const method = service[m.method] as (...args: unknown[]) => Promise<unknown>;
+  return method.apply(service, checked.value);
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
@@ -96,6 +71,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   // The upgraded TCP sockets, so closing can end them even if a browser lingers in the closing handshake.
   const raw = new Set<Duplex>();
   const disposers = new Set<() => void>();
+  const sendAll = new Set<(m: ServerMessage) => void>();
+  const opened = createOpenedFiles();
   let origin = "";
 
   const serveFile = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -103,37 +80,34 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    } catch {
-      res.writeHead(400).end("bad path");
-      return;
-    }
+    const pathname = new URL(req.url ?? "/", "http://x").pathname;
     if (pathname === "/favicon.ico") {
       res.writeHead(204).end();
       return;
     }
-    const rel = pathname === "/" ? "index.html" : normalize(pathname).replace(/^([/\\])+/, "");
-    const file = resolve(join(root, rel));
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end("forbidden");
+    const offered = opened.lookup(pathname);
+    if (offered) {
+      const st = await stat(offered).catch(() => null);
+      if (!st?.isFile()) return void res.writeHead(404).end("the offered file is gone");
+      res.writeHead(200, { ...appHeaders(offered), "Content-Type": "application/x-ndjson", "Content-Length": st.size });
+      if (req.method === "HEAD") return void res.end();
+      createReadStream(offered).on("error", () => res.destroy()).pipe(res);
+      return;
+    }
+    const found = resolveAppFile(root, pathname);
+    if (!found.ok) {
+      res.writeHead(found.status).end(found.status === 403 ? "forbidden" : "bad path");
       return;
     }
     try {
-      const st = await stat(file);
+      const st = await stat(found.file);
       if (!st.isFile()) throw new Error("not a file");
-      const body = await readFile(file);
-      res.writeHead(200, {
-        "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
-        "Content-Length": body.length,
-        "Cache-Control": "no-cache",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": CSP,
-      });
+      const body = await readFile(found.file);
+      res.writeHead(200, { ...appHeaders(found.file), "Content-Length": body.length });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end(rel === "index.html" ? "The renderer is not built: run `npx electron-vite build`." : "not found");
+      const index = found.file === resolve(root, "index.html");
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end(index ? "The renderer is not built: run `npx electron-vite build`." : "not found");
     }
   };
 
@@ -167,13 +141,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     socket.once("close", () => raw.delete(socket));
     let ws: WsServerSocket | null = null;
     const send = (m: ServerMessage): void => ws?.send(encodeServerMessage(m));
-    const batcher = createTraceBatcher((batch) => send({ type: "trace", batch }), { busy: () => (ws?.buffered ?? 0) > 8 * 1024 * 1024 });
+    const batcher = createTraceBatcher({ send: (batch) => send({ type: "trace", batch }), busy: () => (ws?.buffered ?? 0) > SOCKET_FULL });
     let offTrace = (): void => undefined;
     let offStatus = (): void => undefined;
     const dispose = (): void => {
       offTrace();
       offStatus();
       batcher.dispose();
+      sendAll.delete(send);
       if (ws) sockets.delete(ws);
       disposers.delete(dispose);
     };
@@ -200,6 +175,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     );
     sockets.add(ws);
     disposers.add(dispose);
+    sendAll.add(send);
     offTrace = options.service.onTrace((batch) => batcher.push(batch));
     offStatus = options.service.onStatus((status) => send({ type: "status", status }));
   });
@@ -216,8 +192,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const shownHost = host.includes(":") ? `[${host}]` : host;
   origin = `http://${shownHost}:${address.port}`;
 
+  const request = (r: ShellRequest): void => {
+    for (const send of sendAll) send({ type: "shell", request: r });
+  };
   return {
     url: `${origin}/`,
+    request,
+    openTrace: (path) => request(opened.offer(path)),
     close: async () => {
       for (const d of [...disposers]) d();
       for (const s of [...sockets]) s.close(1001, "server closing");

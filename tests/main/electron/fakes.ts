@@ -3,7 +3,7 @@
 
 import type { IpcMainLike } from "../../../src/main/electron/ipc-gateway.js";
 import type { IpcSenderEvent } from "../../../src/main/electron/sender-check.js";
-import type { Timer } from "../../../src/main/electron/trace-batcher.js";
+import type { Timer } from "../../../src/main/protocol/trace-batcher.js";
 
 type Listener = (...args: never[]) => unknown;
 
@@ -21,7 +21,7 @@ export class FakeWebContents {
   readonly mainFrame: { url: string; parent: unknown };
   readonly session = new FakeSession();
   loaded: string[] = [];
-  constructor(url = "file:///app/out/renderer/index.html") {
+  constructor(url = "app://socketscope/index.html") {
     this.mainFrame = { url, parent: null };
   }
   on(event: string, listener: Listener): this {

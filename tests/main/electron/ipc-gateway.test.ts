@@ -5,30 +5,29 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createIpcGateway, REFUSED, type LabHandlers } from "../../../src/main/electron/ipc-gateway.js";
 import { createAppUrl } from "../../../src/main/electron/app-url.js";
-import { LAB_METHOD_CHANNELS, RENDERER_TO_MAIN } from "../../../src/shared/ipc-channels.js";
+import { labChannel, RENDERER_TO_MAIN } from "../../../src/shared/ipc-channels.js";
+import { LAB_METHODS } from "../../../src/shared/lab-api.js";
 import { eventFrom, FakeIpcMain, FakeWebContents } from "./fakes.js";
 
-const APP = "file:///app/out/renderer/index.html";
+const APP = "app://socketscope/index.html";
 
 function setup() {
   const ipc = new FakeIpcMain();
   const win = new FakeWebContents(APP);
   const log = vi.fn<(m: string) => void>();
   const onReady = vi.fn();
-  const onSvg = vi.fn();
   const handlers = Object.fromEntries(
-    Object.keys(LAB_METHOD_CHANNELS).map((m) => [m, vi.fn(async (...args: unknown[]) => ({ method: m, args }))]),
+    LAB_METHODS.map((m) => [m, vi.fn(async (...args: unknown[]) => ({ method: m, args }))]),
   ) as unknown as LabHandlers & Record<string, ReturnType<typeof vi.fn>>;
-  const appUrl = createAppUrl({ indexFile: "/app/out/renderer/index.html" });
+  const appUrl = createAppUrl();
   const gateway = createIpcGateway({
     ipcMain: ipc,
     trusted: { webContents: () => win, isAppUrl: appUrl.isAppUrl },
     handlers,
     onReady,
-    onSvg,
     log,
   });
-  return { ipc, win, log, onReady, onSvg, handlers, gateway };
+  return { ipc, win, log, onReady, handlers, gateway };
 }
 
 let t: ReturnType<typeof setup>;
@@ -37,9 +36,9 @@ beforeEach(() => {
 });
 
 describe("channels", () => {
-  it("registers a handler for every LabApi method and listeners for lab:ready and view:svg", () => {
-    expect([...t.ipc.handlers.keys()].sort()).toEqual(Object.values(LAB_METHOD_CHANNELS).sort());
-    expect([...t.ipc.listeners.keys()].sort()).toEqual(["lab:ready", "view:svg"]);
+  it("registers a handler for every LabApi method and a listener for lab:ready", () => {
+    expect([...t.ipc.handlers.keys()].sort()).toEqual(LAB_METHODS.map(labChannel).sort());
+    expect([...t.ipc.listeners.keys()].sort()).toEqual(["lab:ready"]);
     expect(new Set(t.gateway.channels)).toEqual(new Set(RENDERER_TO_MAIN));
   });
 
@@ -64,7 +63,7 @@ describe("sender check", () => {
     expect(t.handlers.listScenarios).not.toHaveBeenCalled();
   });
 
-  it.each(["https://evil.example/", "file:///tmp/evil.html", "file:///app/out/renderer/index.html.evil", "data:text/html,hi"])(
+  it.each(["https://evil.example/", "file:///tmp/evil.html", "app://socketscope/index.html.evil", "app://evil/index.html", "app://socketscope/other.html", "data:text/html,hi"])(
     "refuses the main frame when it shows %s",
     async (url) => {
       t.win.mainFrame.url = url;
@@ -87,19 +86,16 @@ describe("sender check", () => {
       trusted: { webContents: () => null, isAppUrl: () => true },
       handlers: t.handlers,
       onReady: vi.fn(),
-      onSvg: vi.fn(),
       log,
     });
     await expect(ipc.invoke("lab:stop", eventFrom(t.win))).rejects.toThrow(REFUSED);
     expect(log).toHaveBeenCalledWith(expect.stringContaining("no app window"));
   });
 
-  it("ignores lab:ready and view:svg from a stranger", () => {
+  it("ignores lab:ready from a stranger", () => {
     const stranger = eventFrom(new FakeWebContents(APP));
     t.ipc.send("lab:ready", stranger);
-    t.ipc.send("view:svg", stranger, 1, "<svg></svg>");
     expect(t.onReady).not.toHaveBeenCalled();
-    expect(t.onSvg).not.toHaveBeenCalled();
     t.ipc.send("lab:ready", eventFrom(t.win));
     expect(t.onReady).toHaveBeenCalledOnce();
   });
@@ -123,6 +119,8 @@ describe("argument schemas", () => {
     ["lab:command", [{ type: "emit", from: "client-1", event: "hi", args: "[" + "1,".repeat(40000) + "1]" }]],
     ["lab:command", [{ type: "add-client", ip: "10.0.0.5" }]],
     ["lab:command", [{ type: "add-client", ip: "127.0.0.300" }]],
+    ["lab:command", [{ type: "add-client", ip: "127.evil" }]],
+    ["lab:command", [{ type: "add-client", ip: "127.0.0.01" }]],
     ["lab:command", [{ type: "add-client", transports: "carrier-pigeon" }]],
     ["lab:command", [{ type: "join", client: "client-1", room: "" }]],
     ["lab:command", [{ type: "network", settings: { loss: 2 } }]],
@@ -193,19 +191,6 @@ describe("argument schemas", () => {
     await expect(t.ipc.invoke("lab:command", eventFrom(t.win), new Sneaky())).rejects.toThrow(REFUSED);
   });
 
-  it("checks view:svg replies", () => {
-    t.ipc.send("view:svg", eventFrom(t.win), 1, "<script>alert(1)</script>");
-    t.ipc.send("view:svg", eventFrom(t.win), -1, "<svg/>");
-    t.ipc.send("view:svg", eventFrom(t.win), 1, 2, 3);
-    expect(t.onSvg).not.toHaveBeenCalled();
-    expect(t.log).toHaveBeenCalledTimes(3);
-    t.ipc.send("view:svg", eventFrom(t.win), 3, '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
-    t.ipc.send("view:svg", eventFrom(t.win), 4, null);
-    expect(t.onSvg.mock.calls).toEqual([
-      [3, '<svg xmlns="http://www.w3.org/2000/svg"></svg>'],
-      [4, null],
-    ]);
-  });
 
   it("refuses lab:ready with arguments", () => {
     t.ipc.send("lab:ready", eventFrom(t.win), "surprise");

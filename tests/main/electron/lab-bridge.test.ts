@@ -1,6 +1,7 @@
 // @vitest-environment node
 // The bridge between the lab and the renderer: calls wait for the lab (which starts after the
-// first paint), trace flows through batcher and ready queue, and an opened file replaces it.
+// first paint), trace flows through the one batcher, which holds it until the page is ready and
+// slices a long replay; main keeps no copy of the trace.
 
 import { describe, expect, it, vi } from "vitest";
 import { createLabBridge } from "../../../src/main/electron/lab-bridge.js";
@@ -56,8 +57,11 @@ function fakeLab() {
 function setup() {
   const timer = new FakeTimer();
   const sent: [string, unknown][] = [];
-  const outbox = createOutbox((c, p) => sent.push([c, p]));
-  const bridge = createLabBridge({ outbox, timer });
+  const outbox = createOutbox(
+    (c, p) => sent.push([c, p]),
+    () => bridge.pageReady(),
+  );
+  const bridge = createLabBridge({ outbox, timer, maxEvents: 5000 });
   return { timer, sent, outbox, bridge, traces: () => sent.filter(([c]) => c === "trace:batch").map(([, p]) => p as TraceBatch) };
 }
 
@@ -94,7 +98,7 @@ describe("the lab bridge", () => {
     outbox.markReady();
     await bridge.handlers.onTrace();
     await bridge.handlers.onTrace();
-    expect(f.traceListeners.size).toBe(2); // one for the renderer, one for main's copy
+    expect(f.traceListeners.size).toBe(1); // the page's only: main keeps no copy
     f.record(apiEvent(1));
     timer.advance(16);
     expect(traces().at(-1)).toEqual({ reset: true, header, events: [apiEvent(1)] });
@@ -110,49 +114,33 @@ describe("the lab bridge", () => {
     expect(sent.filter(([c]) => c === "lab:status").map(([, s]) => (s as LabStatus).state)).toEqual(["idle", "running"]);
   });
 
-  it("keeps main's copy of the trace, dirty once something beyond lab events happened", async () => {
-    const { bridge } = setup();
+  it("sends a long replay (a reload) in slices, the first one a reset", async () => {
+    const { bridge, outbox, timer, traces } = setup();
     const f = fakeLab();
+    f.record(...Array.from({ length: 12_000 }, (_, i) => apiEvent(i + 1)));
     bridge.attach(f.lab);
-    f.record(labEvent(1));
-    expect(bridge.trace.dirty).toBe(false);
-    f.record(apiEvent(2));
-    expect(bridge.trace.dirty).toBe(true);
-    expect(bridge.trace.events.map((e) => e.id)).toEqual([1, 2]);
-    bridge.trace.markSaved("/tmp/a.ndjson");
-    expect(bridge.trace.dirty).toBe(false);
+    outbox.markReady();
+    await bridge.handlers.onTrace();
+    timer.advance(100);
+    expect(traces().map((b) => b.events.length)).toEqual([5000, 5000, 2000]);
+    expect(traces().map((b) => b.reset === true)).toEqual([true, false, false]);
+    expect(traces().flatMap((b) => b.events.map((e) => e.id))).toEqual(Array.from({ length: 12_000 }, (_, i) => i + 1));
   });
 
-  it("shows an opened file instead of the live trace, and goes live again on a new scenario", async () => {
+  it("holds the trace again while the page reloads, and sends it when the new page is ready", async () => {
     const { bridge, outbox, timer, traces } = setup();
     const f = fakeLab();
     bridge.attach(f.lab);
     outbox.markReady();
     await bridge.handlers.onTrace();
     timer.advance(16);
-    const fileEvents = Array.from({ length: 12_000 }, (_, i) => apiEvent(i + 1));
-    await bridge.showTraceFile(header, fileEvents, "/tmp/t.ndjson");
-    expect(f.lab.stop).toHaveBeenCalled();
-    expect(bridge.mode).toBe("file");
-    expect(bridge.trace.dirty).toBe(false);
-    expect(bridge.trace.path).toBe("/tmp/t.ndjson");
-    const fileBatches = traces().slice(-3);
-    expect(fileBatches[0]!.reset).toBe(true);
-    expect(fileBatches.flatMap((b) => b.events)).toHaveLength(12_000);
-    // live events no longer reach the renderer
     const before = traces().length;
-    f.record(apiEvent(99_999));
-    timer.advance(50);
+    outbox.markNotReady();
+    f.record(apiEvent(7));
+    timer.advance(100);
     expect(traces()).toHaveLength(before);
-    // a reload asks for the trace again: the file, not the lab
-    await bridge.handlers.onTrace();
-    expect(traces().at(-3)!.reset).toBe(true);
-    // starting a scenario goes live with a replay
-    await bridge.handlers.startScenario("hello-ack");
-    timer.advance(16);
-    expect(bridge.mode).toBe("live");
-    expect(traces().at(-1)!.reset).toBe(true);
-    expect(f.lab.startScenario).toHaveBeenCalledWith("hello-ack", undefined);
+    outbox.markReady();
+    expect(traces().at(-1)).toEqual({ events: [apiEvent(7)] });
   });
 
   it("unsubscribes everything on dispose", async () => {

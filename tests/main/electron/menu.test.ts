@@ -18,14 +18,11 @@ const base: MenuState = {
   ],
   scenario: "hello-ack",
   canStep: true,
-  canSave: true,
   recent: ["/home/u/a.ndjson", "C:\\traces\\b.ndjson"],
-  presenter: false,
-  theme: "system",
 };
 
 function actions(): { [K in keyof MenuActions]: Mock<MenuActions[K]> } {
-  const names = ["openTrace", "openRecent", "clearRecent", "saveTraceAs", "exportView", "setPresenter", "setTheme", "startScenario", "nextStep", "restartScenario", "about", "traceFormatDoc", "openLink"];
+  const names = ["request", "openTrace", "openRecent", "clearRecent", "about", "traceFormatDoc", "openLink"];
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as never;
 }
 
@@ -43,7 +40,7 @@ describe("the menu template", () => {
     expect(mac.map((i) => i.label ?? i.role)).toEqual(["SocketScope", "&File", "editMenu", "&View", "&Scenario", "windowMenu", "&Help"]);
   });
 
-  it("File: open, recent files, save as, export SVG/PNG", () => {
+  it("File: open and recent files in main; save as and export SVG/PNG asked of the page", () => {
     const a = actions();
     const file = sub(top(buildMenuTemplate(base, a), "File"));
     click(item(file, "Open Trace…"));
@@ -53,30 +50,33 @@ describe("the menu template", () => {
     click(recent[1]);
     expect(a.openRecent).toHaveBeenCalledWith("C:\\traces\\b.ndjson");
     click(item(file, "Save Trace As…"));
-    expect(a.saveTraceAs).toHaveBeenCalled();
     const exp = sub(item(file, "Export View"));
     click(item(exp, "As SVG…"));
     click(item(exp, "As PNG…"));
-    expect(a.exportView.mock.calls).toEqual([["svg"], ["png"]]);
+    expect(a.request.mock.calls).toEqual([[{ type: "save-trace" }], [{ type: "export-view", format: "svg" }], [{ type: "export-view", format: "png" }]]);
   });
 
-  it("disables Save when there is no trace, and says when there are no recent files", () => {
-    const file = sub(top(buildMenuTemplate({ ...base, canSave: false, recent: [] }, actions()), "File"));
-    expect(item(file, "Save Trace As…")!.enabled).toBe(false);
+  it("says when there are no recent files", () => {
+    const file = sub(top(buildMenuTemplate({ ...base, recent: [] }, actions()), "File"));
     expect(sub(item(file, "Open Recent"))).toEqual([{ label: "No Recent Traces", enabled: false }]);
   });
 
-  it("View: presenter mode toggles, theme is a radio group, zoom uses the native roles", () => {
+  it("View: presenter mode and theme are asked of the page (plain items, no check marks to disagree with it), zoom uses the native roles", () => {
     const a = actions();
-    const view = sub(top(buildMenuTemplate({ ...base, theme: "dark" }, a), "View"));
-    const presenter = item(view, "Presenter Mode")!;
-    expect(presenter).toMatchObject({ type: "checkbox", checked: false });
+    const view = sub(top(buildMenuTemplate(base, a), "View"));
+    const presenter = item(view, "Toggle Presenter Mode")!;
+    expect(presenter.type).toBeUndefined();
     click(presenter);
-    expect(a.setPresenter).toHaveBeenCalledWith(true);
     const themes = sub(item(view, "Theme"));
-    expect(themes.map((t) => [t.label, t.checked])).toEqual([["Follow System", false], ["Light", false], ["Dark", true]]);
-    click(themes[1]);
-    expect(a.setTheme).toHaveBeenCalledWith("light");
+    expect(themes.map((t) => t.label)).toEqual(["Follow System", "Light", "Dark", "High Contrast"]);
+    for (const t of themes) click(t);
+    expect(a.request.mock.calls).toEqual([
+      [{ type: "toggle-presenter" }],
+      [{ type: "set-theme", theme: "system" }],
+      [{ type: "set-theme", theme: "light" }],
+      [{ type: "set-theme", theme: "dark" }],
+      [{ type: "set-theme", theme: "contrast" }],
+    ]);
     expect(view.map((i) => i.role).filter(Boolean)).toEqual(["resetZoom", "zoomIn", "zoomOut", "togglefullscreen"]);
   });
 
@@ -91,11 +91,9 @@ describe("the menu template", () => {
     const scen = sub(top(buildMenuTemplate(base, a), "Scenario"));
     expect(scen.slice(0, 2).map((s) => [s.label, s.checked])).toEqual([["Addresses and ports", false], ["Hello, ack", true]]);
     click(scen[0]);
-    expect(a.startScenario).toHaveBeenCalledWith("addressing");
     click(item(scen, "Next Step"));
     click(item(scen, "Restart"));
-    expect(a.nextStep).toHaveBeenCalled();
-    expect(a.restartScenario).toHaveBeenCalled();
+    expect(a.request.mock.calls).toEqual([[{ type: "start-scenario", id: "addressing" }], [{ type: "next-step" }], [{ type: "restart-scenario" }]]);
   });
 
   it("disables Next Step and Restart when there is nothing to step or restart", () => {
@@ -135,10 +133,10 @@ describe("recent files", () => {
 
 describe("the unsaved-trace prompt", () => {
   it("asks Save / Don't Save / Cancel, with Cancel as the escape answer", () => {
-    const p = unsavedPrompt(1234);
+    const p = unsavedPrompt();
     expect(p.buttons).toEqual(["Save…", "Don't Save", "Cancel"]);
     expect(p.cancelId).toBe(2);
-    expect(p.detail).toContain("1234 events");
+    expect(p.detail).toContain("has not been saved");
   });
 
   it("maps answers to decisions", () => {

@@ -79,7 +79,7 @@ describe("the main window", () => {
     const win = createMainWindow({
       create: (o) => new FakeWindow(o),
       preloadPath: PRELOAD,
-      appUrl: createAppUrl({ indexFile: "/app/out/renderer/index.html" }),
+      appUrl: createAppUrl(),
       openExternal: () => undefined,
       log: () => undefined,
       onFirstPaint: (w) => painted.push(w),
@@ -97,7 +97,7 @@ describe("the main window", () => {
 
   it("loads the app's own page", () => {
     const { win } = open();
-    expect(win.webContents.loaded).toEqual(["file:///app/out/renderer/index.html"]);
+    expect(win.webContents.loaded).toEqual(["app://socketscope/index.html"]);
   });
 
   it("starts the lab only after the first paint, and shows the window then", () => {

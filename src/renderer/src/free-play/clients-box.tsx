@@ -6,9 +6,9 @@ import type { ClientTransports, LabApi } from "../../../shared/lab-api";
 import type { PlayClient } from "./free-play-clients";
 import { ResultLine, TextField, TransportSelect } from "./fields";
 import { useCommand } from "./use-command";
+import { isLoopbackIPv4 } from "../../../shared/loopback";
 
 export const MAX_CLIENTS = 20;
-const LOOPBACK_IP = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 function ClientRow(props: { client: PlayClient; onRemove(): void; busy: boolean }) {
   const c = props.client;
@@ -51,7 +51,7 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
   const add = (e: FormEvent) => {
     e.preventDefault();
     const addr = ip.trim();
-    if (addr && !LOOPBACK_IP.test(addr)) return setIpError("A source IP must be a loopback address, 127.x.y.z (or leave it empty).");
+    if (addr && !isLoopbackIPv4(addr)) return setIpError("A source IP must be a loopback address, 127.x.y.z (or leave it empty).");
     setIpError(null);
     void command.run(() => api.command({ type: "add-client", transports, ...(addr ? { ip: addr } : {}) }));
   };

@@ -1,9 +1,11 @@
-// LabApi over the web-mode WebSocket (ws://<host>/lab): one socket at a time, requests
+// The PageApi over the web-mode WebSocket (ws://<host>/lab): one socket at a time, requests
 // matched to responses by id, trace batches fanned out to listeners (late listeners get a
-// replay). When the server goes away the client says so and reconnects with back-off.
+// replay), the server's shell requests passed to the page. When the server goes away the
+// client says so and reconnects with back-off.
 
-import type { LabApi, LabStatus, TraceBatch } from "../../../shared/lab-api";
-import { LAB_PATH, parseServerMessage, type LabMethod, type RequestMessage } from "../../../shared/web-protocol";
+import type { LabCall, LabStatus, TraceBatch } from "../../../shared/lab-api";
+import type { PageApi, ShellRequest } from "../../../shared/page-api";
+import { LAB_PATH, parseServerMessage, type RequestMessage } from "../../../shared/web-protocol";
 
 /** The link to the lab: up, or lost and retrying (`retryAt` on the page's clock, ms). */
 export type LabConnection =
@@ -11,7 +13,7 @@ export type LabConnection =
   | { state: "open"; reconnected: boolean }
   | { state: "lost"; attempt: number; retryAt: number; retryIn: number };
 
-export interface WebLabClient extends LabApi {
+export interface WebLabClient extends PageApi {
   onConnection(listener: (c: LabConnection) => void): () => void;
   dispose(): void;
 }
@@ -42,6 +44,7 @@ export function createWebLabClient(url: string, WebSocketImpl: typeof WebSocket 
   const queue: string[] = [];
   const traceListeners = new Set<(b: TraceBatch) => void>();
   const statusListeners = new Set<(s: LabStatus) => void>();
+  const shellListeners = new Set<(r: ShellRequest) => void>();
   const connectionListeners = new Set<(c: LabConnection) => void>();
   // What arrived since the last reset, replayed to listeners that subscribe later.
   let recorded: TraceBatch[] = [];
@@ -82,6 +85,8 @@ export function createWebLabClient(url: string, WebSocketImpl: typeof WebSocket 
         if (m.batch.reset) recorded = [];
         recorded.push(m.batch);
         for (const l of traceListeners) l(m.batch);
+      } else if (m.type === "shell") {
+        for (const l of shellListeners) l(m.request);
       } else {
         for (const l of statusListeners) l(m.status);
       }
@@ -103,7 +108,7 @@ export function createWebLabClient(url: string, WebSocketImpl: typeof WebSocket 
   };
   open();
 
-  const call = <T>(method: LabMethod, ...params: unknown[]): Promise<T> => {
+  const call = <T>(method: LabCall, ...params: unknown[]): Promise<T> => {
     if (connection.state === "lost") return Promise.reject(new Error(LOST_MESSAGE));
     const id = nextId++;
     const msg: RequestMessage = { type: "request", id, method, params };
@@ -134,6 +139,10 @@ export function createWebLabClient(url: string, WebSocketImpl: typeof WebSocket 
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
+    onShellRequest(listener) {
+      shellListeners.add(listener);
+      return () => shellListeners.delete(listener);
+    },
     onConnection(listener) {
       listener(connection);
       connectionListeners.add(listener);
@@ -145,6 +154,7 @@ export function createWebLabClient(url: string, WebSocketImpl: typeof WebSocket 
       ws.close();
       traceListeners.clear();
       statusListeners.clear();
+      shellListeners.clear();
       connectionListeners.clear();
     },
   };

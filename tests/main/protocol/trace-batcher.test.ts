@@ -1,13 +1,14 @@
 // @vitest-environment node
-// Messages to the renderer wait for `lab:ready` (and again after a reload); trace batches are
-// coalesced to at most one message per 16 ms, driven here by a hand-moved clock.
+// The one trace batcher (IPC and web mode): batches are coalesced to at most one message per
+// 16 ms, a reset drops what waited, long backlogs go out in slices, nothing goes out while the
+// receiver is busy; driven here by a hand-moved clock. Also Electron's ready queue.
 
 import { describe, expect, it } from "vitest";
 import { createOutbox } from "../../../src/main/electron/outbox.js";
-import { createTraceBatcher, mergeTraceBatches } from "../../../src/main/electron/trace-batcher.js";
+import { createTraceBatcher } from "../../../src/main/protocol/trace-batcher.js";
 import type { LabStatus, TraceBatch } from "../../../src/shared/lab-api.js";
 import type { TraceEvent, TraceHeader } from "../../../src/shared/trace/types.js";
-import { FakeTimer } from "./fakes.js";
+import { FakeTimer } from "../electron/fakes.js";
 
 const ev = (id: number): TraceEvent => ({ id, t: id, host: "server", layer: "lab", kind: "fault", fault: "x" });
 const header: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2025-01-01T00:00:00Z", app: { name: "s", version: "0" } };
@@ -21,29 +22,28 @@ describe("the ready queue", () => {
 
   it("sends nothing before lab:ready, then everything in order", () => {
     const { box, sent } = outbox();
-    box.post("app:menu", { type: "presenter", on: true });
-    box.post("trace:batch", { events: [ev(1)] });
+    box.post("shell:request", { type: "toggle-presenter" });
+    box.post("shell:request", { type: "save-trace" });
     expect(sent).toEqual([]);
     expect(box.queued).toBe(2);
     box.markReady();
     expect(sent).toEqual([
-      ["app:menu", { type: "presenter", on: true }],
-      ["trace:batch", { events: [ev(1)] }],
+      ["shell:request", { type: "toggle-presenter" }],
+      ["shell:request", { type: "save-trace" }],
     ]);
-    box.post("trace:batch", { events: [ev(2)] });
+    box.post("shell:request", { type: "next-step" });
     expect(sent).toHaveLength(3);
   });
 
-  it("merges waiting trace batches and keeps only the newest status", () => {
+  it("keeps only the newest status while waiting", () => {
     const { box, sent } = outbox();
     box.post("lab:status", status(0));
-    box.post("trace:batch", { events: [ev(1)] });
-    box.post("trace:batch", { events: [ev(2)] });
+    box.post("shell:request", { type: "next-step" });
     box.post("lab:status", status(1));
     expect(box.queued).toBe(2);
     box.markReady();
     expect(sent).toEqual([
-      ["trace:batch", { events: [ev(1), ev(2)] }],
+      ["shell:request", { type: "next-step" }],
       ["lab:status", status(1)],
     ]);
   });
@@ -59,23 +59,38 @@ describe("the ready queue", () => {
   });
 });
 
-describe("merging trace batches", () => {
-  it("concatenates events in order", () => {
-    expect(mergeTraceBatches([{ events: [ev(1)] }, { events: [ev(2), ev(3)] }])).toEqual({ events: [ev(1), ev(2), ev(3)] });
-  });
-
-  it("drops what came before a reset, as the receiver would", () => {
-    const merged = mergeTraceBatches([{ events: [ev(1)] }, { reset: true, header, events: [ev(5)] }, { events: [ev(6)] }]);
-    expect(merged).toEqual({ reset: true, header, events: [ev(5), ev(6)] });
-  });
-});
-
 describe("the trace batcher", () => {
-  function batcher(intervalMs = 16) {
+  function batcher(intervalMs = 16, more: { maxEvents?: number; busy?: () => boolean } = {}) {
     const timer = new FakeTimer();
     const sent: TraceBatch[] = [];
-    return { b: createTraceBatcher({ send: (x) => sent.push(x), timer, intervalMs }), timer, sent };
+    return { b: createTraceBatcher({ send: (x) => sent.push(x), timer, intervalMs, ...more }), timer, sent };
   }
+
+  it("a reset drops what was pending, and a huge backlog goes out in slices, the reset first", () => {
+    const { b, timer, sent } = batcher(16, { maxEvents: 100 });
+    b.push({ events: [ev(1)] });
+    b.push({ reset: true, header, events: Array.from({ length: 250 }, (_, i) => ev(i + 10)) });
+    timer.advance(100);
+    expect(sent.map((x) => x.events.length)).toEqual([100, 100, 50]);
+    expect(sent.map((x) => x.reset === true)).toEqual([true, false, false]);
+    expect(sent[0]?.header).toEqual(header);
+    expect(sent.flatMap((x) => x.events.map((e) => e.id))).toEqual(Array.from({ length: 250 }, (_, i) => i + 10));
+  });
+
+  it("sends nothing while the receiver is busy, then all of it, merged", () => {
+    let busy = true;
+    const { b, timer, sent } = batcher(16, { busy: () => busy });
+    b.push({ events: [ev(1)] });
+    timer.advance(50);
+    b.push({ events: [ev(2)] });
+    timer.advance(50);
+    expect(sent).toEqual([]);
+    expect(b.pending).toBe(2);
+    busy = false;
+    timer.advance(16);
+    expect(sent).toEqual([{ events: [ev(1), ev(2)] }]);
+    expect(b.pending).toBe(0);
+  });
 
   it("sends a burst pushed in one tick as one message", () => {
     const { b, timer, sent } = batcher();

@@ -1,0 +1,108 @@
+// What the page does for its buttons and for its shell's requests alike: open, save and export
+// files, presenter mode, theme, and the lab's scenario moves. A menu item in Electron and a
+// request pushed by web mode's server end up here, in the same functions the buttons call.
+
+import type { PageApi, ShellRequest, ThemeChoice, ExportFormat } from "../../../shared/page-api";
+import type { TraceActions, TraceStore } from "../store/trace-store";
+import { openTraceFile } from "../files/open-trace-file";
+import { serializeTrace, traceFileName } from "../files/trace-file";
+import { exportPng, exportSvg, saveBlob } from "../files/export-view";
+import { runLab } from "../lab/run-lab";
+import { pressNextStep } from "../lab/next-step";
+import { chooseTheme } from "./theme-choice";
+import { markSaved } from "./unsaved";
+
+export interface PageContext {
+  api: PageApi | null;
+  store: TraceStore;
+  actions: TraceActions;
+}
+
+/** Opens a trace the shell offers at `url` (its own origin): fetched, then read like a dropped file. */
+export async function openOfferedTrace(ctx: PageContext, name: string, url: string): Promise<void> {
+  let blob: Blob;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`the shell answered ${res.status}`);
+    blob = await res.blob();
+  } catch (err) {
+    ctx.actions.setFile({ kind: "error", name, message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  await openTraceFile(new File([blob], name, { type: "application/x-ndjson" }), ctx.actions);
+}
+
+/** Saves what the page holds as NDJSON (a download; Electron asks where). */
+export function saveTrace(ctx: PageContext): void {
+  const s = ctx.store.getState();
+  if (s.length === 0) {
+    ctx.actions.setError("There is no trace to save yet.");
+    return;
+  }
+  saveBlob(new Blob([serializeTrace(s.header, s.trace.events)], { type: "application/x-ndjson" }), traceFileName(s.header));
+  markSaved(ctx.store);
+}
+
+/** Exports the focused view's picture. */
+export async function exportView(ctx: PageContext, format: ExportFormat): Promise<void> {
+  const focused = ctx.store.getState().focusedView;
+  const svg = document.querySelector<SVGSVGElement>(`section[aria-label="${focused}"] svg.view-svg`);
+  if (!svg) {
+    ctx.actions.setError(`${focused} has no picture to export.`);
+    return;
+  }
+  const name = `socketscope-${focused.toLowerCase()}`;
+  if (format === "svg") exportSvg(svg, name);
+  else await exportPng(svg, name).catch((e: unknown) => ctx.actions.setError(String(e)));
+}
+
+export const togglePresenter = (ctx: PageContext): void => ctx.actions.togglePresenter();
+
+export const setTheme = (ctx: PageContext, theme: ThemeChoice): void => chooseTheme(ctx.actions, theme);
+
+/** The lab's moves, as the Start, Next step and Restart buttons make them. */
+export async function startScenario(ctx: PageContext, id: string): Promise<void> {
+  const { api } = ctx;
+  if (api) await runLab(ctx.actions, () => api.startScenario(id));
+}
+export async function nextStep(ctx: PageContext): Promise<void> {
+  if (ctx.api) await pressNextStep(ctx.api, ctx.store, ctx.actions, performance.now());
+}
+export async function restartScenario(ctx: PageContext): Promise<void> {
+  const { api } = ctx;
+  if (api) await runLab(ctx.actions, () => api.restartScenario());
+}
+
+/** Carries out one shell request. */
+export async function handleShellRequest(ctx: PageContext, request: ShellRequest): Promise<void> {
+  switch (request.type) {
+    case "open-trace":
+      return openOfferedTrace(ctx, request.name, request.url);
+    case "save-trace":
+      return saveTrace(ctx);
+    case "export-view":
+      return exportView(ctx, request.format);
+    case "toggle-presenter":
+      return togglePresenter(ctx);
+    case "set-theme":
+      return setTheme(ctx, request.theme);
+    case "start-scenario":
+      return startScenario(ctx, request.id);
+    case "next-step":
+      return nextStep(ctx);
+    case "restart-scenario":
+      return restartScenario(ctx);
+    default: {
+      const never: never = request;
+      throw new Error(`unknown shell request ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Listens to the shell's requests for as long as the page lives; returns unsubscribe. */
+export function connectShell(ctx: PageContext): () => void {
+  if (!ctx.api) return () => undefined;
+  return ctx.api.onShellRequest((request) => {
+    void handleShellRequest(ctx, request).catch((err: unknown) => ctx.actions.setError(err instanceof Error ? err.message : String(err)));
+  });
+}
