@@ -46,7 +46,7 @@ describe.skipIf(!run)("web mode in Chromium", () => {
     for (const name of ["Step forward", "Step back", "Next step", "Restart scenario"]) await expect(button(name).count()).resolves.toBe(1);
     await expect(page.getByRole("slider", { name: "Speed" }).count()).resolves.toBe(1);
     const stepBy = await page.getByRole("combobox", { name: "Step by" }).locator("option").allTextContents();
-    expect(stepBy).toEqual(["API", "Socket.IO", "Engine.IO", "Wire", "TCP"]);
+    expect(stepBy).toEqual(["Code calls (API)", "Socket.IO packets", "Engine.IO packets", "HTTP and WebSocket (wire)", "TCP segments"]);
   });
 
   it("runs hello-ack and shows the handshake, the 4-tuple and the layers", async () => {
@@ -54,10 +54,13 @@ describe.skipIf(!run)("web mode in Chromium", () => {
     const title = scenarios.find((s) => s.id === "hello-ack")?.title;
     expect(title).toBeTruthy();
     const options = await page.getByRole("combobox", { name: "Scenario" }).locator("option").allTextContents();
-    expect(options).toEqual(expect.arrayContaining(scenarios.map((s) => s.title)));
-    await button("Pause").click();
-    await page.getByRole("combobox", { name: "Scenario" }).selectOption({ label: title as string });
+    expect(options).toEqual(expect.arrayContaining(scenarios.map((s, i) => `${i + 1}. ${s.title}`)));
+    // Choosing a scenario only chooses it; Next step starts it and runs its first step.
+    await page.getByRole("combobox", { name: "Scenario" }).selectOption("hello-ack");
     await nextStepAndWait();
+    // Next step played the step; review it from its start.
+    await button("Pause").click();
+    await page.keyboard.press("Home");
 
     // Review mode, one TCP-level step at a time, until the handshake is drawn.
     await page.getByRole("combobox", { name: "Step by" }).selectOption("TCP");
@@ -82,6 +85,8 @@ describe.skipIf(!run)("web mode in Chromium", () => {
 
     // The emit: run step 2, then walk the playhead to the receiver's Socket.IO packet.
     await nextStepAndWait();
+    await button("Pause").click();
+    await page.getByRole("button", { name: /^Go to step 2:/ }).click();
     await page.getByRole("combobox", { name: "Step by" }).selectOption("Socket.IO");
     const layers = region("Layers");
     await stepUntil("Step forward", async () => {

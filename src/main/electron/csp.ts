@@ -1,10 +1,13 @@
-// The renderer's Content Security Policy. The same text is in src/renderer/index.html's meta tag
-// (a test keeps them equal) and is sent as a response header for everything the window loads.
+// The renderer's Content Security Policy. The meta tag in src/renderer/index.html carries
+// META_CONTENT_SECURITY_POLICY (a test keeps them equal); the response header for everything the
+// window loads carries the whole policy, which adds frame-ancestors: browsers ignore that
+// directive in a meta tag and log an error on every load for it.
 
-export const CONTENT_SECURITY_POLICY =
+export const META_CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-  "connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'; " +
-  "frame-ancestors 'none'";
+  "connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+export const CONTENT_SECURITY_POLICY = `${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 /** Directive name → its sources, in order. */
 export function parseCsp(policy: string): Map<string, string[]> {
@@ -38,10 +41,7 @@ export interface WebRequestLike {
   ): void;
 }
 
-/**
- * Adds the policy header to every response in the session. For `file://` pages Chromium may
- * not run this hook, so the meta tag is what holds there; over the dev server both apply.
- */
+/** Adds the policy header to every response in the session (the dev server's pages). */
 export function installCspHeader(webRequest: WebRequestLike, policy = CONTENT_SECURITY_POLICY): void {
   webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCspHeader(details.responseHeaders, policy) });

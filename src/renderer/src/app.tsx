@@ -2,6 +2,11 @@
 // trace files; keyboard shortcuts; theme and presenter mode as classes on the root.
 
 import { useEffect, useMemo, useState, type DragEvent } from "react";
+import { useStoreBundle } from "./store/store-context";
+import { SeekBar } from "./controls/seek-bar";
+import { WelcomeView } from "./views/welcome-view";
+import { pressNextStep } from "./lab/next-step";
+import { selectKeyView } from "./selectors/key-view";
 import type { LabApi } from "../../shared/lab-api";
 import { useActions, useTrace } from "./store/store-context";
 import { PlaybackControls } from "./controls/playback-controls";
@@ -15,7 +20,6 @@ import { InspectorView } from "./views/inspector-view";
 import { NarrationView } from "./views/narration-view";
 import { ConsoleView } from "./views/console-view";
 import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
-import { runLab } from "./lab/run-lab";
 import { FreePlayPanel } from "./free-play/free-play-panel";
 
 /** Says plainly that the lab's server went away, and counts down to the next try. */
@@ -85,8 +89,11 @@ function Notices() {
 
 export function App(props: { api: LabApi | null }) {
   const actions = useActions();
+  const { store } = useStoreBundle();
   const theme = useTrace((s) => s.theme);
   const presenter = useTrace((s) => s.presenter);
+  const keyView = useTrace((s) => selectKeyView(s));
+  const welcome = useTrace((s) => s.length === 0 && s.source === "live" && s.status.state === "idle");
   const [dragging, setDragging] = useState(false);
   const { api } = props;
   const handlers = useMemo<KeyHandlers>(
@@ -95,13 +102,26 @@ export function App(props: { api: LabApi | null }) {
       forward: () => actions.stepForward(performance.now()),
       back: () => actions.stepBack(performance.now()),
       nextStep: () => {
-        if (api) void runLab(actions, () => api.nextStep());
+        if (api) void pressNextStep(api, store, actions, performance.now());
       },
       presenter: () => actions.togglePresenter(),
+      home: () => actions.seek(-1, performance.now()),
+      end: () => (store.getState().source === "live" ? actions.jumpToLive(performance.now()) : actions.seek(store.getState().length - 1, performance.now())),
+      exitPresenter: () => {
+        if (store.getState().presenter) actions.togglePresenter();
+      },
     }),
-    [actions, api],
+    [actions, api, store],
   );
   useKeyboard(handlers);
+  useEffect(() => {
+    const query = window.matchMedia?.("(prefers-reduced-motion: reduce)");
+    if (!query) return;
+    const apply = (): void => actions.setReducedMotion(query.matches);
+    apply();
+    query.addEventListener("change", apply);
+    return () => query.removeEventListener("change", apply);
+  }, [actions]);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
@@ -110,7 +130,7 @@ export function App(props: { api: LabApi | null }) {
   };
   return (
     <div
-      className={`app theme-${theme} ${presenter ? "presenter" : ""} ${dragging ? "dragging" : ""}`}
+      className={`app theme-${theme} ${presenter ? `presenter key-${keyView.toLowerCase()}` : ""} ${dragging ? "dragging" : ""}`}
       onDragOver={(e) => {
         e.preventDefault();
         setDragging(true);
@@ -122,8 +142,15 @@ export function App(props: { api: LabApi | null }) {
         <h1 className="brand">SocketScope</h1>
         <PlaybackControls api={api} />
         <FileControls />
+        {presenter ? (
+          <button type="button" className="exit-presenter" aria-keyshortcuts="Escape" onClick={() => actions.togglePresenter()}>
+            Exit presenter (Esc)
+          </button>
+        ) : null}
+        <SeekBar />
       </header>
       <Notices />
+      {welcome && api ? <WelcomeView api={api} /> : null}
       <NarrationView />
       <ConsoleView />
       <FreePlayPanel api={api} />

@@ -27,8 +27,9 @@ export function FileControls() {
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void openTraceFile(f, actions); e.target.value = ""; }} />
       <button type="button" onClick={() => input.current?.click()}>Open…</button>
       <button type="button" disabled={empty} onClick={() => saveTrace(ctx)}>Save</button>
-      <button type="button" title={`Export ${focused} as SVG`} onClick={() => void exportView(ctx, "svg")}>SVG</button>
-      <button type="button" title={`Export ${focused} as PNG`} onClick={() => void exportView(ctx, "png")}>PNG</button>
+      <span className="control-label" id="export-target">Export {focused}</span>
+      <button type="button" aria-describedby="export-target" title={`Export ${focused} as SVG`} onClick={() => void exportView(ctx, "svg")}>SVG</button>
+      <button type="button" aria-describedby="export-target" title={`Export ${focused} as PNG`} onClick={() => void exportView(ctx, "png")}>PNG</button>
       <label className="control">
         <span className="control-label">Theme</span>
         <select aria-label="Theme" value={theme} onChange={(e) => setTheme(ctx, e.target.value as ThemeChoice)}>

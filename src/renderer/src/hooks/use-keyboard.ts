@@ -1,4 +1,5 @@
-// Keyboard shortcuts: Space play/pause, → and ← step, N next step, F presenter mode.
+// Keyboard shortcuts: Space play/pause, → and ← step, N next step, Home start, End live,
+// F presenter mode, Escape leaves it.
 // Ignored while typing in a form field so they never fight with text entry, and Space is
 // left to a focused button, checkbox or tab, which it activates.
 
@@ -10,6 +11,9 @@ export interface KeyHandlers {
   back(): void;
   nextStep(): void;
   presenter(): void;
+  home(): void;
+  end(): void;
+  exitPresenter(): void;
 }
 
 export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">, target: EventTarget | null): keyof KeyHandlers | null {
@@ -18,7 +22,7 @@ export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" |
   const tag = el?.tagName ?? "";
   if (tag === "INPUT" && (el as HTMLInputElement).type !== "range" && (el as HTMLInputElement).type !== "checkbox") return null;
   if (tag === "TEXTAREA" || tag === "SELECT" || el?.isContentEditable) return null;
-  if (tag === "INPUT" && (e.key === "ArrowRight" || e.key === "ArrowLeft")) return null;
+  if (tag === "INPUT" && ["ArrowRight", "ArrowLeft", "Home", "End"].includes(e.key)) return null;
   if (e.key === " " && activatedBySpace(el)) return null;
   switch (e.key) {
     case " ":
@@ -33,6 +37,12 @@ export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" |
     case "f":
     case "F":
       return "presenter";
+    case "Home":
+      return "home";
+    case "End":
+      return "end";
+    case "Escape":
+      return "exitPresenter";
     default:
       return null;
   }

@@ -76,13 +76,10 @@ export function connectLab(api: LabApi, store: TraceStore, actions: TraceActions
     queued.push(batch);
     if (!frame) frame = scheduler.frame(flush);
   });
-  const offStatus = api.onStatus((status) => actions.setStatus(status));
+  const offStatus = api.onStatus((status) => actions.setStatus(status, scheduler.now()));
   const refresh = (): void => {
     void api.listScenarios().then((list) => actions.setScenarios(list), (e: unknown) => actions.setError(`Could not list scenarios: ${String(e)}`));
-    void api.getStatus().then((status) => {
-      actions.setStatus(status);
-      if (status.scenario && !store.getState().scenarioId) actions.setScenarioId(status.scenario);
-    }, () => undefined);
+    void api.getStatus().then((status) => actions.setStatus(status, scheduler.now()), () => undefined);
   };
   refresh();
   // Web mode only: the server may go away and come back; the page keeps its trace meanwhile.

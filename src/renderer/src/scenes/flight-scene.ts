@@ -60,8 +60,9 @@ export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: Pa
   let paths: FlightPath[] = [];
 
   const draw = (now: number): void => {
-    const f = store.getState().flight;
-    if (!f || paths.length === 0) {
+    const { flight: f, reducedMotion } = store.getState();
+    // A jump (no duration) and a viewer who asked for less motion: packets land without travelling.
+    if (!f || paths.length === 0 || f.duration <= 0 || reducedMotion) {
       g.setAttribute("visibility", "hidden");
       frame = 0;
       return;

@@ -15,9 +15,9 @@ export interface Narration {
 }
 
 export const selectNarration = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.scenarios, s.header, s.scenarioId],
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.scenarios, s.header, s.status.scenario],
   (s: TraceState): Narration => {
-    const id = s.header?.scenario?.id ?? s.scenarioId;
+    const id = s.header?.scenario?.id ?? s.status.scenario;
     const info = s.scenarios.find((x) => x.id === id);
     const scenarioTitle = info?.title ?? s.header?.scenario?.title ?? "";
     let step: { index: number; title: string; narration: string; teardown?: boolean } | null = null;

@@ -66,6 +66,18 @@ export interface TraceState {
    */
   tcpSub: number | null;
   playing: boolean;
+  /**
+   * Id of the event where playback rests: the last event of the step the lab played. Later
+   * events (heartbeats) wait behind it, counted, until the viewer asks for them. null: playback
+   * follows what arrives (before the first step, in free play, after "Jump to live").
+   */
+  restId: number | null;
+  /** Id of a step's marker the playhead moves to as soon as it arrives (the lab said a step started). */
+  pendingStart: number | null;
+  /** The lab's step this window last followed (`scenario:step:marker id`); null after a reset. */
+  lessonKey: string | null;
+  /** The viewer asked for less motion: packets land without travelling. */
+  reducedMotion: boolean;
   speed: number;
   stepBy: StepBy;
   flight: Flight | null;
@@ -80,6 +92,7 @@ export interface TraceState {
   networkPatch: Partial<NetworkSettings>;
   status: LabStatus;
   scenarios: ScenarioInfo[];
+  /** The scenario chosen in this window's menu and not started yet; null: the menu shows the lab's. */
   scenarioId: string | null;
   file: FileState;
   error: string | null;
@@ -101,8 +114,12 @@ export function initialState(): TraceState {
     cursor: -1,
     tcpSub: null,
     playing: true,
+    restId: null,
+    pendingStart: null,
+    lessonKey: null,
+    reducedMotion: false,
     speed: 1,
-    stepBy: "Engine.IO",
+    stepBy: "API",
     flight: null,
     filters: { layers: { ...ALL_LAYERS }, host: null, nsp: null, conn: null, hideHeartbeats: false },
     selection: null,

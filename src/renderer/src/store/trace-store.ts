@@ -9,6 +9,7 @@ import { appendEvents, createTraceBuffer, type TraceBuffer } from "./trace-buffe
 import { initialState, type FileState, type LabLink, type Theme, type TimelineFilters, type TraceState, type ViewName } from "./initial-state";
 import { isStop, type StepBy } from "./step-by";
 import { segmentsAt } from "../selectors/tcp-ladder";
+import { passes } from "../selectors/timeline";
 import type { TraceModeller } from "../files/trace-worker-protocol";
 
 /** Presentation time of one step at 1× speed. */
@@ -34,6 +35,13 @@ export interface TraceActions {
   seek(index: number, now: number): void;
   /** Presentation clock: while playing, starts the next step once the last one landed. */
   tick(now: number): void;
+  /** Ends the flight under way and puts the playhead where the played step rests, at once. */
+  finishStep(now: number): void;
+  /** Plays what arrived after the rest point (heartbeats) and rests on the newest event. */
+  showNew(now: number): void;
+  /** The playhead on the newest event, following what arrives from now on. */
+  jumpToLive(now: number): void;
+  setReducedMotion(reduced: boolean): void;
   setPlaying(playing: boolean): void;
   togglePlaying(): void;
   setSpeed(speed: number): void;
@@ -48,7 +56,12 @@ export interface TraceActions {
   setNetwork(patch: Partial<NetworkSettings>): void;
   /** Back to the network the trace recorded (keeps relative/absolute numbers). */
   resetNetwork(): void;
-  setStatus(status: LabStatus): void;
+  /**
+   * The lab's status. When it names a step this window has not followed yet, the playhead moves
+   * to that step's marker (skipping what came before it) and plays; when it says where the step
+   * ended, playback rests there.
+   */
+  setStatus(status: LabStatus, now?: number): void;
   setScenarios(list: ScenarioInfo[]): void;
   setScenarioId(id: string | null): void;
   setFile(file: FileState): void;
@@ -56,21 +69,50 @@ export interface TraceActions {
   setLabLink(link: LabLink): void;
 }
 
-export function nextStopIndex(s: TraceState, from: number): number {
-  const { events } = s.trace;
-  for (let i = from + 1; i < s.length; i++) {
-    const e = events[i];
-    if (e && isStop(e.layer, s.stepBy)) return i;
-  }
+/** True when stepping stops at event `i`: its layer is a stop at the granularity and the timeline's filters show it. */
+export function isStopAt(s: TraceState, i: number): boolean {
+  const e = s.trace.events[i];
+  return e !== undefined && isStop(e.layer, s.stepBy) && passes(s.trace, e, s.filters);
+}
+
+export function nextStopIndex(s: TraceState, from: number, limit = s.length - 1): number {
+  for (let i = from + 1; i <= limit; i++) if (isStopAt(s, i)) return i;
   return -1;
 }
 
 export function prevStopIndex(s: TraceState, from: number): number {
-  for (let i = from - 1; i >= 0; i--) {
-    const e = s.trace.events[i];
-    if (e && isStop(e.layer, s.stepBy)) return i;
-  }
+  for (let i = from - 1; i >= 0; i--) if (isStopAt(s, i)) return i;
   return -1;
+}
+
+/** Index of the last event whose id is at most `id` (ids grow with the index); -1 if none. */
+export function indexAtOrBefore(s: TraceState, id: number): number {
+  const exact = s.trace.indexById.get(id);
+  if (exact !== undefined && exact < s.length) return exact;
+  let lo = 0;
+  let hi = s.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((s.trace.events[mid]?.id ?? Infinity) <= id) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** How far playback may go: the rest point of the played step, or the newest event when following. */
+export function playLimit(s: TraceState): number {
+  return s.restId === null ? s.length - 1 : indexAtOrBefore(s, s.restId);
+}
+
+/** True while a played step is still on its way to its rest point (or the lab is still running it). */
+export function stepAnimating(s: TraceState, now: number): boolean {
+  if (s.source !== "live") return false;
+  if (s.pendingStart !== null || s.status.state === "running") return true;
+  if (!s.playing || s.restId === null) return false;
+  return s.cursor < playLimit(s) || (s.flight !== null && now < s.flight.startedAt + s.flight.duration);
 }
 
 /** A playhead position: a trace index, and how many of the segments due there are shown. */
@@ -80,12 +122,12 @@ export interface Position {
 }
 
 /** The next position: stepping by TCP also stops at each modelled segment. */
-export function nextPosition(s: TraceState): Position | null {
+export function nextPosition(s: TraceState, limit = s.length - 1): Position | null {
   if (s.stepBy === "TCP" && s.cursor >= 0 && s.tcpSub !== null) {
     const n = segmentsAt(s, s.cursor);
     if (s.tcpSub < n) return { cursor: s.cursor, sub: s.tcpSub + 1 >= n ? null : s.tcpSub + 1 };
   }
-  const to = nextStopIndex(s, s.cursor);
+  const to = nextStopIndex(s, s.cursor, limit);
   if (to < 0) return null;
   return { cursor: to, sub: s.stepBy === "TCP" && segmentsAt(s, to) > 0 ? 0 : null };
 }
@@ -122,6 +164,20 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     });
   };
 
+  /** A move without travel: the playhead is simply there (a jump, a finished step). */
+  const land = (to: number, now: number, patch: Partial<TraceState> = {}): void => {
+    set({ cursor: to, tcpSub: null, flight: { from: to, fromSub: null, to, toSub: null, startedAt: now, duration: 0 }, ...patch });
+  };
+
+  /** Moves to the marker of the step the lab started, once it is in the trace. */
+  const followPendingStart = (now: number): void => {
+    const s = get();
+    if (s.pendingStart === null || s.source !== "live") return;
+    const index = s.trace.indexById.get(s.pendingStart);
+    if (index === undefined || index >= s.length) return;
+    land(index, now, { pendingStart: null, playing: true, selection: null });
+  };
+
   /** Hands the model over to `next` (or to this thread), ending the previous file's worker. */
   const useModeller = (next: TraceModeller | null): { modeller: TraceModeller | null; modelVersion: number } => {
     const s = get();
@@ -151,6 +207,9 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           selectedConn: null,
           networkPatch: keepRelative(s.networkPatch),
           file: { kind: "idle" },
+          restId: null,
+          pendingStart: null,
+          lessonKey: null,
         });
         actions.tick(now);
         return;
@@ -158,6 +217,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       if (s.source !== "live") return;
       const added = appendEvents(s.trace, batch.events);
       if (added > 0 || batch.header) set({ length: s.trace.events.length, ...(batch.header ? { header: batch.header } : {}) });
+      followPendingStart(now);
       actions.tick(now);
     },
     loadTrace(header, events) {
@@ -183,6 +243,9 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         selection: null,
         selectedConn: null,
         playing: false,
+        restId: null,
+        pendingStart: null,
+        lessonKey: null,
       });
     },
     syncModel() {
@@ -190,6 +253,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       if (s.modelLength !== s.length) set({ modelLength: s.length });
     },
     stepForward(now) {
+      // Stepping by TCP walks the modelled segments: the model must cover what the step reaches.
+      if (get().stepBy === "TCP") actions.syncModel();
       const next = nextPosition(get());
       if (next) moveTo(next.cursor, now, false, next.sub);
       else set({ playing: false });
@@ -208,10 +273,28 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
       const s = get();
       if (!s.playing) return;
       if (s.flight && now < s.flight.startedAt + s.flight.duration * (1 + DWELL)) return;
-      const next = nextPosition(s);
+      const limit = playLimit(s);
+      const next = nextPosition(s, limit);
       if (next) moveTo(next.cursor, now, undefined, next.sub);
-      else if (s.cursor < s.length - 1) moveTo(s.length - 1, now);
+      else if (s.cursor < limit) moveTo(limit, now);
     },
+    finishStep(now) {
+      const s = get();
+      const limit = playLimit(s);
+      land(Math.max(s.cursor, limit), now, { playing: true });
+    },
+    showNew(now) {
+      const s = get();
+      const last = s.trace.events[s.length - 1];
+      if (!last) return;
+      set({ restId: last.id, playing: true });
+      actions.tick(now);
+    },
+    jumpToLive(now) {
+      const s = get();
+      land(s.length - 1, now, { restId: null, pendingStart: null, playing: true, selection: null });
+    },
+    setReducedMotion: (reducedMotion) => set({ reducedMotion }),
     setPlaying: (playing) => set({ playing }),
     togglePlaying: () => set({ playing: !get().playing }),
     setSpeed: (speed) => set({ speed: Math.min(4, Math.max(0.1, Number.isFinite(speed) ? speed : 1)) }),
@@ -224,7 +307,20 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     setFocusedView: (focusedView) => set({ focusedView }),
     setNetwork: (patch) => set({ networkPatch: { ...get().networkPatch, ...patch } }),
     resetNetwork: () => set({ networkPatch: keepRelative(get().networkPatch) }),
-    setStatus: (status) => set({ status }),
+    setStatus(status, now = performance.now()) {
+      const s = get();
+      const key = status.stepStart === undefined ? null : `${status.scenario ?? ""}:${status.step}:${status.stepStart}`;
+      // The lab moved to another scenario (from this window or another): the menu follows it again.
+      const chosen = status.scenario !== s.status.scenario ? { scenarioId: null } : {};
+      if (s.source !== "live" || key === null) return set({ status, ...chosen });
+      if (key !== s.lessonKey) {
+        // A step this window has not followed: show it from its marker, whatever came before.
+        set({ status, ...chosen, lessonKey: key, pendingStart: status.stepStart ?? null, restId: status.stepEnd ?? null });
+        followPendingStart(now);
+        return;
+      }
+      set({ status, ...chosen, ...(status.stepEnd !== undefined && s.restId !== status.stepEnd ? { restId: status.stepEnd } : {}) });
+    },
     setScenarios: (scenarios) => set({ scenarios }),
     setScenarioId: (scenarioId) => set({ scenarioId }),
     setFile: (file) => set({ file }),

@@ -7,6 +7,7 @@ import { useTrace } from "../store/store-context";
 import { selectAddressing } from "../selectors/addressing";
 import { selectShownLinks, type ShownLinks } from "../selectors/shown-links";
 import { useSize } from "../hooks/use-size";
+import { useBaseFont } from "../hooks/use-base-font";
 import { layoutAddressing, anchorOf, type AddressingLayout } from "./addressing-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
@@ -20,9 +21,11 @@ export function AddressingView() {
   const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 520, height: 300 });
-  const font = presenter ? 20 : 14;
+  const base = useBaseFont();
+  const font = presenter ? base * 1.05 : base;
+  const small = presenter ? base : base * 0.93;
   const currentConn = useTrace((s) => (s.cursor >= 0 ? s.trace.events[s.cursor]?.conn : undefined));
-  const layout = layoutAddressing(addressing, width, height, { font, ipFont: presenter ? 18 : 13, labelFont: presenter ? 15 : 13 }, currentConn);
+  const layout = layoutAddressing(addressing, width, height, { font, ipFont: small, labelFont: small }, currentConn);
   const pathFor = useCallback((s: TraceState) => addressingPath(s, layout), [layout]);
   const sceneRef = useFlightScene(pathFor);
   const hidden = capNote(shown);
@@ -49,7 +52,7 @@ export function AddressingView() {
               <text x={b.x + b.width / 2} y={b.y + font * 1.2} textAnchor="middle" className="host-label">
                 {b.host.label}
               </text>
-              <text x={b.x + b.width / 2} y={b.y + font * 1.3 + (presenter ? 18 : 13) * 1.1} textAnchor="middle" className="host-ip">
+              <text x={b.x + b.width / 2} y={b.y + font * 1.3 + small * 1.1} textAnchor="middle" className="host-ip">
                 {b.host.ips.join(", ")}
               </text>
               {b.sockets.map((k) => (

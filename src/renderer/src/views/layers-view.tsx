@@ -6,6 +6,7 @@ import { Panel } from "./panel";
 import { useTrace } from "../store/store-context";
 import { selectLayerStacks, type StackSide } from "../selectors/layers";
 import { useSize } from "../hooks/use-size";
+import { useBaseFont } from "../hooks/use-base-font";
 import { clip, layersPath, layoutLayers, wrap, type LayersLayout } from "./layers-layout";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
@@ -47,7 +48,8 @@ export function LayersView() {
   const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 560, height: 420 });
-  const l = layoutLayers(width, height, presenter ? 19 : 14);
+  const base = useBaseFont();
+  const l = layoutLayers(width, height, presenter ? base : base * 0.95);
   const pathFor = useCallback(
     (s: TraceState) => {
       const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;

@@ -6,6 +6,7 @@ import { Panel } from "./panel";
 import { useTrace } from "../store/store-context";
 import { selectNamespaces } from "../selectors/namespaces";
 import { useSize } from "../hooks/use-size";
+import { useBaseFont } from "../hooks/use-base-font";
 import { nspClass } from "./layer-colors";
 import { clip } from "./layers-layout";
 
@@ -13,23 +14,28 @@ export function NamespacesView() {
   const pipes = useTrace((s) => selectNamespaces(s));
   const namespaces = useTrace((s) => s.trace.namespaces.slice(0, s.length > 0 ? undefined : 0));
   const cursor = useTrace((s) => s.cursor);
+  const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 420, height: 220 });
-  const font = 13;
+  const base = useBaseFont();
+  const font = presenter ? base : base * 0.93;
   const laneH = font * 1.9;
+  const pipeH = (lanes: number): number => font * 2.6 + Math.max(1, lanes) * laneH + 8;
+  // Taller than the panel: the picture keeps its size and the panel scrolls, nothing is cut.
+  const needed = pipes.reduce((sum, p) => sum + pipeH(p.lanes.length) + 10, 6);
+  const svgH = Math.max(height, Math.ceil(needed));
   let y = 6;
   const maxChars = Math.floor((width - 40) / (font * 0.6));
   return (
     <Panel name="Namespaces" note="one connection, many sockets">
-      <div className="svg-box" ref={ref}>
-        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Namespaces multiplexed over each connection">
+      <div className="svg-box" ref={ref} tabIndex={0} aria-label="Namespaces picture (scrolls)">
+        <svg width={width} height={svgH} viewBox={`0 0 ${width} ${svgH}`} className="view-svg" role="img" aria-label="Namespaces multiplexed over each connection">
           {pipes.length === 0 ? (
             <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">No client sessions yet</text>
           ) : null}
           {pipes.map((p) => {
             const top = y;
-            const lanes = Math.max(1, p.lanes.length);
-            const h = font * 2.6 + lanes * laneH + 8;
+            const h = pipeH(p.lanes.length);
             y += h + 10;
             return (
               <g key={p.host} className="pipe">

@@ -1,8 +1,10 @@
 // Timeline: every event as a filterable list with the playhead. Virtualised: only the rows
 // in view are rendered, and scroll height is capped (rows map proportionally beyond it),
-// so 1,000,000 events scroll.
+// so 1,000,000 events scroll. A listbox for the keyboard: ↑/↓ move the active row (it follows
+// the playhead until then), Enter seeks to it.
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useBaseFont } from "../hooks/use-base-font";
 import { Panel } from "./panel";
 import { useActions, useTrace } from "../store/store-context";
 import { createTimelineSelector, rowOfCursor } from "../selectors/timeline";
@@ -20,22 +22,22 @@ export const MAX_PX = 8_000_000;
  * spacer. Up to MAX_PX the list scrolls as it is; beyond, the scroll range maps proportionally
  * onto the list so that at the end the last row sits at the bottom of the view, not below it.
  */
-export function rowWindow(scrollTop: number, count: number, height: number): { first: number; top: number } {
-  const full = count * ROW_H;
+export function rowWindow(scrollTop: number, count: number, height: number, rowH = ROW_H): { first: number; top: number } {
+  const full = count * rowH;
   if (full <= MAX_PX) {
-    const first = Math.floor(scrollTop / ROW_H);
-    return { first, top: first * ROW_H };
+    const first = Math.floor(scrollTop / rowH);
+    return { first, top: first * rowH };
   }
   const frac = Math.min(1, Math.max(0, scrollTop / Math.max(1, MAX_PX - height)));
   const virtualTop = frac * Math.max(0, full - height);
-  const first = Math.floor(virtualTop / ROW_H);
-  return { first, top: scrollTop - (virtualTop - first * ROW_H) };
+  const first = Math.floor(virtualTop / rowH);
+  return { first, top: scrollTop - (virtualTop - first * rowH) };
 }
 
-function scrollTopFor(row: number, count: number, height: number): number {
-  const full = count * ROW_H;
-  if (full <= MAX_PX) return row * ROW_H;
-  const virtualTop = Math.min(row * ROW_H, full - height);
+function scrollTopFor(row: number, count: number, height: number, rowH: number): number {
+  const full = count * rowH;
+  if (full <= MAX_PX) return row * rowH;
+  const virtualTop = Math.min(row * rowH, full - height);
   return (virtualTop / Math.max(1, full - height)) * (MAX_PX - height);
 }
 
@@ -82,30 +84,56 @@ export function TimelineView() {
   const actions = useActions();
   const scroller = useRef<HTMLDivElement | null>(null);
   const { height } = useSize(scroller, { width: 600, height: 240 });
+  const base = useBaseFont();
+  // Rows grow with the text (24 px at the 14 px base).
+  const rowH = Math.max(ROW_H, Math.round(base * 1.65));
   const [scrollTop, setScrollTop] = useState(0);
-  const viewRows = Math.ceil(height / ROW_H) + 1;
+  const viewRows = Math.ceil(height / rowH) + 1;
   const count = rows.count;
   const playRow = rowOfCursor(rows, cursor);
+  // The keyboard's row: follows the playhead until ↑/↓ move it (null: the playhead's row).
+  const [picked, setPicked] = useState<number | null>(null);
+  const active = Math.min(count - 1, picked ?? playRow);
   // Keep the playhead in view as it moves: the scroll position follows within this render, so
   // the rows of the new window are committed once, and the layout effect only writes it (one
   // layout, with the DOM already final). Only a moving playhead scrolls; the user's own
   // scrolling is left alone.
   const [followed, setFollowed] = useState(-2);
   const pendingScroll = useRef<number | null>(null);
-  if (followed !== playRow) {
-    setFollowed(playRow);
-    const w = rowWindow(scrollTop, count, height);
+  if (followed !== active) {
+    setFollowed(active);
+    const w = rowWindow(scrollTop, count, height, rowH);
     const shownFirst = Math.min(w.first, Math.max(0, count - viewRows + 1));
-    if (playRow >= 0 && (playRow < shownFirst || playRow >= shownFirst + viewRows - 2)) {
-      const top = scrollTopFor(Math.max(0, playRow - Math.floor(viewRows / 2)), count, height);
+    if (active >= 0 && (active < shownFirst || active >= shownFirst + viewRows - 2)) {
+      const top = scrollTopFor(Math.max(0, active - Math.floor(viewRows / 2)), count, height, rowH);
       pendingScroll.current = top;
       setScrollTop(top);
     }
   }
-  const win = rowWindow(scrollTop, count, height);
+  useEffect(() => setPicked(null), [cursor]);
+  const win = rowWindow(scrollTop, count, height, rowH);
   const first = Math.min(win.first, Math.max(0, count - viewRows + 1));
-  const total = Math.min(count * ROW_H, MAX_PX);
-  const windowTop = count * ROW_H <= MAX_PX ? first * ROW_H : win.top;
+  const total = Math.min(count * rowH, MAX_PX);
+  const windowTop = count * rowH <= MAX_PX ? first * rowH : win.top;
+  const seekRow = (r: number): void => {
+    const index = rows.indices[r];
+    const e = index === undefined ? undefined : trace.events[index];
+    if (index === undefined || !e) return;
+    actions.select(e.id);
+    actions.seek(index, performance.now());
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const by = e.key === "ArrowDown" ? 1 : e.key === "ArrowUp" ? -1 : e.key === "PageDown" ? viewRows - 2 : e.key === "PageUp" ? 2 - viewRows : 0;
+    if (by !== 0) {
+      e.preventDefault();
+      e.stopPropagation();
+      setPicked(Math.max(0, Math.min(count - 1, (active < 0 ? -1 : active) + by)));
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      e.stopPropagation();
+      seekRow(active);
+    }
+  };
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -118,26 +146,37 @@ export function TimelineView() {
     if (el && scrollTop > total) el.scrollTop = 0;
   }, [total, scrollTop]);
 
+  const activeId = active >= first && active < first + viewRows ? trace.events[rows.indices[active] ?? -1]?.id : undefined;
   const items = [];
   for (let r = first; r < Math.min(count, first + viewRows); r++) {
     const index = rows.indices[r] ?? 0;
     const e = trace.events[index];
     if (!e) continue;
-    const cls = `trow layer-${e.layer} ${index === cursor ? "playhead" : ""} ${index > cursor ? "future" : ""} ${e.id === selection ? "selected" : ""}`;
+    const cls = `trow layer-${e.layer} ${index === cursor ? "playhead" : ""} ${index > cursor ? "future" : ""} ${e.id === selection ? "selected" : ""} ${r === active ? "active" : ""}`;
+    const row = r;
     items.push(
-      <div key={e.id} role="row" className={cls} style={{ transform: `translateY(${(r - first) * ROW_H}px)` }} aria-selected={e.id === selection}
-        onClick={() => { actions.select(e.id); actions.seek(index, performance.now()); }}>
-        <span role="cell" className="tcol-id">#{e.id}</span>
-        <span role="cell" className="tcol-host" title={`${e.t.toFixed(3)} ms`}>{e.host}</span>
-        <span role="cell" className="tcol-layer">{LAYER_LABEL[e.layer]}</span>
-        <span role="cell" className="tcol-desc">{e.dir === "out" ? "→ " : e.dir === "in" ? "← " : ""}{describeEvent(e)}</span>
+      <div key={e.id} id={`tl-${e.id}`} role="option" className={cls} style={{ transform: `translateY(${(r - first) * rowH}px)`, height: `${rowH}px` }} aria-selected={r === active}
+        onClick={() => seekRow(row)}>
+        <span className="tcol-id">#{e.id}</span>
+        <span className="tcol-host" title={`${e.t.toFixed(3)} ms`}>{e.host}</span>
+        <span className="tcol-layer">{LAYER_LABEL[e.layer]}</span>
+        <span className="tcol-desc">{e.dir === "out" ? "→ " : e.dir === "in" ? "← " : ""}{describeEvent(e)}</span>
       </div>,
     );
   }
   return (
     <Panel name="Timeline" note={`${count.toLocaleString("en")} of ${trace.events.length.toLocaleString("en")} events`}>
       <Filters />
-      <div className="timeline-scroll" ref={scroller} role="grid" aria-rowcount={count} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div
+        className="timeline-scroll"
+        ref={scroller}
+        role="listbox"
+        aria-label="Events (↑ ↓ to move, Enter to go there)"
+        tabIndex={0}
+        aria-activedescendant={activeId === undefined ? undefined : `tl-${activeId}`}
+        onKeyDown={onKey}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
         <div className="timeline-spacer" style={{ height: `${total}px` }}>
           <div className="timeline-window" style={{ transform: `translateY(${windowTop}px)` }}>{items}</div>
         </div>
