@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createLabService, type LabService } from "../../src/main/lab/lab-service.js";
 import { startWebServer, type WebServer } from "../../src/main/web/web-server.js";
+import type { ShellRequest } from "../../src/shared/page-api.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -32,6 +33,10 @@ export interface WebMode {
   url: string;
   service: LabService;
   context: BrowserContext;
+  /** Sends every page the request a shell makes (as Electron's menu does over IPC). */
+  request(r: ShellRequest): void;
+  /** Offers the trace file at `path` to every page (as Electron's File → Open does). */
+  openTrace(path: string): void;
   /** Stops the web server only (the page loses its lab); `startServer` brings it back on the same port. */
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
@@ -55,6 +60,8 @@ export async function startWebMode(viewport = { width: 1366, height: 768 }): Pro
     url,
     service,
     context,
+    request: (r) => server?.request(r),
+    openTrace: (path) => server?.openTrace(path),
     async stopServer() {
       await server?.close();
       server = null;
