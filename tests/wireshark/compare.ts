@@ -334,6 +334,9 @@ function normTrace(u: WireEvent, bytes: Buffer): NormUnit {
       }
       return { ...base, fields: { opcode: u.opcode, fin: u.fin, masked: u.masked, rsv1: u.rsv1 ?? false, payloadLength: u.payloadLength }, payload };
     }
+    case "resp":
+      // A connection to Redis: tshark has no RESP dissector, so only the trace has these units.
+      return { ...base, fields: { type: u.type, command: u.command ?? "" }, payload };
   }
 }
 
@@ -411,7 +414,7 @@ function concatData(side: TraceSide, name: string, out: string[]): Buffer {
 function unitAt(units: WireEvent[], offset: number): string {
   const u = units.find((w) => w.offset <= offset && offset < w.offset + w.length);
   if (!u) return "";
-  const what = u.kind === "ws-frame" ? `ws ${OPCODES[u.opcode] ?? u.opcode} frame ${JSON.stringify(shorten(u.preview, 40))}` : u.kind === "http-request" ? `${u.method} ${shorten(u.path, 50)}` : `${u.kind} ${u.status}`;
+  const what = u.kind === "ws-frame" ? `ws ${OPCODES[u.opcode] ?? u.opcode} frame ${JSON.stringify(shorten(u.preview, 40))}` : u.kind === "http-request" ? `${u.method} ${shorten(u.path, 50)}` : u.kind === "resp" ? `RESP ${JSON.stringify(shorten(u.preview, 40))}` : `${u.kind} ${u.status}`;
   return ` (in the trace's ${what}, wire #${u.id}, bytes ${u.offset}..${u.offset + u.length})`;
 }
 

@@ -35,7 +35,7 @@ function eventName(e: TraceEvent): string {
     case "tcp":
       return e.kind === "data" ? `${e.dir === "out" ? "write" : "read"} ${e.length} B` : e.kind;
     case "wire":
-      return e.kind === "ws-frame" ? `ws frame op ${e.opcode}` : e.kind === "http-request" ? `${e.method} ${e.path.split("?")[0]}` : `HTTP ${e.status}`;
+      return e.kind === "ws-frame" ? `ws frame op ${e.opcode}` : e.kind === "http-request" ? `${e.method} ${e.path.split("?")[0]}` : e.kind === "resp" ? `RESP ${e.command ?? e.type}` : `HTTP ${e.status}`;
     case "engine":
       return `engine ${e.type}${e.data !== undefined && e.data.length <= 40 ? ` ${e.data}` : ""}`;
     case "socketio":

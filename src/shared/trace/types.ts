@@ -15,7 +15,8 @@ export interface TraceHeader {
 export const LAYERS = ["lab", "tcp", "wire", "engine", "socketio", "api"] as const;
 export type Layer = (typeof LAYERS)[number];
 export type Dir = "in" | "out";
-export type HostRole = "server" | "client" | "external";
+/** `balancer`: the load balancer in front of several server nodes; `redis`: a Redis server the lab started. */
+export type HostRole = "server" | "client" | "external" | "balancer" | "redis";
 
 export interface Endpoint {
   ip: string;
@@ -63,7 +64,19 @@ export type LabErrorEvent = Ev<
 >;
 /** A line the learners' code logged (`console.log` in a server handler or a client callback). */
 export type LabLogEvent = Ev<"lab", "log", { text: string }>;
-export type LabEvent = LabHostEvent | LabListenEvent | LabStepEvent | LabFaultEvent | LabErrorEvent | LabLogEvent;
+/**
+ * A message between the cluster adapters of several server nodes over the lab's in-process
+ * bus (no TCP: the bus stands in for a broker). `message` is socket.io-adapter's message type
+ * (`BROADCAST`, `FETCH_SOCKETS`, …), `uid` the sending adapter's server id, `to` the node a
+ * response is for. `dir: "out"` on the node that published it, `"in"` on each node it reached
+ * (its parent is the `out`).
+ */
+export type LabBusEvent = Ev<
+  "lab",
+  "bus",
+  { message: string; nsp: string; uid: string; to?: string; requestId?: string; data?: unknown }
+>;
+export type LabEvent = LabHostEvent | LabListenEvent | LabStepEvent | LabFaultEvent | LabErrorEvent | LabLogEvent | LabBusEvent;
 
 // ── tcp ────────────────────────────────────────────────────────────────────────
 export type TcpOpenEvent = Ev<
@@ -140,7 +153,19 @@ export type WsFrameEvent = Ev<
   "ws-frame",
   WireUnit & { opcode: number; fin: boolean; masked: boolean; rsv1?: boolean; payloadLength: number }
 >;
-export type WireEvent = HttpRequestEvent | HttpResponseEvent | WsUpgradeEvent | WsFrameEvent;
+/**
+ * One RESP value on a connection to Redis: a command the client wrote (an array of bulk
+ * strings; `command` is its name, upper-cased, e.g. `PUBLISH`) or a reply or pushed message
+ * the server sent (`command`: the first element of a pushed array, e.g. `pmessage`). `type`
+ * is the RESP type of the value (`array`, `bulk`, `simple`, `error`, `integer`, `null`, …);
+ * `items` the element count of an aggregate.
+ */
+export type RespEvent = Ev<
+  "wire",
+  "resp",
+  WireUnit & { type: string; command?: string; items?: number }
+>;
+export type WireEvent = HttpRequestEvent | HttpResponseEvent | WsUpgradeEvent | WsFrameEvent | RespEvent;
 export type WireKind = WireEvent["kind"];
 
 // ── engine ─────────────────────────────────────────────────────────────────────

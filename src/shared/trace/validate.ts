@@ -8,6 +8,7 @@ import {
   SOCKETIO_PACKET_TYPES,
   TRACE_FORMAT,
   TRACE_VERSION,
+  type HostRole,
   type TraceEvent,
   type TraceHeader,
 } from "./types.js";
@@ -33,6 +34,7 @@ function fields(o: Obj, specs: readonly Spec[]): string | null {
   return null;
 }
 
+const HOST_ROLES = ["server", "client", "external", "balancer", "redis"] as const satisfies readonly HostRole[];
 const isCount = (v: unknown): boolean => isInt(v) && (v as number) >= 0;
 const isEndpoint = (v: unknown): boolean => isObj(v) && isStr(v.ip) && isInt(v.port) && (v.port as number) >= 0 && (v.port as number) <= 65535;
 const inRange = (min: number, max: number) => (v: unknown): boolean => isInt(v) && (v as number) >= min && (v as number) <= max;
@@ -76,12 +78,13 @@ const CONN: Spec = ["conn", isStr, "a string"];
 
 const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> = {
   lab: {
-    host: [["role", oneOf(["server", "client", "external"]), "server, client or external"], ["label", isStr, "a string"], ["ips", isStrArray, "an array of strings"]],
+    host: [["role", oneOf(HOST_ROLES), HOST_ROLES.join(", ")], ["label", isStr, "a string"], ["ips", isStrArray, "an array of strings"]],
     listen: [["ip", isStr, "a string"], ["port", isInt, "an integer"], ["service", isStr, "a string"]],
     step: [["index", isInt, "an integer"], ["title", isStr, "a string"], ["narration", isStr, "a string"]],
     fault: [["fault", isStr, "a string"]],
     error: [["message", isStr, "a string"], ["raw", isStr, "a string", true]],
     log: [["text", isStr, "a string"]],
+    bus: [["message", isStr, "a string"], ["nsp", isStr, "a string"], ["uid", isStr, "a string"], ["to", isStr, "a string", true], ["dir", oneOf(["in", "out"]), "in or out"]],
   },
   tcp: {
     open: [["local", isEndpoint, "an {ip, port} object"], ["remote", isEndpoint, "an {ip, port} object"], CONN],
@@ -95,6 +98,7 @@ const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> 
     "http-response": [...WIRE_UNIT, ["status", inRange(100, 999), "an HTTP status (100 to 999)"], HEADERS],
     "ws-upgrade": [...WIRE_UNIT, ["status", inRange(100, 999), "an HTTP status (100 to 999)"], HEADERS],
     "ws-frame": [...WIRE_UNIT, ["opcode", inRange(0, 15), "an opcode (0 to 15)"], ["fin", isBool, "a boolean"], ["masked", isBool, "a boolean"]],
+    resp: [...WIRE_UNIT, ["type", isStr, "a string"], ["command", isStr, "a string", true], ["items", isCount, "an integer, 0 or more", true]],
   },
   engine: {
     packet: [["type", oneOf(ENGINE_PACKET_TYPES), `one of ${ENGINE_PACKET_TYPES.join(", ")}`], ["data", isStr, "a string", true], ["sid", isStr, "a string", true]],

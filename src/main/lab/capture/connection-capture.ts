@@ -6,6 +6,7 @@
 
 import type { Socket } from "node:net";
 import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../shared/trace/types.js";
+import { createRespParser } from "../wire/resp-parser.js";
 import { createWireParser } from "../wire/wire-parser.js";
 import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { Correlator } from "./correlator.js";
@@ -88,6 +89,26 @@ interface Connection extends ConnectionInfo {
   resetSeen?: boolean;
   /** The capture failed on this connection; its traffic went on untraced. */
   broken?: boolean;
+  /** Engine packets are not this host's business (a proxy, a Redis connection): units only. */
+  unitsOnly?: boolean;
+  /** What caused the bytes written now, for units no engine packet links (see `TapOptions`). */
+  cause?: () => number | undefined;
+  onUnit?: (id: number, unit: WireUnitParsed) => void;
+}
+
+/** How one tapped connection is read. */
+export interface TapOptions {
+  /** `http` (HTTP/1.1 and WebSocket, the default) or `resp` (a connection to Redis). */
+  protocol?: "http" | "resp";
+  /**
+   * Record units but no engine packets: a load balancer forwards HTTP and WebSocket without
+   * speaking Engine.IO (its units still show the payload in their preview).
+   */
+  unitsOnly?: boolean;
+  /** The event that made this host write now (an api broadcast, say): parent of its outgoing units. */
+  cause?: () => number | undefined;
+  /** Called as each incoming unit is recorded, with its event id. */
+  onUnit?: (id: number, unit: WireUnitParsed) => void;
 }
 
 const KEEP_SPANS = 256;
@@ -153,15 +174,15 @@ export class ConnectionCapture {
   ) {}
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
-  tapClient(host: string, socket: Socket, target?: Endpoint): void {
-    const conn = this.create(host, "client", socket);
+  tapClient(host: string, socket: Socket, target?: Endpoint, options: TapOptions = {}): void {
+    const conn = this.create(host, "client", socket, options);
     if (target) conn.target = target;
     socket.once("connect", () => this.opened(conn));
   }
 
   /** Taps a socket an http.Server accepted. */
-  tapServer(host: string, socket: Socket): void {
-    const conn = this.create(host, "server", socket);
+  tapServer(host: string, socket: Socket, options: TapOptions = {}): void {
+    const conn = this.create(host, "server", socket, options);
     this.opened(conn);
   }
 
@@ -197,7 +218,8 @@ export class ConnectionCapture {
     return [...this.live].filter((c) => c.host === host && !c.closed).map((c) => c.socket);
   }
 
-  private create(host: string, role: "client" | "server", socket: Socket): Connection {
+  private create(host: string, role: "client" | "server", socket: Socket, options: TapOptions = {}): Connection {
+    const resp = options.protocol === "resp";
     const conn: Connection = {
       id: `${host}/tcp${this.nextConn++}`,
       host,
@@ -205,7 +227,7 @@ export class ConnectionCapture {
       socket,
       local: { ip: "", port: 0 },
       remote: { ip: "", port: 0 },
-      parser: createWireParser(role),
+      parser: resp ? createRespParser(role) : createWireParser(role),
       open: false,
       closed: false,
       out: newDirection(),
@@ -213,6 +235,9 @@ export class ConnectionCapture {
       early: [],
       untap: () => {},
     };
+    if (resp || options.unitsOnly) conn.unitsOnly = true;
+    if (options.cause) conn.cause = options.cause;
+    if (options.onUnit) conn.onUnit = options.onUnit;
     conn.untap = tapSocket(
       socket,
       {
@@ -396,7 +421,8 @@ export class ConnectionCapture {
       const end = unit.offset + unit.length;
       if (dir === "out") {
         // Linked now (the engine packets it carries are pending now), recorded once its bytes settle.
-        const parents = unit.packets.map((p) => this.matchOutgoing(conn, sid, unit, p));
+        const cause = conn.cause?.();
+        const parents = conn.unitsOnly ? (cause !== undefined ? [cause] : []) : unit.packets.map((p) => this.matchOutgoing(conn, sid, unit, p));
         const out: OutUnit = { start: unit.offset, end, event: this.unitEvent(conn, unit, sid, parents) };
         if (unit.error) out.error = unit.error;
         d.units.push(out);
@@ -406,6 +432,8 @@ export class ConnectionCapture {
       const id = this.c.stamp(ev);
       remember(d.unitSpans, { start: unit.offset, end, id });
       if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
+      conn.onUnit?.(id, unit);
+      if (conn.unitsOnly) continue;
       for (const p of unit.packets) this.queueIncoming(conn, sid, unit, p, id);
     }
   }
@@ -444,6 +472,11 @@ export class ConnectionCapture {
         ev.masked = unit.masked ?? false;
         if (unit.rsv1) ev.rsv1 = true;
         ev.payloadLength = unit.payloadLength ?? 0;
+        break;
+      case "resp":
+        ev.type = unit.respType ?? "";
+        if (unit.command !== undefined) ev.command = unit.command;
+        if (unit.items !== undefined) ev.items = unit.items;
         break;
       default:
         assertNever(unit.kind, "wire unit kind");

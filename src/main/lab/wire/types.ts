@@ -12,7 +12,7 @@ export interface ParsedEnginePacket {
   binary?: boolean;
 }
 
-export type WireUnitKind = "http-request" | "http-response" | "ws-upgrade" | "ws-frame";
+export type WireUnitKind = "http-request" | "http-response" | "ws-upgrade" | "ws-frame" | "resp";
 
 /**
  * One HTTP message or WebSocket frame, spanning `[offset, offset + length)` of its
@@ -42,6 +42,10 @@ export interface WireUnitParsed {
   masked?: boolean;
   rsv1?: boolean;
   payloadLength?: number;
+  // resp (a connection to Redis): the value's RESP type, a command's name, an aggregate's size
+  respType?: string;
+  command?: string;
+  items?: number;
   /** Engine.IO packets this unit carries (for fragmented messages: on the final frame). */
   packets: ParsedEnginePacket[];
   /** Set when the bytes break the protocol; "unparsed" for bytes after a fatal error. */

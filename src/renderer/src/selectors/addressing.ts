@@ -159,7 +159,7 @@ function apply(b: Build, upTo: number): void {
   }
 }
 
-const ROLE_ORDER: Record<HostRole, number> = { server: 0, client: 1, external: 2 };
+const ROLE_ORDER: Record<HostRole, number> = { server: 0, redis: 1, balancer: 2, client: 3, external: 4 };
 let build: Build | null = null;
 
 /** Addressing as of `count` structural events: carried on from the last result when the playhead moved on. */

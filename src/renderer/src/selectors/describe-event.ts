@@ -69,6 +69,8 @@ export function describeEvent(e: TraceEvent): string {
           return `${e.level === "notice" ? "notice" : "error"}: ${e.message}`;
         case "log":
           return `console.log: ${e.text}`;
+        case "bus":
+          return `adapter ${e.message} ${e.dir === "out" ? "published on" : "received from"} the bus`;
         default:
           return assertNever(e, "lab event");
       }
@@ -97,6 +99,8 @@ export function describeEvent(e: TraceEvent): string {
           return `HTTP ${e.status} Switching Protocols`;
         case "ws-frame":
           return `WS frame op=${e.opcode}${e.masked ? " masked" : ""} ${e.preview}`;
+        case "resp":
+          return `RESP ${e.preview}`;
         default:
           return assertNever(e, "wire event");
       }

@@ -114,6 +114,7 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
       if (first.kind === "ws-frame")
         return { text: hex(head), detail: `WebSocket frame: FIN=${first.fin ? 1 : 0} op=${first.opcode}${first.masked ? " masked" : ""}, ${first.payloadLength} B payload` };
       if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1`, detail: `HTTP request, ${first.headerLength} header bytes` };
+      if (first.kind === "resp") return { text: first.preview, detail: `RESP ${first.type}${first.items !== undefined ? ` of ${first.items}` : ""} (Redis)` };
       return { text: `HTTP/1.1 ${first.status}`, detail: `HTTP response, ${first.headerLength} header bytes` };
     }
     case "TCP": {
