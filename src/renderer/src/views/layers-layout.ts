@@ -8,29 +8,71 @@ export interface LayersLayout {
   colX: [number, number];
   colW: number;
   rowY: (i: number) => number;
+  /** Height of row `i`: every line of both sides' text fits, whole. */
+  rowHeight: (i: number) => number;
+  /** The smallest row height (the flight scene's unit). */
   rowH: number;
   top: number;
   font: number;
+  /** Height of everything drawn: more than the panel when the text needs it (the panel scrolls). */
+  contentHeight: number;
   /** How many monospace characters fit on a row. */
   maxChars: number;
 }
 
-export function layoutLayers(width: number, height: number, font: number): LayersLayout {
+/** Line height of row text, in fonts, and where a row's first text line sits. */
+const LINE = 1.12;
+const FIRST_LINE = 1.2;
+
+export function charsPerRow(width: number, font: number): number {
+  const pad = 10;
+  const gap = Math.max(28, font * 2.4);
+  const colW = (width - pad * 2 - gap) / 2;
+  return Math.max(8, Math.floor((colW - font) / (font * 0.62)));
+}
+
+/**
+ * `lines[i]`: the most text lines row `i` needs on either side (its level line included).
+ * Rows share the panel's height while their lines fit, and grow past it when they do not.
+ */
+export function layoutLayers(width: number, height: number, font: number, lines: readonly number[] = []): LayersLayout {
   const pad = 10;
   const gap = Math.max(28, font * 2.4);
   const colW = (width - pad * 2 - gap) / 2;
   const top = font * 2.2;
-  const rowH = Math.min(font * 4.6, (height - top - pad) / STACK_LEVELS.length);
+  const share = Math.min(font * 4.6, (height - top - pad) / STACK_LEVELS.length);
+  const heights = STACK_LEVELS.map((_, i) => Math.max(share, font * (FIRST_LINE + LINE * Math.max(1, lines[i] ?? 2)) + font * 0.5 + 6));
+  const ys: number[] = [];
+  let y = top;
+  for (const h of heights) {
+    ys.push(y);
+    y += h;
+  }
   return {
     colX: [pad, pad + colW + gap],
     colW,
-    rowY: (i) => top + i * rowH,
-    rowH,
+    rowY: (i) => ys[i] ?? top,
+    rowHeight: (i) => heights[i] ?? share,
+    rowH: Math.min(...heights),
     top,
     font,
-    maxChars: Math.max(8, Math.floor((colW - font) / (font * 0.62))),
+    contentHeight: Math.max(height, y + pad),
+    maxChars: charsPerRow(width, font),
   };
 }
+
+/** A row's lines: the level with its detail (wrapped when it does not fit), then the text, whole. */
+export function rowLines(level: string, detail: string, text: string, maxChars: number): { head: string; details: string[]; text: string[] } {
+  const room = maxChars - level.length - 2;
+  const detailFits = detail.length <= room;
+  return {
+    head: detailFits ? detail : "",
+    details: detailFits || !detail ? [] : wrap(detail, maxChars, Infinity),
+    text: text ? wrap(text, maxChars, Infinity) : [],
+  };
+}
+
+export const rowLineY = (l: LayersLayout, i: number, k: number): number => l.rowY(i) + l.font * (FIRST_LINE + LINE * (k + 1)) + l.font * 0.05;
 
 /** Splits text into at most `lines` lines of `max` characters, breaking after ", " or "&" where it can. */
 export function wrap(text: string, max: number, lines: number): string[] {
@@ -57,7 +99,7 @@ export function clip(text: string, max: number): string {
 /** Centre of a level's box on one side (0 sender, 1 receiver). */
 export function rowCentre(l: LayersLayout, side: 0 | 1, level: StackLevel): [number, number] {
   const i = STACK_LEVELS.indexOf(level);
-  return [l.colX[side] + l.colW / 2, l.rowY(i) + (l.rowH - 6) / 2];
+  return [l.colX[side] + l.colW / 2, l.rowY(i) + (l.rowHeight(i) - 6) / 2];
 }
 
 /** Path of the packet for the event under the playhead: one level down or up, or across. */
@@ -70,7 +112,7 @@ export function layersPath(stacks: LayerStacks | null, l: LayersLayout, eventId:
     const level = STACK_LEVELS[i] as StackLevel;
     const to = rowCentre(l, sideIndex, level);
     if (sideIndex === 0) {
-      const from = i > 0 ? rowCentre(l, 0, STACK_LEVELS[i - 1] as StackLevel) : [to[0], to[1] - l.rowH / 2];
+      const from = i > 0 ? rowCentre(l, 0, STACK_LEVELS[i - 1] as StackLevel) : [to[0], to[1] - l.rowHeight(i) / 2];
       return [from as [number, number], to];
     }
     if (level === "TCP") {

@@ -7,7 +7,8 @@ import { useTrace } from "../store/store-context";
 import { selectLayerStacks, type StackSide } from "../selectors/layers";
 import { useSize } from "../hooks/use-size";
 import { useBaseFont } from "../hooks/use-base-font";
-import { clip, layersPath, layoutLayers, wrap, type LayersLayout } from "./layers-layout";
+import { charsPerRow, layersPath, layoutLayers, rowLineY, rowLines, type LayersLayout } from "./layers-layout";
+import { STACK_LEVELS } from "../selectors/layers";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
 
@@ -22,23 +23,31 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout })
       <text x={x + l.colW / 2} y={l.font * 1.3} textAnchor="middle" className="stack-title">
         {side ? `${side.host} ${index === 0 ? "sends" : "receives"} ${arrow}` : index === 0 ? "sender" : "receiver"}
       </text>
-      {(side?.rows ?? []).map((r, i) => (
-        <g key={r.level} className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""}`}>
-          <rect x={x} y={l.rowY(i)} width={l.colW} height={l.rowH - 6} rx={6} />
-          <text x={x + 8} y={l.rowY(i) + l.font * 1.2} className="row-level">
-            {r.level}
-            <tspan className="row-detail" dx={8}>
-              {r.reached ? clip(r.detail, Math.max(4, l.maxChars - r.level.length - 2)) : ""}
-            </tspan>
-          </text>
-          {(r.reached ? wrap(r.text, l.maxChars, l.rowH - 6 >= l.font * 3.8 ? 2 : 1) : ["·"]).map((line, k) => (
-            <text key={k} x={x + 8} y={l.rowY(i) + l.font * (2.35 + k * 1.12)} className="row-text">
-              {line}
-              <title>{`${r.level}: ${r.text}\n${r.detail}`}</title>
+      {(side?.rows ?? []).map((r, i) => {
+        // Every string whole: a row wraps its detail and its text onto as many lines as they take.
+        const lines = r.reached ? rowLines(r.level, r.detail, r.text, l.maxChars) : { head: "", details: [], text: ["·"] };
+        return (
+          <g key={r.level} className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""}`}>
+            <rect x={x} y={l.rowY(i)} width={l.colW} height={l.rowHeight(i) - 6} rx={6} />
+            <text x={x + 8} y={l.rowY(i) + l.font * 1.2} className="row-level">
+              {r.level}
+              <tspan className="row-detail" dx={8}>
+                {lines.head}
+              </tspan>
             </text>
-          ))}
-        </g>
-      ))}
+            {lines.details.map((line, k) => (
+              <text key={`d${k}`} x={x + 8} y={rowLineY(l, i, k)} className="row-detail">
+                {line}
+              </text>
+            ))}
+            {lines.text.map((line, k) => (
+              <text key={k} x={x + 8} y={rowLineY(l, i, lines.details.length + k)} className="row-text">
+                {line}
+              </text>
+            ))}
+          </g>
+        );
+      })}
     </g>
   );
 }
@@ -49,7 +58,21 @@ export function LayersView() {
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 560, height: 420 });
   const base = useBaseFont();
-  const l = layoutLayers(width, height, presenter ? base : base * 0.95);
+  const font = presenter ? base : base * 0.95;
+  // Rows are as tall as the longer side's text needs at this width.
+  const maxChars = charsPerRow(width, font);
+  const need = STACK_LEVELS.map((_, i) =>
+    Math.max(
+      1,
+      ...[stacks?.sender, stacks?.receiver].map((side) => {
+        const r = side?.rows[i];
+        if (!r?.reached) return 1;
+        const lines = rowLines(r.level, r.detail, r.text, maxChars);
+        return 1 + lines.details.length + lines.text.length;
+      }),
+    ),
+  );
+  const l = layoutLayers(width, height, font, need);
   const pathFor = useCallback(
     (s: TraceState) => {
       const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;
@@ -57,13 +80,13 @@ export function LayersView() {
       const e = s.flight ? s.trace.events[s.flight.to] : undefined;
       return points && e ? { points, className: `layer-${e.layer}` } : null;
     },
-    [l.colW, l.rowH, l.font],
+    [l.colW, l.contentHeight, l.font, ...need],
   );
   const sceneRef = useFlightScene(pathFor);
   return (
     <Panel name="Layers" note="one message, encapsulated">
       <div className="svg-box" ref={ref}>
-        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label="Encapsulation stacks">
+        <svg width={width} height={l.contentHeight} viewBox={`0 0 ${width} ${l.contentHeight}`} className="view-svg" role="img" aria-label="Encapsulation stacks">
           {stacks ? (
             <>
               <Stack side={stacks.sender} index={0} l={l} />
