@@ -41,12 +41,16 @@ export interface DataDropRule {
   segments: number[];
 }
 
+/**
+ * The one default network, for the app and the command line alike (the same trace gives the
+ * same ladder in both). Small segments, for teaching: even a short message is cut into several.
+ */
 export const DEFAULT_NETWORK: NetworkSettings = {
   latency: 20,
   loss: 0,
   duplication: 0,
   reordering: 0,
-  mss: 1460,
+  mss: 64,
   seed: 1,
   drop: [],
   relative: true,

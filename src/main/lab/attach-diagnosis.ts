@@ -4,6 +4,7 @@
 
 import { request } from "node:http";
 import { request as requestTls } from "node:https";
+import { sidOfPollingOpen } from "../../shared/engine/open-packet.js";
 
 const TIMEOUT_MS = 3000;
 
@@ -50,7 +51,7 @@ export async function diagnoseServer(url: URL, clientMessage: string): Promise<s
   if (status === 400 && /Unsupported protocol version/i.test(body)) {
     return `${where} refused Engine.IO protocol 4: it runs another version of Socket.IO than 3 or 4`;
   }
-  if (status === 200 && body.startsWith("0{") && body.includes('"sid"')) {
+  if (status === 200 && sidOfPollingOpen(body) !== undefined) {
     return `${where} is a Socket.IO server, but the connection failed: ${clientMessage}`;
   }
   return `${where} answered HTTP ${status} at ${path.split("?")[0]}: it is not a Socket.IO server (or serves Socket.IO under another path)`;

@@ -5,6 +5,7 @@
 
 import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import type { TraceEvent, TraceHeader } from "../../shared/trace/types.js";
+import { headerLine, traceLines } from "../../shared/trace/writer.js";
 
 export interface TraceWriter {
   append(events: readonly TraceEvent[]): void;
@@ -48,7 +49,7 @@ export function createTraceWriter(path: string, header: TraceHeader, options: Tr
     }
   };
 
-  write(JSON.stringify(header) + "\n");
+  write(headerLine(header));
   return {
     path,
     get failure() {
@@ -56,9 +57,7 @@ export function createTraceWriter(path: string, header: TraceHeader, options: Tr
     },
     append(events) {
       if (closed || failure || events.length === 0) return;
-      let text = "";
-      for (const ev of events) text += JSON.stringify(ev) + "\n";
-      write(text);
+      write(traceLines(events));
     },
     close() {
       if (closed) return;

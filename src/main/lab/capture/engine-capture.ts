@@ -4,6 +4,7 @@
 
 import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../shared/trace/types.js";
 import { Correlator, engineData } from "./correlator.js";
+import { sidOfOpenData } from "../../../shared/engine/open-packet.js";
 
 interface RawPacket {
   type: string;
@@ -59,11 +60,5 @@ export function sessionClosed(c: Correlator, host: string, sid: string | null | 
 
 /** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */
 export function sidOfOpen(packet: RawPacket): string | undefined {
-  if (packet.type !== "open" || typeof packet.data !== "string") return undefined;
-  try {
-    const sid = (JSON.parse(packet.data) as { sid?: unknown }).sid;
-    return typeof sid === "string" ? sid : undefined;
-  } catch {
-    return undefined;
-  }
+  return packet.type === "open" && typeof packet.data === "string" ? sidOfOpenData(packet.data) : undefined;
 }

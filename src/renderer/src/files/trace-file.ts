@@ -5,6 +5,7 @@
 import { createLineSplitter } from "../../../shared/trace/line-splitter";
 import { createTraceReader, TraceLineError, type TornLine } from "../../../shared/trace/reader";
 import type { TraceEvent, TraceHeader } from "../../../shared/trace/types";
+import { traceText } from "../../../shared/trace/writer";
 
 export interface ParsedTrace {
   header: TraceHeader;
@@ -150,12 +151,10 @@ export async function parseTraceText(text: string, onProgress?: (fraction: numbe
   return { header, events };
 }
 
-/** The trace as NDJSON text: the header line, then one event per line. */
+/** The trace as NDJSON text (the shared writer's): the header line, then one event per line. */
 export function serializeTrace(header: TraceHeader | null, events: readonly TraceEvent[], now = new Date()): string {
   const h: TraceHeader = header ?? { format: "socketscope-trace", version: 1, createdAt: now.toISOString(), app: { name: "socketscope", version: "0.1.0" } };
-  const out: string[] = [JSON.stringify(h)];
-  for (const e of events) out.push(JSON.stringify(e));
-  return `${out.join("\n")}\n`;
+  return traceText(h, events);
 }
 
 export function traceFileName(header: TraceHeader | null, now = new Date()): string {

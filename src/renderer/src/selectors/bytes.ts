@@ -2,19 +2,7 @@
 
 import type { TraceBuffer } from "../store/trace-buffer";
 import type { Dir } from "../../../shared/trace/types";
-
-export function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export function encodeBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
+import { decodeBase64 } from "../../../shared/tcp/base64";
 
 /** Bytes [offset, offset + length) of `conn`'s stream in direction `dir`, as far as captured. */
 export function streamBytes(buf: TraceBuffer, conn: string, dir: Dir, offset: number, length: number): Uint8Array {

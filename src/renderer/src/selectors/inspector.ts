@@ -3,7 +3,8 @@
 import type { TraceEvent } from "../../../shared/trace/types";
 import type { TraceState } from "../store/initial-state";
 import { eventById } from "../store/trace-buffer";
-import { decodeBase64, streamBytes } from "./bytes";
+import { streamBytes } from "./bytes";
+import { decodeBase64 } from "../../../shared/tcp/base64";
 import { selectFocusEvent } from "./current-event";
 import { memo } from "./memo";
 import { modelOfConn, selectTraceModel, type TraceModel } from "./tcp-model";

@@ -5,6 +5,7 @@ import type { TraceState } from "../store/initial-state";
 import { countUpTo, type TraceBuffer } from "../store/trace-buffer";
 import { selectAddressing } from "./addressing";
 import { memo } from "./memo";
+import { sidOfOpenData } from "../../../shared/engine/open-packet";
 
 export interface NamespaceLane {
   nsp: string;
@@ -20,8 +21,6 @@ export interface ClientPipe {
   tuple: string;
   lanes: NamespaceLane[];
 }
-
-const SID_IN_OPEN = /"sid":"([^"]+)"/;
 
 /** What the upper events say per host: its Engine.IO sid and its namespace lanes. */
 interface HostLanes {
@@ -48,7 +47,7 @@ function read(r: Reading, upTo: number): void {
     if (!host) r.byHost.set(e.host, (host = { sid: null, lanes: [] }));
     if (e.layer === "engine") {
       if (e.sid) host.sid = e.sid;
-      else if (e.type === "open" && e.data) host.sid = SID_IN_OPEN.exec(e.data)?.[1] ?? host.sid;
+      else if (e.type === "open" && e.data) host.sid = sidOfOpenData(e.data) ?? host.sid;
     } else if (e.layer === "socketio") {
       let lane = host.lanes.find((l) => l.nsp === e.nsp);
       if (!lane) {
@@ -58,7 +57,9 @@ function read(r: Reading, upTo: number): void {
       lane.packets++;
       lane.lastEncoded = e.encoded;
       lane.lastIndex = i;
-      if (e.type === "CONNECT" && e.dir === "in") lane.socketId = SID_IN_OPEN.exec(e.encoded)?.[1] ?? lane.socketId;
+      // A CONNECT answer carries {"sid": <the namespace socket's id>} after its "0/nsp," prefix.
+      const json = e.encoded.indexOf("{");
+      if (e.type === "CONNECT" && e.dir === "in" && json >= 0) lane.socketId = sidOfOpenData(e.encoded.slice(json)) ?? lane.socketId;
     } else if (e.layer === "api" && e.kind === "connect" && e.socketId && e.nsp) {
       const lane = host.lanes.find((l) => l.nsp === e.nsp);
       if (lane) lane.socketId = e.socketId;

@@ -1,4 +1,5 @@
-// The network settings the TCP model runs with: the renderer's teaching defaults, then the
+// The network settings the TCP model runs with: the one default network (shared with the
+// command line), then the
 // settings the trace's scenario recorded (a `lab fault` of kind "network"), then the
 // teacher's own changes from the TCP view. Derived, never stored whole.
 
@@ -8,9 +9,6 @@ import { networkFromTrace } from "../../../shared/tcp/index";
 import type { TraceEvent } from "../../../shared/trace/types";
 import type { TraceState } from "../store/initial-state";
 import { memo } from "./memo";
-
-/** Small segments by default, so even a short message is cut into several. */
-export const RENDERER_NETWORK: NetworkSettings = { ...DEFAULT_NETWORK, mss: 64 };
 
 /** The trace's own settings (its scenario's), before the teacher changed anything. */
 export const selectTraceNetwork = memo(
@@ -24,7 +22,7 @@ export const selectTraceNetwork = memo(
       const e = s.trace.events[i];
       if (e && e.layer === "lab" && e.kind === "fault") faults.push(e);
     }
-    return sameFaults(s, faults) ?? (lastNetwork = { trace: s.trace, faults, settings: networkFromTrace(faults, RENDERER_NETWORK) }).settings;
+    return sameFaults(s, faults) ?? (lastNetwork = { trace: s.trace, faults, settings: networkFromTrace(faults, DEFAULT_NETWORK) }).settings;
   },
 );
 
