@@ -62,7 +62,9 @@ describe("selectors", () => {
     expect(text("sender", "API")).toBe('socket.emit("hello", "world", cb)');
     expect(text("sender", "Socket.IO")).toBe('20["hello","world"]');
     expect(text("sender", "Engine.IO")).toBe('420["hello","world"]');
-    expect(text("sender", "Wire")).toBe("81 94 12 34 56 78");
+    // The frame's head decoded, and its payload unmasked, whole.
+    expect(text("sender", "Wire")).toBe('81 94 12 34 56 78  →  420["hello","world"]');
+    expect(stacks?.sender.rows.find((r) => r.level === "Wire")?.detail).toBe("WebSocket frame: FIN 1 · RSV 000 · opcode 1 (text) · MASK 1 · length 20 · key 12 34 56 78");
     expect(text("sender", "IP")).toBe(CLIENT_TUPLE);
     expect(text("receiver", "Socket.IO")).toBe('20["hello","world"]');
     expect(stacks?.receiver?.rows.every((r) => r.reached)).toBe(true);

@@ -7,7 +7,8 @@ import { eventById, type TraceBuffer } from "../store/trace-buffer";
 import { selectAddressing, linkForConn } from "./addressing";
 import { apiCode, engineString } from "./describe-event";
 import { selectFocusEvent } from "./current-event";
-import { hex, streamBytes } from "./bytes";
+import { hex, printable, streamBytes } from "./bytes";
+import { decodeWsHead, describeWsHead, unmask } from "./ws-header";
 import { memo } from "./memo";
 import { selectNetwork } from "./network";
 
@@ -110,12 +111,20 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
       };
     case "Wire": {
       if (first.layer !== "wire") return { text: "", detail: "" };
-      const head = first.conn && first.dir ? streamBytes(s.trace, first.conn, first.dir, first.offset, Math.min(first.headerLength, 24)) : new Uint8Array();
-      if (first.kind === "ws-frame")
-        return { text: hex(head), detail: `WebSocket frame: FIN=${first.fin ? 1 : 0} op=${first.opcode}${first.masked ? " masked" : ""}, ${first.payloadLength} B payload` };
-      if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1`, detail: `HTTP request, ${first.headerLength} header bytes` };
+      const bytes = first.conn && first.dir ? streamBytes(s.trace, first.conn, first.dir, first.offset, first.length) : new Uint8Array();
+      const body = bytes.subarray(Math.min(first.headerLength, bytes.length));
+      const bodyText = body.length > 0 ? `  body: ${printable(body)}` : "";
+      if (first.kind === "ws-frame") {
+        // The head decoded field by field, then the payload as the receiver reads it (unmasked).
+        const head = decodeWsHead(bytes);
+        if (!head) return { text: hex(bytes.subarray(0, first.headerLength)), detail: `WebSocket frame, ${first.payloadLength} B payload` };
+        const payload = unmask(body, head.key);
+        const shown = first.opcode === 2 ? hex(payload) : first.rsv1 ? `${hex(payload)} (deflated; inflates to ${first.preview})` : printable(payload);
+        return { text: `${hex(bytes.subarray(0, head.headLength))}  →  ${shown}`, detail: `WebSocket frame: ${describeWsHead(head)}` };
+      }
+      if (first.kind === "http-request") return { text: `${first.method} ${first.path} HTTP/1.1${bodyText}`, detail: `HTTP request, ${first.headerLength} header bytes, ${body.length} body bytes` };
       if (first.kind === "resp") return { text: first.preview, detail: `RESP ${first.type}${first.items !== undefined ? ` of ${first.items}` : ""} (Redis)` };
-      return { text: `HTTP/1.1 ${first.status}`, detail: `HTTP response, ${first.headerLength} header bytes` };
+      return { text: `HTTP/1.1 ${first.status}${bodyText}`, detail: `HTTP response, ${first.headerLength} header bytes, ${body.length} body bytes` };
     }
     case "TCP": {
       const mss = selectNetwork(s).mss;
