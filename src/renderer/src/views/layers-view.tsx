@@ -9,6 +9,7 @@ import { useSize } from "../hooks/use-size";
 import { useBaseFont } from "../hooks/use-base-font";
 import { charsPerRow, layersPath, layoutLayers, rowLineY, rowLines, type LayersLayout } from "./layers-layout";
 import { STACK_LEVELS } from "../selectors/layers";
+import { ENGINE_PACKET_TYPES, SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types";
 import { useFlightScene } from "../scenes/use-flight-scene";
 import type { TraceState } from "../store/initial-state";
 
@@ -49,6 +50,21 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout })
         );
       })}
     </g>
+  );
+}
+
+/** The two digit tables a packet string starts with: `4` + `2` in `42["hello"]` is message + EVENT. */
+function DigitLegend() {
+  return (
+    <details className="digit-legend">
+      <summary>What the first digits mean</summary>
+      <dl>
+        <dt>Engine.IO</dt>
+        <dd>{ENGINE_PACKET_TYPES.map((t, i) => `${i} ${t}`).join(" · ")}</dd>
+        <dt>Socket.IO</dt>
+        <dd>{SOCKETIO_PACKET_TYPES.map((t, i) => `${i} ${t}`).join(" · ")}</dd>
+      </dl>
+    </details>
   );
 }
 
@@ -100,6 +116,7 @@ export function LayersView() {
           <g ref={sceneRef} className="flight" />
         </svg>
       </div>
+      <DigitLegend />
     </Panel>
   );
 }
