@@ -81,8 +81,11 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       const socket = client.socket(nsp);
       const queued = socket.connected ? "" : " (queued: the socket is not connected; it goes out when it connects)";
       if (cmd.ack) {
+        const wasConnected = socket.connected;
+        const since = lab.recorder.count;
         const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
-        return reply instanceof Error ? fail(`no ack within 5 s (${reply.message})`) : { ok: true, message: `ack: ${JSON.stringify(reply)}` };
+        if (!(reply instanceof Error)) return { ok: true, message: `ack: ${JSON.stringify(reply)}` };
+        return fail(`no ack within 5 s: ${whyNoAck(lab, since, cmd.event, wasConnected)}`);
       }
       socket.emit(cmd.event, ...args);
       return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent from ${cmd.from}${queued}` };
@@ -143,5 +146,21 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
     default:
       return fail(`unknown command ${JSON.stringify((cmd as { type?: unknown }).type)}`);
   }
+}
+
+/**
+ * Why an emit got no ack, from what the trace recorded since it was made: the server's handler
+ * threw, the socket was not connected (Socket.IO buffered the emit), or nothing answered.
+ */
+function whyNoAck(lab: Lab, since: number, event: string, wasConnected: boolean): string {
+  const recent = lab.recorder.recent();
+  for (let i = recent.length - 1; i >= 0 && recent[i]!.id > since; i--) {
+    const e = recent[i]!;
+    if (e.layer === "lab" && e.kind === "error" && e.message.includes(`handler for "${event}"`)) return e.message;
+  }
+  if (!wasConnected) return "the socket was not connected, so Socket.IO buffered the emit; it is sent when the socket connects, and the ack can only come after that";
+  if (!lab.server) return "the server is stopped";
+  const received = recent.some((e) => e.id > since && e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === event);
+  return received ? `the server's handler for "${event}" received it but never called its callback` : `no handler on the server answered "${event}"`;
 }
 

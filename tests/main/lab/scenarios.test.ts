@@ -309,3 +309,23 @@ describe("switching scenarios on one port", () => {
     }
   });
 });
+
+describe("free play names the cause when an ack does not come", () => {
+  it("a handler that threw, and an emit Socket.IO buffered while the client was not connected", async () => {
+    const service = createLabService({ port: 0 });
+    try {
+      await service.startScenario("hello-ack");
+      const a = (await service.command({ type: "add-client", transports: "websocket" })).message.split(" ")[0]!;
+      const b = (await service.command({ type: "add-client", transports: "websocket" })).message.split(" ")[0]!;
+      await new Promise((r) => setTimeout(r, 200));
+      // The learners' "upload" handler reads data.subarray: a number makes it throw.
+      const threw = service.command({ type: "emit", from: a, event: "upload", args: "[42]", ack: true });
+      await service.command({ type: "disconnect", client: b, nsp: "/" });
+      const buffered = service.command({ type: "emit", from: b, event: "hello", args: '["later"]', ack: true });
+      expect(await threw).toMatchObject({ ok: false, message: expect.stringMatching(/^no ack within 5 s: the server's handler for "upload" on \/ threw: /) });
+      expect(await buffered).toMatchObject({ ok: false, message: expect.stringMatching(/not connected, so Socket.IO buffered the emit/) });
+    } finally {
+      await service.dispose();
+    }
+  }, 20_000);
+});
