@@ -3,7 +3,8 @@
 // `store.subscribe` and animates with requestAnimationFrame, so React renders once per
 // step while the packets move every frame.
 
-import { easeCubicInOut, interpolateNumber } from "d3";
+import { easeCubicInOut } from "d3-ease";
+import { interpolateNumber } from "d3-interpolate";
 import type { TraceState } from "../store/initial-state";
 import type { TraceStore } from "../store/trace-store";
 
