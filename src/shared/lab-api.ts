@@ -29,6 +29,8 @@ export interface LabStatus {
   /** Id of the last event the step last run recorded before it settled: where its playback rests. */
   stepEnd?: number;
   serverUrl?: string;
+  /** The namespaces the lab's server serves (the page offers these, it keeps no list of its own). */
+  namespaces?: string[];
   openToPeers?: { url: string; host: string };
   message?: string;
 }

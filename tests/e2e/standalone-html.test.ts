@@ -58,7 +58,9 @@ describe.skipIf(!run)("a lesson exported as one HTML file", () => {
     await expect.poll(playhead).toBe(at);
 
     // A deep link to one event: the inspector shows it.
-    await page.evaluate(() => (location.hash = "#event=5"));
+    await page.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = "#event=5";
+    });
     await expect.poll(() => page.getByRole("region", { name: "Inspector", exact: true }).innerText()).toMatch(/#5\b/);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

@@ -92,7 +92,8 @@ function fakeApi(answer: (cmd: FreePlayCommand) => CommandResult = () => ({ ok: 
 function mount(options: { api?: LabApi | null; events?: TraceEvent[]; status?: LabStatus; open?: boolean } = {}) {
   const bundle = createTraceStore();
   bundle.actions.appendBatch({ reset: true, events: options.events ?? labTrace().events }, 0);
-  bundle.actions.setStatus(options.status ?? { state: "ready", scenario: "free-play", step: -1, steps: 0 });
+  // The lab's status names the namespaces it serves, as the lab service sends it.
+  bundle.actions.setStatus(options.status ?? { state: "ready", scenario: "free-play", step: -1, steps: 0, namespaces: ["/", "/chat", "/streaming-response"] });
   const fake = fakeApi();
   const api = options.api === undefined ? fake.api : options.api;
   render(

@@ -7,7 +7,7 @@ import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
-import { APP } from "./lab.js";
+import { APP, NAMESPACES } from "./lab.js";
 import { isLoopback } from "./loopback.js";
 import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
 import { findScenario, SCENARIOS, scenarioInfo } from "./scenarios/index.js";
@@ -42,11 +42,11 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   let unsubscribe: (() => void) | undefined;
   const traceListeners = new Set<(b: TraceBatch) => void>();
   const statusListeners = new Set<(s: LabStatus) => void>();
-  const idle: LabStatus = { state: "idle", step: -1, steps: 0 };
+  const idle: LabStatus = { state: "idle", step: -1, steps: 0, namespaces: [...NAMESPACES] };
 
   let peers: LabStatus["openToPeers"];
   const status = (): LabStatus => {
-    const s = runner?.status() ?? idle;
+    const s = runner ? { ...runner.status(), namespaces: [...NAMESPACES] } : idle;
     return peers && runner ? { ...s, openToPeers: peers } : s;
   };
   const publish = (): void => {

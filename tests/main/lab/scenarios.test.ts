@@ -11,6 +11,7 @@ import { Server } from "socket.io";
 import { main } from "../../../src/main/cli/main.js";
 import { runScenarioToFile } from "../../../src/main/cli/run-scenario.js";
 import { createLabService } from "../../../src/main/lab/lab-service.js";
+import { NAMESPACES } from "../../../src/main/lab/lab.js";
 import { SCENARIOS } from "../../../src/main/lab/scenarios/index.js";
 import { readTraceFile } from "../../../src/main/trace/trace-reader.js";
 import type { TraceEvent } from "../../../src/shared/trace/types.js";
@@ -315,6 +316,8 @@ describe("free play names the cause when an ack does not come", () => {
     const service = createLabService({ port: 0 });
     try {
       await service.startScenario("hello-ack");
+      // The page offers the namespaces the lab's status names: the lab's own list, not a copy.
+      expect((await service.getStatus()).namespaces).toEqual([...NAMESPACES]);
       const a = (await service.command({ type: "add-client", transports: "websocket" })).message.split(" ")[0]!;
       const b = (await service.command({ type: "add-client", transports: "websocket" })).message.split(" ")[0]!;
       await new Promise((r) => setTimeout(r, 200));

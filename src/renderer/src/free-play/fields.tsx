@@ -5,9 +5,10 @@ import { useId, type ReactNode } from "react";
 import type { ClientTransports } from "../../../shared/lab-api";
 import type { PlayClient } from "./free-play-clients";
 import type { CommandRun } from "./use-command";
+import { useTrace } from "../store/store-context";
 
-/** The namespaces the lab's server serves (the lab refuses others). */
-export const NAMESPACES = ["/", "/chat", "/streaming-response"] as const;
+/** Until the lab says which namespaces it serves (its status does), the main one. */
+const FALLBACK_NAMESPACES = ["/"];
 
 export const TRANSPORTS: { value: ClientTransports; label: string; short: string }[] = [
   { value: "polling-upgrade", label: "Polling, then upgrade to WebSocket", short: "Polling → WebSocket" },
@@ -26,11 +27,12 @@ export function Field(props: { label: string; children: (id: string) => ReactNod
 }
 
 export function NamespaceSelect(props: { label?: string; value: string; onChange(v: string): void }) {
+  const namespaces = useTrace((s) => s.status.namespaces) ?? FALLBACK_NAMESPACES;
   return (
     <Field label={props.label ?? "Namespace"}>
       {(id) => (
         <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-          {NAMESPACES.map((n) => (
+          {namespaces.map((n) => (
             <option key={n} value={n}>
               {n}
             </option>
