@@ -45,7 +45,19 @@ export interface TraceBatch {
 export type ClientTransports = "polling-upgrade" | "websocket" | "polling";
 
 export type FreePlayCommand =
-  | { type: "add-client"; transports?: ClientTransports; ip?: string; namespaces?: string[] }
+  | {
+      type: "add-client";
+      transports?: ClientTransports;
+      ip?: string;
+      namespaces?: string[];
+      /** `auth` of the client's sockets (`io(url, { auth: { token } })`), for a middleware to check. */
+      token?: string;
+      /** Delivery with retries: each emit with an ack is tried `retries` more times, `ackTimeout` ms apart. */
+      retries?: number;
+      ackTimeout?: number;
+      /** Offer permessage-deflate (WebSocket compression); default true, as socket.io-client. */
+      compression?: boolean;
+    }
   | { type: "remove-client"; client: string }
   | {
       type: "emit";
@@ -58,8 +70,16 @@ export type FreePlayCommand =
       /** JSON text of an array of arguments. */
       args: string;
       ack?: boolean;
+      /** How long to wait for the ack, in ms (`socket.timeout(ms)`); default 5000. */
+      timeoutMs?: number;
+      /** `socket.volatile.emit(…)`: dropped, never written, if the transport is not writable. */
+      volatile?: boolean;
+      /** `socket.compress(false).emit(…)`: this frame is not deflated. */
+      compress?: boolean;
     }
   | { type: "join" | "leave"; client: string; nsp?: string; room: string }
+  /** The lab cuts a client's TCP connections (its network fails), as connection state recovery is tried with. */
+  | { type: "cut"; client: string }
   | { type: "broadcast"; nsp?: string; room?: string; exceptClient?: string; event: string; args: string }
   | { type: "disconnect"; client: string; nsp?: string }
   | { type: "server-stop" }

@@ -305,6 +305,39 @@ describe("Free play panel", () => {
     expect(calls.command).toEqual([{ type: "emit", from: "client-2", nsp: "/chat", event: "message", args: '["lobby", "hi"]' }]);
   });
 
+  it("emits with a short ack timeout, volatile, or uncompressed, and shows the code it runs", async () => {
+    const { region, calls } = mount();
+    const emit = form(region, "Emit an event");
+    change(within(emit).getByLabelText("ack timeout"), "200");
+    fireEvent.click(within(emit).getByLabelText("no compression"));
+    expect(emit.textContent).toContain('await socket.compress(false).timeout(200).emitWithAck("hello", "world")');
+    fireEvent.click(within(emit).getByRole("button", { name: "Emit" }));
+    await flush();
+    fireEvent.click(within(emit).getByLabelText("volatile"));
+    expect(emit.textContent).toContain('socket.compress(false).volatile.emit("hello", "world")');
+    fireEvent.click(within(emit).getByRole("button", { name: "Emit" }));
+    await flush();
+    expect(calls.command).toEqual([
+      { type: "emit", from: "client-1", nsp: "/", event: "hello", args: '["world"]', ack: true, timeoutMs: 200, compress: false },
+      { type: "emit", from: "client-1", nsp: "/", event: "hello", args: '["world"]', volatile: true, compress: false },
+    ]);
+  });
+
+  it("adds a client with a token for /admin and retries, and cuts a client's connection", async () => {
+    const { region, calls } = mount();
+    const add = form(region, "Add a client");
+    change(within(add).getByLabelText("Token for /admin (optional)"), "letmein");
+    change(within(add).getByLabelText("Retries"), "1");
+    fireEvent.click(within(add).getByRole("button", { name: "Add client" }));
+    await flush();
+    expect(calls.command[0]).toEqual({ type: "add-client", transports: "polling-upgrade", token: "letmein", namespaces: ["/", "/admin"], retries: 1, ackTimeout: 300 });
+    const cut = within(region).getAllByRole("button", { name: /^Cut client-\d+'s connection$/ }).find((b) => !(b as HTMLButtonElement).disabled);
+    expect(cut).toBeDefined();
+    fireEvent.click(cut!);
+    await flush();
+    expect(calls.command[1]).toMatchObject({ type: "cut" });
+  });
+
   it("adds a client with the chosen transports and source IP, refusing an address that is not loopback", async () => {
     const { region, calls } = mount();
     const add = form(region, "Add a client");

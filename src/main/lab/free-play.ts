@@ -45,9 +45,15 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
         const e = checkNsp(n);
         if (e) return fail(e);
       }
-      const client = await lab.addClient({ ...(cmd.transports ? { transports: cmd.transports } : {}), ...(cmd.ip ? { ip: cmd.ip } : {}) });
-      for (const n of nsps) client.socket(n);
-      return { ok: true, message: `${client.id} added at ${client.ip} (${client.transports})` };
+      const client = await lab.addClient({
+        ...(cmd.transports ? { transports: cmd.transports } : {}),
+        ...(cmd.ip ? { ip: cmd.ip } : {}),
+        ...(cmd.compression === false ? { perMessageDeflate: false as const } : {}),
+      });
+      const socketOptions = { ...(cmd.retries !== undefined ? { retries: cmd.retries } : {}), ...(cmd.ackTimeout !== undefined ? { ackTimeout: cmd.ackTimeout } : {}) };
+      for (const n of nsps) client.socket(n, cmd.token !== undefined ? { token: cmd.token } : undefined, socketOptions);
+      const extras = [cmd.token !== undefined ? "with a token" : "", cmd.retries ? `${cmd.retries} retries, ackTimeout ${cmd.ackTimeout ?? "default"} ms` : "", cmd.compression === false ? "no compression" : ""].filter(Boolean);
+      return { ok: true, message: `${client.id} added at ${client.ip} (${client.transports}${extras.length ? `; ${extras.join(", ")}` : ""})` };
     }
     case "remove-client": {
       if (!lab.clients.has(cmd.client)) return fail(`unknown client "${cmd.client}"`);
@@ -67,7 +73,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
           const socket = server.of(nsp).sockets.get(cmd.to);
           if (!socket) return fail(`no socket "${cmd.to}" on ${nsp}`);
           if (cmd.ack) {
-            const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
+            const reply = await socket.timeout(cmd.timeoutMs ?? 5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
             return reply instanceof Error ? fail(`no ack: ${reply.message}`) : { ok: true, message: `ack: ${JSON.stringify(reply)}` };
           }
           socket.emit(cmd.event, ...args);
@@ -80,14 +86,25 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (!client) return fail(`unknown client "${cmd.from}"`);
       const socket = client.socket(nsp);
       const queued = socket.connected ? "" : " (queued: the socket is not connected; it goes out when it connects)";
+      // socket.volatile / socket.compress(false), as learners chain them.
+      const sender = cmd.compress === false ? socket.compress(false) : socket;
+      if (cmd.volatile) {
+        const since = lab.recorder.count;
+        sender.volatile.emit(cmd.event, ...args);
+        const dropped = lab.recorder.recent().some((e) => e.id > since && e.layer === "api" && e.kind === "emit" && e.host === cmd.from && e.dropped === true);
+        return dropped
+          ? { ok: true, message: `volatile "${cmd.event}" dropped: the transport was not writable, so Socket.IO never wrote it` }
+          : { ok: true, message: `volatile "${cmd.event}" sent from ${cmd.from}` };
+      }
       if (cmd.ack) {
         const wasConnected = socket.connected;
         const since = lab.recorder.count;
-        const reply = await socket.timeout(5000).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
+        const ms = cmd.timeoutMs ?? 5000;
+        const reply = await sender.timeout(ms).emitWithAck(cmd.event, ...args).catch((e: Error) => e);
         if (!(reply instanceof Error)) return { ok: true, message: `ack: ${JSON.stringify(reply)}` };
-        return fail(`no ack within 5 s: ${whyNoAck(lab, since, cmd.event, wasConnected)}`);
+        return fail(`no ack within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}: ${whyNoAck(lab, since, cmd.event, wasConnected)}`);
       }
-      socket.emit(cmd.event, ...args);
+      sender.emit(cmd.event, ...args);
       return { ok: true, message: `${callCode("socket.emit", [cmd.event, ...args], false)} sent from ${cmd.from}${queued}` };
     }
     case "join":
@@ -133,6 +150,12 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (!socket?.connected) return fail(`${cmd.client} is not connected to ${nsp}`);
       socket.disconnect();
       return { ok: true, message: `${cmd.client} disconnected from ${nsp}` };
+    }
+    case "cut": {
+      const client = lab.clients.get(cmd.client);
+      if (!client) return fail(`unknown client "${cmd.client}"`);
+      client.cut();
+      return { ok: true, message: `${cmd.client}'s TCP connections cut: it reconnects by itself (and recovers its session where the server keeps state)` };
     }
     case "server-stop":
       await lab.stopServer();

@@ -332,3 +332,35 @@ describe("free play names the cause when an ack does not come", () => {
     }
   }, 20_000);
 });
+
+describe("free play controls for the new lessons", () => {
+  it("a token for /admin, an ack timeout, volatile and uncompressed emits, and cutting a client's connection", async () => {
+    const service = createLabService({ port: 0 });
+    const events: TraceEvent[] = [];
+    service.onTrace((b) => (b.reset ? events.splice(0, events.length, ...b.events) : events.push(...b.events)));
+    try {
+      await service.startScenario("hello-ack");
+      const good = await service.command({ type: "add-client", transports: "websocket", token: "letmein", namespaces: ["/", "/admin"] });
+      const bad = await service.command({ type: "add-client", transports: "websocket", token: "nope", namespaces: ["/admin"] });
+      expect(good).toMatchObject({ ok: true, message: expect.stringContaining("with a token") });
+      const [g, b] = [good.message.split(" ")[0]!, bad.message.split(" ")[0]!];
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events.some((e) => e.layer === "api" && e.kind === "connect" && e.host === g && e.nsp === "/admin")).toBe(true);
+      expect(events.some((e) => e.layer === "socketio" && e.type === "CONNECT_ERROR" && e.host === b && e.dir === "in")).toBe(true);
+
+      // A handler slower than the timeout: the sender gives up first.
+      const slow = await service.command({ type: "emit", from: g, event: "slow", args: "[600]", ack: true, timeoutMs: 200 });
+      expect(slow).toMatchObject({ ok: false, message: expect.stringMatching(/^no ack within 200 ms: the server's handler for "slow" received it but never called its callback/) });
+      expect(await service.command({ type: "emit", from: g, event: "hello", args: '["v"]', volatile: true })).toMatchObject({ ok: true, message: expect.stringMatching(/^volatile "hello" (sent|dropped)/) });
+      expect(await service.command({ type: "emit", from: g, event: "hello", args: '["plain"]', ack: true, compress: false })).toEqual({ ok: true, message: 'ack: "got it"' });
+
+      expect(await service.command({ type: "cut", client: g })).toMatchObject({ ok: true });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(events.some((e) => e.layer === "lab" && e.kind === "fault" && e.fault === "cut" && e.host === g)).toBe(true);
+      expect(events.some((e) => e.layer === "api" && e.kind === "reconnect" && e.host === g)).toBe(true);
+      expect(await service.command({ type: "cut", client: "client-99" })).toEqual({ ok: false, message: 'unknown client "client-99"' });
+    } finally {
+      await service.dispose();
+    }
+  }, 20_000);
+});

@@ -10,7 +10,7 @@ import { isLoopbackIPv4 } from "../../../shared/loopback";
 
 export const MAX_CLIENTS = 20;
 
-function ClientRow(props: { client: PlayClient; onRemove(): void; busy: boolean }) {
+function ClientRow(props: { client: PlayClient; onRemove(): void; onCut(): void; busy: boolean }) {
   const c = props.client;
   const sockets = Object.entries(c.sockets);
   return (
@@ -26,6 +26,9 @@ function ClientRow(props: { client: PlayClient; onRemove(): void; busy: boolean 
         ))}
         {c.rooms.length ? <span className="fp-rooms">rooms: {c.rooms.join(", ")}</span> : null}
       </span>
+      <button type="button" className="fp-remove" aria-label={`Cut ${c.id}'s connection`} title="The network fails under this client: its TCP connections are cut, and it reconnects by itself" disabled={props.busy || c.state !== "connected"} onClick={props.onCut}>
+        Cut
+      </button>
       <button type="button" className="fp-remove" aria-label={`Remove ${c.id}`} disabled={props.busy} onClick={props.onRemove}>
         Remove
       </button>
@@ -38,6 +41,9 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
   const [transports, setTransports] = useState<ClientTransports>("polling-upgrade");
   const [ip, setIp] = useState("");
   const [ipError, setIpError] = useState<string | null>(null);
+  const [token, setToken] = useState("");
+  const [retries, setRetries] = useState(0);
+  const [compression, setCompression] = useState(true);
   const command = useCommand();
   const full = clients.length >= MAX_CLIENTS;
   // A client just added is the last row: bring it into view.
@@ -53,7 +59,16 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
     const addr = ip.trim();
     if (addr && !isLoopbackIPv4(addr)) return setIpError("A source IP must be a loopback address, 127.x.y.z (or leave it empty).");
     setIpError(null);
-    void command.run(() => api.command({ type: "add-client", transports, ...(addr ? { ip: addr } : {}) }));
+    void command.run(() =>
+      api.command({
+        type: "add-client",
+        transports,
+        ...(addr ? { ip: addr } : {}),
+        ...(token ? { token, namespaces: ["/", "/admin"] } : {}),
+        ...(retries > 0 ? { retries, ackTimeout: 300 } : {}),
+        ...(compression ? {} : { compression: false }),
+      }),
+    );
   };
 
   return (
@@ -68,7 +83,13 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
       ) : (
         <ul className="fp-client-list" aria-label="Clients" ref={list}>
           {clients.map((c) => (
-            <ClientRow key={c.id} client={c} busy={command.busy} onRemove={() => void command.run(() => api.command({ type: "remove-client", client: c.id }))} />
+            <ClientRow
+              key={c.id}
+              client={c}
+              busy={command.busy}
+              onCut={() => void command.run(() => api.command({ type: "cut", client: c.id }))}
+              onRemove={() => void command.run(() => api.command({ type: "remove-client", client: c.id }))}
+            />
           ))}
         </ul>
       )}
@@ -76,6 +97,22 @@ export function ClientsBox(props: { api: LabApi; clients: PlayClient[]; labRunni
         <div className="fp-row">
           <TransportSelect value={transports} onChange={setTransports} short />
           <TextField label="Source IP (optional)" value={ip} onChange={setIp} error={ipError} placeholder="127.0.0.N" className="fp-ip" mono />
+          <TextField label="Token for /admin (optional)" value={token} onChange={setToken} error={null} placeholder="letmein" className="fp-ip" mono />
+          <div className="fp-field">
+            <label htmlFor="fp-retries">Retries</label>
+            <select id="fp-retries" value={retries} onChange={(e) => setRetries(Number(e.target.value))} title="Each emit with an ack is sent again after 300 ms without one (at-least-once: the handler may run twice)">
+              {[0, 1, 2, 3].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="fp-field fp-check">
+            <label title="Offer permessage-deflate: WebSocket frames are deflated (RSV1)">
+              <input type="checkbox" checked={compression} onChange={(e) => setCompression(e.target.checked)} /> compression
+            </label>
+          </div>
           <button type="submit" className="primary" disabled={command.busy || full}>
             Add client
           </button>

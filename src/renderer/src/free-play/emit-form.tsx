@@ -11,12 +11,13 @@ import { useCommand } from "./use-command";
 
 const EVERYONE = "";
 
-function emitCode(from: string, nsp: string, to: string, event: string, args: unknown[] | null, ack: boolean): string | null {
+function emitCode(from: string, nsp: string, to: string, event: string, args: unknown[] | null, ack: boolean, opts: { timeoutMs?: number; volatile?: boolean; compress?: boolean } = {}): string | null {
   if (!event || !args) return null;
   const call = argList([event, ...args]);
   if (from === "server" && to === EVERYONE) return `io.of(${JSON.stringify(nsp)}).emit(${call})`;
-  const socket = from === "server" ? `io.of(${JSON.stringify(nsp)}).sockets.get(${JSON.stringify(to)})` : "socket";
-  return ack ? `await ${socket}.timeout(5000).emitWithAck(${call})` : `${socket}.emit(${call})`;
+  const base = from === "server" ? `io.of(${JSON.stringify(nsp)}).sockets.get(${JSON.stringify(to)})` : "socket";
+  const socket = `${base}${opts.compress === false ? ".compress(false)" : ""}${opts.volatile ? ".volatile" : ""}`;
+  return ack ? `await ${socket}.timeout(${opts.timeoutMs ?? 5000}).emitWithAck(${call})` : `${socket}.emit(${call})`;
 }
 
 export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
@@ -27,6 +28,9 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
   const ea = useEventArgs("hello", '["world"]');
   const { event, args, parsed } = ea;
   const [ack, setAck] = useState(true);
+  const [timeoutMs, setTimeoutMs] = useState(5000);
+  const [volatile, setVolatile] = useState(false);
+  const [compress, setCompress] = useState(true);
   const command = useCommand();
 
   // A chosen client that has gone falls back to the first one (or the server).
@@ -45,7 +49,9 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
       event,
       args,
       ...(from === "server" && to !== EVERYONE ? { to } : {}),
-      ...(ack && !toAll ? { ack: true } : {}),
+      ...(ack && !toAll && !volatile ? { ack: true, ...(timeoutMs !== 5000 ? { timeoutMs } : {}) } : {}),
+      ...(volatile && from !== "server" ? { volatile: true } : {}),
+      ...(!compress && from !== "server" ? { compress: false } : {}),
     };
     const target = from === "server" ? (to === EVERYONE ? ` to every socket in ${nsp}` : ` to ${to}`) : "";
     void command.run(() => props.api.command(cmd), `${JSON.stringify(event)} from ${from}${target}`);
@@ -78,12 +84,38 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
             <input type="checkbox" checked={ack && !toAll} disabled={toAll} onChange={(e) => setAck(e.target.checked)} /> ack
           </label>
         </div>
+        {ack && !toAll && !volatile ? (
+          <div className="fp-field">
+            <label htmlFor="fp-timeout">ack timeout</label>
+            <select id="fp-timeout" value={timeoutMs} onChange={(e) => setTimeoutMs(Number(e.target.value))}>
+              {[200, 1000, 5000, 20000].map((ms) => (
+                <option key={ms} value={ms}>
+                  {ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {from !== "server" ? (
+          <>
+            <div className="fp-field fp-check">
+              <label title="socket.volatile.emit: dropped, never written, if the transport is not writable">
+                <input type="checkbox" checked={volatile} onChange={(e) => setVolatile(e.target.checked)} /> volatile
+              </label>
+            </div>
+            <div className="fp-field fp-check">
+              <label title="socket.compress(false): this frame is not deflated">
+                <input type="checkbox" checked={!compress} onChange={(e) => setCompress(!e.target.checked)} /> no compression
+              </label>
+            </div>
+          </>
+        ) : null}
         <button type="submit" className="primary" disabled={command.busy}>
           Emit
         </button>
       </div>
       {toAll ? <p className="fp-hint">An emit to a whole namespace waits for no ack.</p> : null}
-      <CodePreview where={from === "server" ? "the server" : from} code={emitCode(from, nsp, to, event, parsed.ok ? parsed.args : null, ack && !toAll)} />
+      <CodePreview where={from === "server" ? "the server" : from} code={emitCode(from, nsp, to, event, parsed.ok ? parsed.args : null, ack && !toAll && !volatile, from === "server" ? { timeoutMs } : { timeoutMs, volatile, compress })} />
       <ResultLine command={command} />
     </form>
   );
