@@ -6,21 +6,50 @@ import { summarize } from "./summary.js";
 import { runScenarioToFile } from "./run-scenario.js";
 import { serve } from "./serve.js";
 import { SCENARIOS } from "../lab/scenarios/index.js";
+import { ADAPTERS, BALANCE_MODES, isAdapterChoice, isBalanceMode, MAX_NODES, MIN_NODES, type ScaleOutChoices } from "../lab/scale-out/choices.js";
 
 const USAGE = `usage: socketscope-lab <command> [options]
 
 commands:
   list                                   the scenarios the lab knows
   run <scenario> --out <file> [--seed N] [--port P] [--clients N]
+      [--nodes N] [--balance MODE] [--adapter NAME]
                                          run a scenario headless and write its trace
-                                         (--clients: for scenarios with several, e.g. addressing)
+                                         (--clients: for scenarios with several, e.g. addressing;
+                                         --nodes, --balance, --adapter: for scale-out)
   serve [--port P] --out <file> [--duration S] [--host IP]
-                                         trace Socket.IO clients you start yourself
+      [--nodes N] [--balance MODE] [--adapter NAME]
+                                         trace Socket.IO clients you start yourself; with
+                                         --nodes, several server nodes behind a load balancer
+                                         on port P (nodes on P+1, P+2, …)
+  (--nodes ${MIN_NODES} or ${MAX_NODES}; --balance ${BALANCE_MODES.join(" | ")};
+   --adapter ${ADAPTERS.join(" | ")}: the Redis ones start redis-server on a free port)
   tcp <trace> [--conn ID] [--loss P] [--latency MS] [--mss N] [--seed N] [--drop I] [--json]
                                          TCP segments modelled from a trace's real bytes
   export <trace> [--pcap F] [--perfetto F]
                                          the modelled segments as pcapng (Wireshark), the
                                          trace as Chrome trace events (Perfetto)`;
+
+const SCALE_OUT_FLAGS = { nodes: { type: "string" }, balance: { type: "string" }, adapter: { type: "string" } } as const;
+
+/** `--nodes`, `--balance`, `--adapter` as choices, or what is wrong with them. */
+function scaleOutChoices(values: { nodes?: string | undefined; balance?: string | undefined; adapter?: string | undefined }): ScaleOutChoices | string {
+  const choices: ScaleOutChoices = {};
+  if (values.nodes !== undefined) {
+    const nodes = Number(values.nodes);
+    if (!Number.isInteger(nodes) || nodes < MIN_NODES || nodes > MAX_NODES) return `--nodes must be ${MIN_NODES} or ${MAX_NODES}`;
+    choices.nodes = nodes;
+  }
+  if (values.balance !== undefined) {
+    if (!isBalanceMode(values.balance)) return `--balance must be one of ${BALANCE_MODES.join(", ")}`;
+    choices.balance = values.balance;
+  }
+  if (values.adapter !== undefined) {
+    if (!isAdapterChoice(values.adapter)) return `--adapter must be one of ${ADAPTERS.join(", ")}`;
+    choices.adapter = values.adapter;
+  }
+  return choices;
+}
 
 export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,7 +67,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { out: { type: "string" }, seed: { type: "string" }, port: { type: "string" }, clients: { type: "string" } },
+          options: { out: { type: "string" }, seed: { type: "string" }, port: { type: "string" }, clients: { type: "string" }, ...SCALE_OUT_FLAGS },
         });
         const id = positionals[0];
         if (!id) return usage("run needs a scenario id");
@@ -50,7 +79,10 @@ export async function main(argv: string[], print: (line: string) => void = conso
         if (!Number.isInteger(port) || port < 0 || port > 65535) return usage("--port must be a port number");
         const clients = values.clients === undefined ? undefined : Number(values.clients);
         if (clients !== undefined && !(Number.isInteger(clients) && clients >= 1 && clients <= 20)) return usage("--clients must be an integer from 1 to 20");
-        const result = await runScenarioToFile(id, values.out, { seed, port, ...(clients ? { clients } : {}), log: (l) => print(`  [lab] ${l}`) });
+        const choices = scaleOutChoices(values);
+        if (typeof choices === "string") return usage(choices);
+        if (Object.keys(choices).length > 0 && !SCENARIOS.find((s) => s.id === id)?.createLab) return usage(`--nodes, --balance and --adapter are for scale-out, not "${id}"`);
+        const result = await runScenarioToFile(id, values.out, { seed, port, ...(clients ? { clients } : {}), ...(Object.keys(choices).length ? { choices } : {}), log: (l) => print(`  [lab] ${l}`) });
         for (const line of summarize(result.events)) print(line);
         print(`trace written to ${values.out} (${result.events.length} events)`);
         return result.ok ? 0 : 1;
@@ -58,14 +90,16 @@ export async function main(argv: string[], print: (line: string) => void = conso
       case "serve": {
         const { values } = parseArgs({
           args: rest,
-          options: { port: { type: "string" }, out: { type: "string" }, duration: { type: "string" }, host: { type: "string" } },
+          options: { port: { type: "string" }, out: { type: "string" }, duration: { type: "string" }, host: { type: "string" }, ...SCALE_OUT_FLAGS },
         });
+        const choices = scaleOutChoices(values);
+        if (typeof choices === "string") return usage(choices);
         if (!values.out) return usage("serve needs --out <file>");
         const port = values.port === undefined ? 3000 : Number(values.port);
         const duration = values.duration === undefined ? undefined : Number(values.duration);
         if (!Number.isInteger(port) || port < 0 || port > 65535) return usage("--port must be a port number");
         if (duration !== undefined && !(duration > 0)) return usage("--duration must be a positive number of seconds");
-        return await serve({ port, out: values.out, ...(duration !== undefined ? { duration } : {}), ...(values.host ? { host: values.host } : {}), print });
+        return await serve({ port, out: values.out, ...(duration !== undefined ? { duration } : {}), ...(values.host ? { host: values.host } : {}), ...(Object.keys(choices).length ? { scaleOut: choices } : {}), print });
       }
       case "tcp": {
         const { tcpCommand } = await import("./tcp-command.js");

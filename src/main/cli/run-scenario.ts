@@ -5,6 +5,7 @@ import { createRecorder } from "../trace/recorder.js";
 import { APP } from "../lab/lab.js";
 import { createScenarioRunner } from "../lab/scenarios/runner.js";
 import { findScenario } from "../lab/scenarios/index.js";
+import type { LabChoices } from "../lab/scenarios/scenario.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 
 export interface RunResult {
@@ -16,7 +17,7 @@ export interface RunResult {
 export async function runScenarioToFile(
   id: string,
   out: string | undefined,
-  options: { seed?: number; port?: number; clients?: number; log?: (line: string) => void } = {},
+  options: { seed?: number; port?: number; clients?: number; choices?: LabChoices; log?: (line: string) => void } = {},
 ): Promise<RunResult> {
   const scenario = findScenario(id);
   if (!scenario) throw new Error(`unknown scenario "${id}"`);
@@ -28,7 +29,7 @@ export async function runScenarioToFile(
   });
   const events: TraceEvent[] = [];
   recorder.subscribe((batch) => events.push(...batch));
-  const runner = createScenarioRunner(scenario, { seed, recorder, port: options.port ?? 3000, ...(options.clients ? { clients: options.clients } : {}), ...(options.log ? { log: options.log } : {}) });
+  const runner = createScenarioRunner(scenario, { seed, recorder, port: options.port ?? 3000, ...(options.clients ? { clients: options.clients } : {}), ...(options.choices ? { choices: options.choices } : {}), ...(options.log ? { log: options.log } : {}) });
   let error: string | undefined;
   try {
     await runner.start();

@@ -40,6 +40,18 @@ export interface LabOptions {
   chunkDelay?: number;
   /** Server options the lessons on delivery turn on; see `ServerChoices`. */
   server?: ServerChoices;
+  /**
+   * A capture to share (with `recorder`, the one its correlator records to): a lab of several
+   * server nodes runs its clients here and its nodes around it, one capture linking both ends
+   * of every connection.
+   */
+  capture?: LabCapture;
+}
+
+export interface LabCapture {
+  correlator: Correlator;
+  connections: ConnectionCapture;
+  engines: EngineCapture;
 }
 
 /**
@@ -185,9 +197,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     ...(options.scenario ? { scenario: options.scenario } : {}),
   };
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
-  const c = new Correlator(recorder);
+  const c = options.capture?.correlator ?? new Correlator(recorder);
   const externals = new Map<string, string>();
-  const conns = new ConnectionCapture(c, {
+  const conns = options.capture?.connections ?? new ConnectionCapture(c, {
     onExternalPeer(remote: Endpoint) {
       let id = externals.get(remote.ip);
       if (!id) {
@@ -198,7 +210,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       return id;
     },
   });
-  const engines = new EngineCapture(c);
+  const engines = options.capture?.engines ?? new EngineCapture(c);
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
@@ -323,7 +335,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     serviceServer = undefined;
   };
 
-  c.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "Socket.IO server", ips: [bind] });
+  if (!options.noServer) c.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "Socket.IO server", ips: [bind] });
   await startServer();
   /** Where lab clients connect: the bound address, or loopback when bound to every interface. */
   const labUrl = (): string => {

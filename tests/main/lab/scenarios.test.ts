@@ -100,13 +100,21 @@ const SHOWS: Record<string, (events: TraceEvent[]) => void> = {
     expect(rsv1.length).toBeGreaterThan(4);
     expect(rsv1.filter((e) => e.host === "client-2")).toEqual([]);
   },
+  "scale-out": (events) => {
+    // Two server nodes and a balancer; a real 400 under round robin; the broadcast crosses only with the adapter.
+    expect(events.filter((e) => e.layer === "lab" && e.kind === "host" && e.role === "server").map((e) => e.host)).toEqual(["node-1", "node-2"]);
+    expect(events.some((e) => e.layer === "lab" && e.kind === "host" && e.role === "balancer")).toBe(true);
+    expect(events.some((e) => e.layer === "wire" && e.kind === "http-response" && e.host === "node-2" && e.status === 400 && e.preview === '{"code":1,"message":"Session ID unknown"}')).toBe(true);
+    expect(events.filter((e) => e.layer === "api" && e.kind === "receive" && e.host === "client-3" && e.event === "news")).toHaveLength(1);
+    expect(events.some((e) => e.layer === "lab" && e.kind === "bus" && e.message === "BROADCAST" && e.host === "node-2" && e.dir === "in")).toBe(true);
+  },
 };
 
 describe("every scenario through the command line", () => {
-  it("lists the thirteen scenarios", async () => {
+  it("lists the fourteen scenarios", async () => {
     const lines: string[] = [];
     expect(await main(["list"], (l) => lines.push(l))).toBe(0);
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["addressing", "hello-ack", "upgrade", "heartbeat", "namespaces", "rooms", "lossy-tcp", "reconnect", "binary", "delivery", "recovery", "auth", "compression"]);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["addressing", "hello-ack", "upgrade", "heartbeat", "namespaces", "rooms", "lossy-tcp", "reconnect", "binary", "delivery", "recovery", "auth", "compression", "scale-out"]);
   });
 
   it.each(SCENARIOS.map((s) => s.id))("runs %s and its trace shows what the narration says", async (id) => {
@@ -141,6 +149,10 @@ describe("every scenario through the command line", () => {
     expect(await main(["frobnicate"], quiet)).toBe(2);
     expect(await main(["run", "hello-ack", "--out", "x", "--port", "http"], quiet)).toBe(2);
     expect(await main(["serve"], quiet)).toBe(2);
+    expect(await main(["run", "scale-out", "--out", "x", "--nodes", "4"], quiet)).toBe(2);
+    expect(await main(["run", "scale-out", "--out", "x", "--balance", "random"], quiet)).toBe(2);
+    expect(await main(["run", "scale-out", "--out", "x", "--adapter", "mongo"], quiet)).toBe(2);
+    expect(await main(["run", "hello-ack", "--out", "x", "--nodes", "3"], quiet)).toBe(2);
   });
 });
 

@@ -431,6 +431,64 @@ const SPECS: Record<string, StepSpec[]> = {
       ],
     },
   ],
+  // Run with the defaults: two nodes, sticky-sid for the fix, the cluster adapter over the lab's bus.
+  "scale-out": [
+    {
+      holds: [
+        key("client 1's handshake GET without a sid", wire("client-1", "out", (w) => w.kind === "http-request" && w.method === "GET" && w.path.includes("transport=polling") && !w.path.includes("sid="))),
+        key("node-1 answers it 200 with the open packet", wire("node-1", "out", (w) => w.kind === "http-response" && w.status === 200 && w.preview.startsWith('0{"sid"'))),
+        key('node-2 answers 400 {"code":1,"message":"Session ID unknown"}', wire("node-2", "out", (w) => w.kind === "http-response" && w.status === 400 && w.preview === '{"code":1,"message":"Session ID unknown"}')),
+        key("the balancer forwards the 400", wire("balancer", "out", (w) => w.kind === "http-response" && w.status === 400)),
+        key("client 1 reads the 400", wire("client-1", "in", (w) => w.kind === "http-response" && w.status === 400)),
+        key("client 1's connect_error", api("client-1", "connect_error")),
+      ],
+      lacks: [key("a socket connects", (e) => e.layer === "api" && e.kind === "connect")],
+      closes: true,
+    },
+    {
+      holds: [
+        key("the balancer turns sticky", (e) => e.layer === "lab" && e.kind === "fault" && e.fault === "balance"),
+        key("client 2 connects, on node-1", api("client-2", "connect")),
+        key("client 3 connects, on node-2", api("client-3", "connect")),
+        key("node-1 and node-2 each connect a socket", (e) => e.layer === "api" && e.kind === "connect" && e.host.startsWith("node-"), 2),
+        key('the POST 420["hello","world"] over polling', wire("client-2", "out", (w) => w.kind === "http-request" && w.method === "POST" && w.preview === '420["hello","world"]')),
+        key('node-1 answers 430["got it"] in a poll response', wire("node-1", "out", (w) => w.kind === "http-response" && w.status === 200 && w.preview === '430["got it"]')),
+        key("client 2's callback runs", api("client-2", "ack-receive")),
+      ],
+      lacks: [key("an HTTP 400", (e) => e.layer === "wire" && e.kind === "http-response" && e.status === 400), key("a WebSocket", (e) => e.layer === "wire" && e.kind === "ws-upgrade")],
+    },
+    {
+      holds: [
+        key('io.emit("news", "from node-1") on node-1', api("node-1", "broadcast", (e) => e.event === "news")),
+        key("client 2 (on node-1) receives it", api("client-2", "receive", (e) => e.event === "news")),
+      ],
+      lacks: [
+        key("client 3 (on node-2) receives news", api("client-3", "receive", (e) => e.event === "news")),
+        key("node-2 sends news", sio("node-2", "out", (p) => p.type === "EVENT")),
+        key("a message between the nodes", (e) => e.layer === "lab" && e.kind === "bus"),
+      ],
+    },
+    {
+      holds: [
+        key("the nodes get the adapter", (e) => e.layer === "lab" && e.kind === "fault" && e.fault === "adapter"),
+        key("INITIAL_HEARTBEAT on the bus", (e) => e.layer === "lab" && e.kind === "bus" && e.message === "INITIAL_HEARTBEAT"),
+        key("BROADCAST published by node-1", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-1" && e.dir === "out" && e.message === "BROADCAST"),
+        key("BROADCAST received by node-2", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-2" && e.dir === "in" && e.message === "BROADCAST"),
+        key('node-2 writes 42["news","from node-1, forwarded"]', sio("node-2", "out", (p) => p.encoded === '2["news","from node-1, forwarded"]')),
+        key("client 3 (on node-2) receives it", api("client-3", "receive", (e) => e.event === "news")),
+        key("client 2 (on node-1) receives it", api("client-2", "receive", (e) => e.event === "news")),
+      ],
+    },
+    {
+      holds: [
+        key("FETCH_SOCKETS from node-1", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-1" && e.dir === "out" && e.message === "FETCH_SOCKETS"),
+        key("FETCH_SOCKETS received by node-2", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-2" && e.dir === "in" && e.message === "FETCH_SOCKETS"),
+        key("FETCH_SOCKETS_RESPONSE from node-2 to node-1", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-2" && e.dir === "out" && e.message === "FETCH_SOCKETS_RESPONSE" && e.to === "node-1"),
+        key("FETCH_SOCKETS_RESPONSE received by node-1", (e) => e.layer === "lab" && e.kind === "bus" && e.host === "node-1" && e.dir === "in" && e.message === "FETCH_SOCKETS_RESPONSE"),
+        key("node-1 logs both sockets", log("node-1", (t) => /^2 sockets: [\w-]+, [\w-]+$/.test(t))),
+      ],
+    },
+  ],
 };
 
 // ── the runs ────────────────────────────────────────────────────────────────────

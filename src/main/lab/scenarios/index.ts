@@ -12,10 +12,11 @@ import { namespaces } from "./namespaces.js";
 import { reconnect } from "./reconnect.js";
 import { recovery } from "./recovery.js";
 import { rooms } from "./rooms.js";
+import { scaleOut } from "./scale-out.js";
 import type { Scenario } from "./scenario.js";
 import { upgrade } from "./upgrade.js";
 
-export const SCENARIOS: readonly Scenario[] = [addressing, helloAck, upgrade, heartbeat, namespaces, rooms, lossyTcp, reconnect, binary, delivery, recovery, auth, compression];
+export const SCENARIOS: readonly Scenario[] = [addressing, helloAck, upgrade, heartbeat, namespaces, rooms, lossyTcp, reconnect, binary, delivery, recovery, auth, compression, scaleOut];
 
 export function findScenario(id: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.id === id);

@@ -4,7 +4,7 @@
 import type { LabStatus } from "../../../shared/lab-api.js";
 import type { Recorder } from "../../trace/recorder.js";
 import { createLab, type Lab, type LabOptions } from "../lab.js";
-import { quiesce, type Scenario, type ScenarioContext } from "./scenario.js";
+import { quiesce, type LabChoices, type Scenario, type ScenarioContext } from "./scenario.js";
 
 /**
  * The phase after the last step, narrated from the lab as it is when it closes (which clients
@@ -41,6 +41,8 @@ export interface RunnerOptions {
   recorder?: Recorder;
   log?: (line: string) => void;
   lab?: Partial<LabOptions>;
+  /** Choices for a scenario that builds its own lab (`Scenario.createLab`). */
+  choices?: LabChoices;
   /** Called whenever the status changes (a step starts, settles or fails). */
   onChange?: () => void;
 }
@@ -93,7 +95,8 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
     },
     start: () =>
       serialize(async () => {
-        lab = await createLab({
+        const build = scenario.createLab ? (o: LabOptions) => scenario.createLab!(o, options.choices ?? {}) : createLab;
+        lab = await build({
           port: options.port ?? 3000,
           scenario: { id: scenario.id, title: scenario.title, seed },
           ...(options.traceFile ? { traceFile: options.traceFile } : {}),

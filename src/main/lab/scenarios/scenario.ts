@@ -6,6 +6,10 @@ import type { Socket as ClientSocket } from "socket.io-client";
 import type { KeyView } from "../../../shared/lab-api.js";
 import type { NetworkSettings } from "../../../shared/network-settings.js";
 import type { Lab, LabOptions } from "../lab.js";
+import type { ScaleOutChoices } from "../scale-out/choices.js";
+
+/** What the command line may choose about a scenario's lab beyond its options (`--nodes`, `--balance`, `--adapter`). */
+export type LabChoices = ScaleOutChoices;
 
 export interface ScenarioContext {
   lab: Lab;
@@ -29,6 +33,13 @@ export interface Scenario {
   /** The view the lesson is about: presenter mode gives it the room (Layers when not named). */
   keyView?: KeyView;
   lab?: Partial<LabOptions>;
+  /**
+   * Builds this scenario's lab in place of `createLab` (a lab of several server nodes, say),
+   * from the options the runner would pass it and the command line's choices.
+   */
+  createLab?(options: LabOptions, choices: LabChoices): Promise<Lab>;
+  /** Ports from the lab's port on that its servers listen on (default 2: Socket.IO and the status service). */
+  listenPorts?(choices: LabChoices): number;
   /** Settings of the modelled network for the TCP view (recorded as a lab `fault` event). */
   network?: Partial<NetworkSettings>;
   steps: ScenarioStep[];
