@@ -14,16 +14,24 @@ export function missingTools(): string | undefined {
   return undefined;
 }
 
-function portFree(port: number): Promise<boolean> {
+function portFree(port: number, ip = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    server.listen(port, ip, () => server.close(() => resolve(true)));
   });
 }
 
 /** A port P with P and P+1 both free on 127.0.0.1 (the lab listens on both). */
-export async function freePortPair(): Promise<number> {
+export function freePortPair(): Promise<number> {
+  return freePortRange(2);
+}
+
+/**
+ * A port P with P … P+count-1 all free: on 127.0.0.1 and, for a lab of several server nodes,
+ * on the nodes' addresses 127.0.1.k, where they listen on P+k.
+ */
+export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer();
@@ -34,9 +42,12 @@ export async function freePortPair(): Promise<number> {
         server.close(() => resolve(p));
       });
     });
-    if (port > 0 && port < 65535 && (await portFree(port + 1))) return port;
+    if (port <= 0 || port + count - 1 > 65535) continue;
+    let free = true;
+    for (let k = 1; k < count && free; k++) free = (await portFree(port + k)) && (count === 2 || (await portFree(port + k, `127.0.1.${k}`)));
+    if (free) return port;
   }
-  throw new Error("no free pair of ports P, P+1 on 127.0.0.1");
+  throw new Error(`no ${count} free ports P … P+${count - 1} on loopback`);
 }
 
 export interface RunningCapture {

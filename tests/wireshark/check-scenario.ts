@@ -5,7 +5,8 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenarioToFile } from "../../src/main/cli/run-scenario.js";
-import { freePortPair, readCapture, startCapture, type CaptureStats } from "./capture.js";
+import { findScenario } from "../../src/main/lab/scenarios/index.js";
+import { freePortRange, readCapture, startCapture, type CaptureStats } from "./capture.js";
 import { compareCaptureWithTrace, type WireCheckFigures } from "./compare.js";
 
 export interface ScenarioCheck {
@@ -25,8 +26,10 @@ const SETTLE_MS = 500;
 export async function checkScenario(scenario: string, options: { dir?: string; seed?: number; log?: (line: string) => void } = {}): Promise<ScenarioCheck> {
   const dir = options.dir ?? join(tmpdir(), "socketscope-wirecheck");
   mkdirSync(dir, { recursive: true });
-  const port = await freePortPair();
-  const ports = [port, port + 1];
+  // Most labs listen on P and P+1; a lab of several server nodes on P (its balancer) and one port per node after it.
+  const count = findScenario(scenario)?.listenPorts?.({}) ?? 2;
+  const port = await freePortRange(count);
+  const ports = Array.from({ length: count }, (_, k) => port + k);
   const stamp = `${scenario}-${process.pid}-${port}`;
   const pcap = join(dir, `${stamp}.pcap`);
   const trace = join(dir, `${stamp}.ndjson`);

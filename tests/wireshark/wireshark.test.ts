@@ -29,7 +29,8 @@ describe.skipIf(missing !== undefined && !required)("tshark agrees with the trac
       expect(f.bytesClientToServer).toBeGreaterThan(0);
       expect(f.bytesServerToClient).toBeGreaterThan(0);
       expect(f.httpMessages).toBeGreaterThan(0);
-      expect(f.frames).toBeGreaterThan(0);
+      // scale-out's clients poll (its lesson is a polling session through a balancer): HTTP only.
+      if (id !== "scale-out") expect(f.frames).toBeGreaterThan(0);
       expect(f.enginePackets).toBeGreaterThan(0);
       expect(f.socketioPackets).toBeGreaterThan(0);
       expect(f.endings).toHaveLength(f.connections);
