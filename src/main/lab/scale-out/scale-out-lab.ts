@@ -18,7 +18,7 @@ import { InProcessBus } from "./bus-adapter.js";
 import { MAX_NODES, MIN_NODES, usesRedis, type AdapterChoice, type BalanceMode, type ScaleOutChoices } from "./choices.js";
 import { createNodeAdapter, type NodeAdapter } from "./node-adapters.js";
 import { startNode, type ServerNode } from "./node-server.js";
-import { startRedisServer, type RedisServer } from "./redis-server.js";
+import { NO_REDIS_SERVER, redisServerPath, startRedisServer, type RedisServer } from "./redis-server.js";
 
 export interface ScaleOutOptions extends LabOptions {
   scaleOut?: ScaleOutChoices;
@@ -57,6 +57,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
     adapter: options.scaleOut?.adapter ?? "cluster",
   };
   if (!Number.isInteger(choices.nodes) || choices.nodes < MIN_NODES || choices.nodes > MAX_NODES) throw new Error(`a scaled-out lab has ${MIN_NODES} or ${MAX_NODES} server nodes, not ${choices.nodes}`);
+  if ((usesRedis(choices.adapter) || usesRedis(options.startAdapter ?? choices.adapter)) && !redisServerPath()) throw new Error(NO_REDIS_SERVER);
   const bind = options.bind ?? "127.0.0.1";
   const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, ...(options.scenario ? { scenario: options.scenario } : {}) };
   const ownRecorder = !options.recorder;
