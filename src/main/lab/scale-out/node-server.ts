@@ -127,7 +127,12 @@ export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unkno
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
-        if (!(await conns.closedAll(host, 2000))) for (const s of sockets) s.destroy();
+        // Its HTTP connections end (its Redis connections, if any, are its adapter's to end, after this).
+        const drained = Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once("close", () => resolve())))));
+        let timer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([drained.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 2000)))]);
+        clearTimeout(timer);
+        if (late) for (const s of sockets) s.destroy();
         await closed;
       })();
       return closing;
