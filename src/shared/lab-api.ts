@@ -3,6 +3,7 @@
 
 import type { TraceEvent, TraceHeader, Transport } from "./trace/types.js";
 import type { NetworkSettings } from "./network-settings.js";
+import type { ClassCommand, ClassStatus } from "./class-mode.js";
 
 /** The views a scenario can name as the one its lesson is about (presenter mode gives it the room). */
 export const VIEW_NAMES = ["Addressing", "TCP", "Layers", "Namespaces", "Timeline", "Inspector"] as const;
@@ -32,6 +33,8 @@ export interface LabStatus {
   /** The namespaces the lab's server serves (the page offers these, it keeps no list of its own). */
   namespaces?: string[];
   openToPeers?: { url: string; host: string };
+  /** Class mode, while the teacher has it on (students join the lab from the local network). */
+  classMode?: ClassStatus;
   message?: string;
 }
 
@@ -84,7 +87,8 @@ export type FreePlayCommand =
   | { type: "disconnect"; client: string; nsp?: string }
   | { type: "server-stop" }
   | { type: "server-start" }
-  | { type: "network"; settings: Partial<NetworkSettings> };
+  | { type: "network"; settings: Partial<NetworkSettings> }
+  | ClassCommand;
 
 export interface CommandResult {
   ok: boolean;

@@ -7,6 +7,8 @@ import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
+import { createClassMode } from "./class/class-mode.js";
+import { CLASS_COMMAND_TYPES, type ClassCommand } from "../../shared/class-mode.js";
 import { APP, NAMESPACES } from "./lab.js";
 import { isLoopback } from "./loopback.js";
 import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
@@ -18,6 +20,8 @@ export interface LabServiceOptions {
   /** Where trace files are written; none keeps traces in memory only. */
   traceFile?: (scenarioId: string) => string | undefined;
   log?: (line: string) => void;
+  /** The built renderer, whose student page class mode serves to students. */
+  rendererDir?: string;
 }
 
 export interface LabService extends LabApi {
@@ -45,12 +49,24 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   const idle: LabStatus = { state: "idle", step: -1, steps: 0, namespaces: [...NAMESPACES] };
 
   let peers: LabStatus["openToPeers"];
+  const classMode = createClassMode({ onChange: () => publish(), ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const status = (): LabStatus => {
     const s = runner ? { ...runner.status(), namespaces: [...NAMESPACES] } : idle;
-    return peers && runner ? { ...s, openToPeers: peers } : s;
+    const cls = classMode.status();
+    return { ...s, ...(peers && runner ? { openToPeers: peers } : {}), ...(cls ? { classMode: cls } : {}) };
+  };
+  /** The step students follow: told once per step the lab runs. */
+  let followed = "";
+  const follow = (s: LabStatus): void => {
+    const step = runner?.scenario.steps[s.step];
+    const key = `${s.scenario}/${s.step}`;
+    if (!step || key === followed) return;
+    followed = key;
+    classMode.follow({ ...(s.scenario ? { scenario: s.scenario } : {}), index: s.step, title: step.title, narration: step.narration });
   };
   const publish = (): void => {
     const s = status();
+    follow(s);
     for (const l of statusListeners) l(s);
   };
 
@@ -85,6 +101,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     });
     runner = createScenarioRunner(scenario, { seed, recorder: rec, port: options.port ?? 3000, onChange: publish, ...(options.log ? { log: options.log } : {}) });
     await runner.start();
+    classMode.attach(runner.lab);
     publish();
     return status();
   };
@@ -93,6 +110,8 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     const r = runner;
     runner = undefined;
     peers = undefined;
+    followed = "";
+    classMode.attach(undefined);
     await r?.dispose();
     recorder?.close();
     unsubscribe?.();
@@ -139,6 +158,10 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     },
     async command(cmd: FreePlayCommand): Promise<CommandResult> {
       try {
+        if ((CLASS_COMMAND_TYPES as readonly string[]).includes(cmd.type)) {
+          const lab = cmd.type === "class-open" ? await ensureLab() : runner?.lab;
+          return await classMode.command(cmd as ClassCommand, lab);
+        }
         return await runCommand(await ensureLab(), cmd);
       } catch (err) {
         return { ok: false, message: (err as Error).message };
@@ -204,6 +227,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       return () => statusListeners.delete(listener);
     },
     async dispose() {
+      await classMode.dispose();
       await exclusive(stopLab);
       traceListeners.clear();
       statusListeners.clear();

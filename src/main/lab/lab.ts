@@ -48,6 +48,12 @@ export interface LabOptions {
   capture?: LabCapture;
 }
 
+/**
+ * Names the host of a connection from outside the lab (class mode: one host per student,
+ * declared by the namer), or leaves it to the lab (`undefined`: one `external-N` per IP).
+ */
+export type ExternalPeerNamer = (remote: Endpoint, local: Endpoint) => string | undefined;
+
 export interface LabCapture {
   correlator: Correlator;
   connections: ConnectionCapture;
@@ -142,6 +148,8 @@ export interface Lab {
   /** Starts the server; `choices` replace the lab's server options from now on. */
   startServer(choices?: ServerChoices): Promise<void>;
   connections(): ReturnType<ConnectionCapture["connections"]>;
+  /** Who names connections from outside the lab (see `ExternalPeerNamer`); `undefined` restores the lab's naming. Absent where the lab does not capture its own connections (several server nodes). */
+  nameExternalPeers?(namer: ExternalPeerNamer | undefined): void;
   /** `console` of the server's code: lines go to the trace as lab `log` events on the server. */
   log: AppConsole;
   /**
@@ -199,8 +207,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = options.capture?.correlator ?? new Correlator(recorder);
   const externals = new Map<string, string>();
+  let namePeer: ExternalPeerNamer | undefined;
   const conns = options.capture?.connections ?? new ConnectionCapture(c, {
-    onExternalPeer(remote: Endpoint) {
+    onExternalPeer(remote: Endpoint, local: Endpoint) {
+      const named = namePeer?.(remote, local);
+      if (named) return named;
       let id = externals.get(remote.ip);
       if (!id) {
         id = `external-${externals.size + 1}`;
@@ -554,6 +565,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     stopServer,
     startServer: (next) => startServer(next),
     connections: () => conns.connections(),
+    nameExternalPeers(namer) {
+      namePeer = namer;
+    },
     log,
     async dispose() {
       if (disposed) return;

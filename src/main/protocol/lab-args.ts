@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import type { FreePlayCommand, LabApi, LabMethod } from "../../shared/lab-api.js";
 import { isLoopbackIPv4 } from "../../shared/loopback.js";
+import { CLASS_LIMITS } from "../../shared/class-mode.js";
 import { parseBoundedJson } from "./bounded-json.js";
 import { DROP_LIMITS, NETWORK_LIMITS } from "../../shared/network-limits.js";
 import type { NetworkSettings } from "../../shared/network-settings.js";
@@ -52,6 +53,13 @@ const bindHost: Validator<string> = (v, path = "") => {
   const r = str({ min: 2, max: 45 })(v, path);
   if (!r.ok) return r;
   return isIP(r.value) !== 0 ? r : { ok: false, error: `${path}: must be an IP address` };
+};
+
+/** A poll's choices: 2 to 6 short texts. */
+const pollChoices: Validator<string[]> = (v, path = "") => {
+  const r = array(str({ min: 1, max: CLASS_LIMITS.choice.max }), CLASS_LIMITS.choices.max)(v, path);
+  if (!r.ok) return r;
+  return r.value.length >= CLASS_LIMITS.choices.min ? r : { ok: false, error: `${path}: must have at least ${CLASS_LIMITS.choices.min} items` };
 };
 
 /** A number in the documented range of that network setting (shared/network-limits.ts). */
@@ -110,6 +118,25 @@ export const freePlayCommand: Validator<FreePlayCommand> = tagged<FreePlayComman
   "server-stop": object({ type: literal(["server-stop"] as const) }),
   "server-start": object({ type: literal(["server-start"] as const) }),
   network: object({ type: literal(["network"] as const), settings: networkSettings }),
+  "class-open": object({
+    type: literal(["class-open"] as const),
+    host: bindHost,
+    cap: optional(num({ min: CLASS_LIMITS.cap.min, max: CLASS_LIMITS.cap.max, integer: true })),
+  }),
+  "class-close": object({ type: literal(["class-close"] as const) }),
+  "class-student": object({
+    type: literal(["class-student"] as const),
+    action: literal(["mute", "unmute", "remove", "reset"] as const),
+    student: hostId,
+  }),
+  "class-poll": object({
+    type: literal(["class-poll"] as const),
+    question: str({ min: 1, max: CLASS_LIMITS.text.max }),
+    choices: pollChoices,
+    answer: num({ min: 0, max: CLASS_LIMITS.choices.max - 1, integer: true }),
+    timeoutMs: optional(num({ min: CLASS_LIMITS.pollTimeout.min, max: CLASS_LIMITS.pollTimeout.max, integer: true })),
+  }),
+  "class-reveal": object({ type: literal(["class-reveal"] as const) }),
 });
 
 /** What crosses IPC or the web socket for each LabApi method: its arguments, minus the listeners of onX. */

@@ -13,18 +13,22 @@ import { guardUnsaved } from "./shell/unsaved";
 import { embeddedTrace, openEmbeddedTrace } from "./files/embedded-trace";
 import "./styles/app.css";
 
+// Class mode serves this page to students with the lab's class address in a meta tag: they
+// get the small student page (its own chunk), never the teacher's app.
+const classAddress = document.querySelector('meta[name="socketscope-class"]');
+if (classAddress) void import("./student/student-main");
 // An exported lesson (one HTML file) carries its trace and talks to no lab.
 const lesson = embeddedTrace() !== null;
-const api = lesson ? null : getLabApi();
+const api = lesson || classAddress ? null : getLabApi();
 const bundle = createTraceStore();
 if (api) connectLab(api, bundle.store, bundle.actions);
-connectShell({ api, store: bundle.store, actions: bundle.actions });
+if (!classAddress) connectShell({ api, store: bundle.store, actions: bundle.actions });
 // The theme follows the system's colour scheme until the user picks one.
 chooseTheme(bundle.actions, "system");
 // In Electron, closing with an unsaved live trace asks first (main shows the prompt).
 if (inElectron()) guardUnsaved(bundle.store);
 
-const root = document.getElementById("root");
+const root = classAddress ? null : document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StoreContext.Provider value={bundle}>

@@ -156,8 +156,8 @@ function dataEvent(conn: Connection, dir: StreamDir, offset: number, bytes: Buff
 const endpointKey = (a: Endpoint, b: Endpoint): string => `${a.ip}:${a.port}>${b.ip}:${b.port}`;
 
 export interface ConnectionCaptureHooks {
-  /** A server-side connection from a peer that is not a lab host. */
-  onExternalPeer?(remote: Endpoint): string;
+  /** A server-side connection from a peer that is not a lab host (`local`: the address it reached). */
+  onExternalPeer?(remote: Endpoint, local: Endpoint): string;
 }
 
 export class ConnectionCapture {
@@ -394,7 +394,7 @@ export class ConnectionCapture {
     d.offset += chunk.length;
     this.link(conn);
     if (conn.role === "server" && !conn.peer && !conn.external) {
-      conn.external = this.hooks.onExternalPeer?.(conn.remote) ?? "external";
+      conn.external = this.hooks.onExternalPeer?.(conn.remote, conn.local) ?? "external";
     }
     let parents: number[] = [];
     if (conn.peer) {
