@@ -308,7 +308,7 @@ describe("Free play panel", () => {
   it("emits with a short ack timeout, volatile, or uncompressed, and shows the code it runs", async () => {
     const { region, calls } = mount();
     const emit = form(region, "Emit an event");
-    change(within(emit).getByLabelText("ack timeout"), "200");
+    change(within(emit).getByLabelText("Timeout"), "200");
     fireEvent.click(within(emit).getByLabelText("no compression"));
     expect(emit.textContent).toContain('await socket.compress(false).timeout(200).emitWithAck("hello", "world")');
     fireEvent.click(within(emit).getByRole("button", { name: "Emit" }));

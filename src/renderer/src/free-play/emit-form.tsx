@@ -86,7 +86,7 @@ export function EmitForm(props: { api: LabApi; model: FreePlayModel }) {
         </div>
         {ack && !toAll && !volatile ? (
           <div className="fp-field">
-            <label htmlFor="fp-timeout">ack timeout</label>
+            <label htmlFor="fp-timeout" title="socket.timeout(ms): how long the sender waits for the ack">Timeout</label>
             <select id="fp-timeout" value={timeoutMs} onChange={(e) => setTimeoutMs(Number(e.target.value))}>
               {[200, 1000, 5000, 20000].map((ms) => (
                 <option key={ms} value={ms}>

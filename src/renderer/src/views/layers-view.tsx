@@ -101,7 +101,7 @@ export function LayersView() {
   const sceneRef = useFlightScene(pathFor);
   return (
     <Panel name="Layers" note="one message, encapsulated">
-      <div className="svg-box" ref={ref}>
+      <div className="svg-box" ref={ref} tabIndex={0} aria-label="Encapsulation stacks (scroll when taller than the panel)">
         <svg width={width} height={l.contentHeight} viewBox={`0 0 ${width} ${l.contentHeight}`} className="view-svg" role="img" aria-label="Encapsulation stacks">
           {stacks ? (
             <>
