@@ -53,6 +53,18 @@ export function apiCode(e: Extract<TraceEvent, { layer: "api" }>): string {
   }
 }
 
+/**
+ * The call whole: the lab shortens a long argument in `code` (`"hi …"`); an emit or a broadcast
+ * is rebuilt from its event name and arguments, which the trace keeps whole.
+ */
+export function wholeCall(e: Extract<TraceEvent, { layer: "api" }>): string {
+  const code = apiCode(e);
+  const at = code.lastIndexOf(".emit(");
+  if ((e.kind !== "emit" && e.kind !== "broadcast") || !code.includes("…") || at < 0 || e.event === undefined) return code;
+  const args = [JSON.stringify(e.event), ...(e.args ?? []).map((a) => JSON.stringify(a)), ...(e.ack ? ["cb"] : [])];
+  return `${code.slice(0, at + 6)}${args.join(", ")})`;
+}
+
 export function describeEvent(e: TraceEvent): string {
   switch (e.layer) {
     case "lab":

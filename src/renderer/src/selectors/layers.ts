@@ -5,12 +5,13 @@ import type { Layer, TraceEvent } from "../../../shared/trace/types";
 import type { TraceState } from "../store/initial-state";
 import { eventById, type TraceBuffer } from "../store/trace-buffer";
 import { selectAddressing, linkForConn } from "./addressing";
-import { apiCode, engineString } from "./describe-event";
+import { engineString, wholeCall } from "./describe-event";
 import { selectFocusEvent } from "./current-event";
 import { hex, printable, streamBytes } from "./bytes";
 import { decodeWsHead, describeWsHead, unmask } from "./ws-header";
 import { memo } from "./memo";
 import { selectNetwork } from "./network";
+import { leftOutOf } from "./broadcast-reach";
 
 export const STACK_LEVELS = ["API", "Socket.IO", "Engine.IO", "Wire", "TCP", "IP"] as const;
 export type StackLevel = (typeof STACK_LEVELS)[number];
@@ -39,7 +40,12 @@ export interface StackSide {
 export interface LayerStacks {
   rootId: number;
   sender: StackSide;
+  /** The first recipient's stack (the one drawn beside the sender unless another is picked). */
   receiver: StackSide | null;
+  /** One receiving stack per host the message reached: a broadcast reaches several. */
+  receivers: StackSide[];
+  /** For a broadcast: the connected sockets it left out, and why (see envelope.ts). */
+  leftOut: { host: string; socketId: string; reason: string }[];
 }
 
 const LIMIT = 400;
@@ -62,7 +68,8 @@ function ancestors(buf: TraceBuffer, e: TraceEvent): TraceEvent[] {
   return out;
 }
 
-function descendants(buf: TraceBuffer, root: TraceEvent): TraceEvent[] {
+/** The message that starts at `root`: every event it became, on every host it reached. */
+export function descendants(buf: TraceBuffer, root: TraceEvent): TraceEvent[] {
   const seen = new Set<number>([root.id]);
   const out: TraceEvent[] = [root];
   const queue = (buf.childrenById.get(root.id) ?? []).filter((k) => !(root.layer === "api" && eventById(buf, k)?.layer === "api"));
@@ -99,7 +106,7 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
   if (!first) return { text: "", detail: "" };
   switch (level) {
     case "API":
-      return { text: events.map((e) => (e.layer === "api" ? apiCode(e) : "")).join("  "), detail: first.layer === "api" ? `${first.kind} on ${first.nsp ?? "/"}` : "" };
+      return { text: events.map((e) => (e.layer === "api" ? wholeCall(e) : "")).join("  "), detail: first.layer === "api" ? `${first.kind} on ${first.nsp ?? "/"}` : "" };
     case "Socket.IO":
       return first.layer === "socketio"
         ? { text: first.encoded, detail: `${first.type} nsp=${first.nsp}${first.ackId !== undefined ? ` ackId=${first.ackId}` : ""}` }
@@ -178,11 +185,15 @@ export const selectLayerStacks = memo(
     const root = messageRoot(s.trace, anchor);
     const chain = descendants(s.trace, root);
     const cursorId = s.trace.events[s.cursor]?.id;
-    const receiverHost = chain.find((e) => e.host !== root.host)?.host;
+    const hosts: string[] = [];
+    for (const e of chain) if (e.host !== root.host && e.layer !== "lab" && !hosts.includes(e.host)) hosts.push(e.host);
+    const receivers = hosts.map((h) => side(s, h, "receiver", chain, cursorId));
     return {
       rootId: root.id,
       sender: side(s, root.host, "sender", chain, cursorId),
-      receiver: receiverHost ? side(s, receiverHost, "receiver", chain, cursorId) : null,
+      receiver: receivers[0] ?? null,
+      receivers,
+      leftOut: root.layer === "api" && root.kind === "broadcast" ? leftOutOf(s.trace, root, new Set(hosts)) : [],
     };
   },
 );

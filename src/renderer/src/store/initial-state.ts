@@ -85,6 +85,10 @@ export interface TraceState {
   /** Event id picked in the timeline or inspector; null follows the playhead. */
   selection: number | null;
   selectedConn: string | null;
+  /** Event id whose envelope card is open (a clicked packet or Layers row); null: closed. */
+  envelope: number | null;
+  /** Connection id shown in Follow connection (its whole byte conversation); null: closed. */
+  follow: string | null;
   presenter: boolean;
   theme: Theme;
   focusedView: ViewName;
@@ -124,6 +128,8 @@ export function initialState(): TraceState {
     filters: { layers: { ...ALL_LAYERS }, host: null, nsp: null, conn: null, hideHeartbeats: false },
     selection: null,
     selectedConn: null,
+    envelope: null,
+    follow: null,
     presenter: false,
     theme: "light",
     focusedView: "Layers",

@@ -49,6 +49,10 @@ export interface TraceActions {
   setFilters(patch: Partial<TimelineFilters>): void;
   select(id: number | null): void;
   selectConn(conn: string | null): void;
+  /** Opens the envelope card of an event (null closes it). */
+  openEnvelope(id: number | null): void;
+  /** Opens Follow connection on a connection id (null closes it). */
+  followConn(conn: string | null): void;
   togglePresenter(): void;
   setTheme(theme: Theme): void;
   setFocusedView(view: ViewName): void;
@@ -205,6 +209,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           flight: null,
           selection: null,
           selectedConn: null,
+          envelope: null,
+          follow: null,
           networkPatch: keepRelative(s.networkPatch),
           file: { kind: "idle" },
           restId: null,
@@ -242,6 +248,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         flight: null,
         selection: null,
         selectedConn: null,
+        envelope: null,
+        follow: null,
         playing: false,
         restId: null,
         pendingStart: null,
@@ -302,6 +310,8 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
     setFilters: (patch) => set({ filters: { ...get().filters, ...patch } }),
     select: (selection) => set({ selection }),
     selectConn: (selectedConn) => set({ selectedConn }),
+    openEnvelope: (envelope) => set({ envelope }),
+    followConn: (follow) => set({ follow }),
     togglePresenter: () => set({ presenter: !get().presenter }),
     setTheme: (theme) => set({ theme }),
     setFocusedView: (focusedView) => set({ focusedView }),
