@@ -35,6 +35,8 @@ export interface LabStatus {
   openToPeers?: { url: string; host: string };
   /** Class mode, while the teacher has it on (students join the lab from the local network). */
   classMode?: ClassStatus;
+  /** This machine's IPv4 addresses, the choices class mode offers (other machines reach the non-loopback ones). */
+  classAddresses?: string[];
   message?: string;
 }
 
@@ -83,6 +85,8 @@ export type FreePlayCommand =
   | { type: "join" | "leave"; client: string; nsp?: string; room: string }
   /** The lab cuts a client's TCP connections (its network fails), as connection state recovery is tried with. */
   | { type: "cut"; client: string }
+  /** In a lab of several server nodes: one node stops, and its clients come back through the balancer. */
+  | { type: "node-stop"; node: string }
   | { type: "broadcast"; nsp?: string; room?: string; exceptClient?: string; event: string; args: string }
   | { type: "disconnect"; client: string; nsp?: string }
   | { type: "server-stop" }

@@ -5,6 +5,7 @@ import type { CommandResult, FreePlayCommand } from "../../shared/lab-api.js";
 import type { Lab } from "./lab.js";
 import { NAMESPACES } from "./lab.js";
 import { callCode } from "./capture/call-code.js";
+import { isScaleOutLab } from "./scale-out/scale-out-lab.js";
 import { parseBoundedJson } from "../protocol/bounded-json.js";
 import { isLoopbackIPv4 } from "../../shared/loopback.js";
 
@@ -156,6 +157,12 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (!client) return fail(`unknown client "${cmd.client}"`);
       client.cut();
       return { ok: true, message: `${cmd.client}'s TCP connections cut: it reconnects by itself (and recovers its session where the server keeps state)` };
+    }
+    case "node-stop": {
+      if (!isScaleOutLab(lab)) return fail("only a lab of several server nodes (the scale-out lesson) has nodes to stop");
+      if (!lab.nodes.some((n) => n.host === cmd.node)) return fail(`no node "${cmd.node}" (the lab has ${lab.nodes.map((n) => n.host).join(", ")})`);
+      await lab.stopNode(cmd.node);
+      return { ok: true, message: `${cmd.node} stopped: its clients reconnect through the balancer to another node (with a new session: recovery needs an adapter that keeps state across nodes)` };
     }
     case "server-stop":
       await lab.stopServer();

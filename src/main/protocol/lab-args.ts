@@ -115,6 +115,7 @@ export const freePlayCommand: Validator<FreePlayCommand> = tagged<FreePlayComman
   }),
   disconnect: object({ type: literal(["disconnect"] as const), client: hostId, nsp: optional(nsp) }),
   cut: object({ type: literal(["cut"] as const), client: hostId }),
+  "node-stop": object({ type: literal(["node-stop"] as const), node: hostId }),
   "server-stop": object({ type: literal(["server-stop"] as const) }),
   "server-start": object({ type: literal(["server-start"] as const) }),
   network: object({ type: literal(["network"] as const), settings: networkSettings }),

@@ -187,3 +187,29 @@ describe("scale-out", () => {
     60_000,
   );
 });
+
+describe("free play in a scaled-out lab: a node goes down", () => {
+  it("its clients come back through the balancer to another node, with a new session", async () => {
+    const { createScaleOutLab } = await import("../../../src/main/lab/scale-out/scale-out-lab.js");
+    const { runCommand } = await import("../../../src/main/lab/free-play.js");
+    const lab = await createScaleOutLab({ port: 0, scaleOut: { nodes: 2, balance: "sticky-sid", adapter: "cluster" } });
+    try {
+      const clients = [await lab.addClient({ transports: "websocket" }), await lab.addClient({ transports: "websocket" })];
+      await Promise.all(clients.map((c) => new Promise<void>((r) => c.socket("/").once("connect", () => r()))));
+      const first = lab.nodeOf(clients[0]!)!;
+      const sidBefore = (clients[0]!.manager.engine as unknown as { id: string }).id;
+      const back = new Promise<void>((r) => clients[0]!.manager.once("reconnect", () => r()));
+      expect(await runCommand(lab, { type: "node-stop", node: first.host })).toMatchObject({ ok: true, message: expect.stringContaining(`${first.host} stopped`) });
+      await back;
+      await new Promise<void>((r) => (clients[0]!.socket("/").connected ? r() : clients[0]!.socket("/").once("connect", () => r())));
+      const now = lab.nodeOf(clients[0]!)!;
+      expect(now.host).not.toBe(first.host);
+      expect((clients[0]!.manager.engine as unknown as { id: string }).id).not.toBe(sidBefore);
+      const events = lab.recorder.recent();
+      expect(events.some((e) => e.layer === "lab" && e.kind === "fault" && e.fault === "node-down" && e.host === first.host)).toBe(true);
+      expect(await runCommand(lab, { type: "node-stop", node: "node-9" })).toMatchObject({ ok: false, message: expect.stringMatching(/^no node "node-9"/) });
+    } finally {
+      await lab.dispose();
+    }
+  }, 30_000);
+});

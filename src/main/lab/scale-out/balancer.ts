@@ -33,6 +33,8 @@ export interface Balancer {
   setMode(mode: BalanceMode): void;
   /** Which node holds each Engine.IO session the balancer saw opened (for sticky-sid). */
   readonly sessions: ReadonlyMap<string, string>;
+  /** A node that went down gets no more requests (a health check would find it so); its sessions are forgotten. */
+  markDown(host: string): void;
   close(): Promise<void>;
 }
 
@@ -104,14 +106,17 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
     return agent;
   };
 
+  const down = new Set<string>();
   const pick = (req: IncomingMessage): Upstream => {
+    const up = nodes.filter((n) => !down.has(n.host));
+    const alive = up.length > 0 ? up : nodes;
     const sid = sidOf(req.url);
     if (balancer.mode === "sticky-sid" && sid) {
-      const held = nodes.find((n) => n.host === sessions.get(sid));
+      const held = alive.find((n) => n.host === sessions.get(sid));
       if (held) return held;
     }
-    if (balancer.mode === "sticky-ip") return nodes[nodeForAddress(req.socket.remoteAddress ?? "", nodes.length)]!;
-    const node = nodes[rotation % nodes.length]!;
+    if (balancer.mode === "sticky-ip") return alive[nodeForAddress(req.socket.remoteAddress ?? "", alive.length)]!;
+    const node = alive[rotation % alive.length]!;
     rotation++;
     return node;
   };
@@ -205,6 +210,10 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
       rotation = 0;
     },
     sessions,
+    markDown(host) {
+      down.add(host);
+      for (const [sid, node] of sessions) if (node === host) sessions.delete(sid);
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections on both sides are let go (the proxy's FIN first).

@@ -43,6 +43,8 @@ export interface ScaleOutLab extends Lab {
   setBalance(mode: BalanceMode): void;
   /** The node holding a lab client's Engine.IO session, if any. */
   nodeOf(client: LabClient): ServerNode | undefined;
+  /** Stops one node as a crashed or removed instance would be; the balancer sends no more to it. */
+  stopNode(host: string): Promise<void>;
 }
 
 export const isScaleOutLab = (lab: Lab): lab is ScaleOutLab => "nodes" in lab && "balancer" in lab;
@@ -180,6 +182,13 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
       if (mode === bal.mode) return;
       bal.setMode(mode);
       c.record({ layer: "lab", kind: "fault", host: "balancer", fault: "balance", detail: `the balancer now picks a node ${mode === "round-robin" ? "in turn for every request" : mode === "sticky-sid" ? "by the Engine.IO session id a request carries" : mode === "sticky-ip" ? "by the client's address" : "in turn, for WebSocket-only clients"}` });
+    },
+    async stopNode(host) {
+      const node = nodes.find((n) => n.host === host);
+      if (!node) throw new Error(`no node "${host}" (the lab has ${nodes.map((n) => n.host).join(", ")})`);
+      c.record({ layer: "lab", kind: "fault", host, fault: "node-down", detail: `${host} stops; the balancer sends no more requests to it` });
+      bal.markDown(host);
+      await node.close();
     },
     nodeOf(client) {
       const sid = (client.manager.engine as unknown as { id?: string | null } | undefined)?.id;
