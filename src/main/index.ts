@@ -114,7 +114,7 @@ const actions: MenuActions = {
 
 function startLab(): void {
   if (lab) return;
-  const service = createLabService({ log });
+  const service = createLabService({ log, rendererDir });
   lab = service;
   bridge.attach(service);
   service.onStatus((status) => {

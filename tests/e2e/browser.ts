@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createLabService, type LabService } from "../../src/main/lab/lab-service.js";
+import { createLabService, type LabService, type LabServiceOptions } from "../../src/main/lab/lab-service.js";
 import { startWebServer, type WebServer } from "../../src/main/web/web-server.js";
 import type { ShellRequest } from "../../src/shared/page-api.js";
 
@@ -43,9 +43,9 @@ export interface WebMode {
   close(): Promise<void>;
 }
 
-export async function startWebMode(viewport = { width: 1366, height: 768 }): Promise<WebMode> {
+export async function startWebMode(viewport = { width: 1366, height: 768 }, lab: LabServiceOptions = {}): Promise<WebMode> {
   const rendererDir = ensureRendererBuilt();
-  const service = createLabService({ port: 0 });
+  const service = createLabService({ port: 0, ...lab });
   let server: WebServer | null = await startWebServer({ port: 0, service, rendererDir, log: () => undefined });
   const url = server.url;
   const port = Number(new URL(url).port);

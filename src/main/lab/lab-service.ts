@@ -38,6 +38,11 @@ function checkListenAddress(host: string): string | undefined {
   if (mine.includes(host)) return undefined;
   return `${host} is not an address of this machine (it has ${mine.join(", ")}; or use 0.0.0.0 for all interfaces)`;
 }
+/** This machine's IPv4 addresses, loopback last. */
+function ipv4Addresses(): string[] {
+  const all = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((i) => i.family === "IPv4"));
+  return [...all.filter((i) => !i.internal), ...all.filter((i) => i.internal)].map((i) => i.address);
+}
 const FREE_PLAY: Scenario = { id: "free-play", title: "Free play", summary: "An empty lab: add clients and emit anything.", steps: [] };
 
 export function createLabService(options: LabServiceOptions = {}): LabService {
@@ -53,7 +58,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
   const status = (): LabStatus => {
     const s = runner ? { ...runner.status(), namespaces: [...NAMESPACES] } : idle;
     const cls = classMode.status();
-    return { ...s, ...(peers && runner ? { openToPeers: peers } : {}), ...(cls ? { classMode: cls } : {}) };
+    return { ...s, ...(peers && runner ? { openToPeers: peers } : {}), ...(cls ? { classMode: cls } : {}), classAddresses: ipv4Addresses() };
   };
   /** The step students follow: told once per step the lab runs. */
   let followed = "";

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const service = createLabService(args.labPort !== undefined ? { port: args.labPort } : {});
+  const service = createLabService({ ...(args.labPort !== undefined ? { port: args.labPort } : {}), rendererDir: args.rendererDir });
   const server = await startWebServer({ port: args.port, service, rendererDir: args.rendererDir, log: (m) => console.log(m) });
   console.log(`SocketScope web mode: open ${server.url}`);
   console.log("Press Ctrl+C to stop.");

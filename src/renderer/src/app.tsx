@@ -21,6 +21,7 @@ import { NarrationView } from "./views/narration-view";
 import { ConsoleView } from "./views/console-view";
 import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
 import { FreePlayPanel } from "./free-play/free-play-panel";
+import { ClassPanel } from "./class/class-panel";
 
 /** Says plainly that the lab's server went away, and counts down to the next try. */
 function LabLinkNotice() {
@@ -154,6 +155,7 @@ export function App(props: { api: LabApi | null }) {
       <NarrationView />
       <ConsoleView />
       <FreePlayPanel api={api} />
+      <ClassPanel api={api} />
       <main className="views">
         <AddressingView />
         <LayersView />

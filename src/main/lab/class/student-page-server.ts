@@ -56,7 +56,7 @@ export async function startStudentPageServer(options: { host: string; rendererDi
         const text = await readFile(file, "utf8").catch(() => undefined);
         if (text === undefined) return void res.writeHead(503, { "Content-Type": "text/plain; charset=utf-8" }).end("The student page is not built: run `npx electron-vite build`.\n");
         const page = text
-          .replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, `<meta http-equiv="Content-Security-Policy" content="${html(csp)}" />`)
+          .replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, `<meta http-equiv="Content-Security-Policy" content="${html(csp.replace(/; frame-ancestors[^;]*/, ""))}" />`)
           .replace(/<title>[^<]*<\/title>/i, "<title>SocketScope class</title>")
           .replace(/<\/head>/i, () => `<meta name="viewport" content="width=device-width, initial-scale=1" />\n<meta name="socketscope-class" content="${html(options.labOrigin)}" />\n</head>`);
         const body = Buffer.from(page);

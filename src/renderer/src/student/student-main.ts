@@ -153,11 +153,12 @@ function showClass(s: Socket, w: Welcome): void {
     roomInput.value = "";
   });
 
+  // The poll comes first: on a phone it must be in view the moment the teacher asks.
   root.replaceChildren(
     el("h1", {}, "SocketScope class"),
+    pollCard,
     el("section", { className: "card" }, el("p", { className: "me" }, "You are ", el("b", {}, w.name), ` (${w.id} on the teacher's screen)`), status, mutedNote),
     el("section", { className: "card", ariaLabel: "The teacher's step" }, el("h2", {}, "Follow the teacher"), stepTitle, narration, revealed),
-    pollCard,
     el("section", { className: "card" }, el("h2", {}, "Say"), sayForm, el("label", {}, "to", roomSelect), roomForm),
     el("section", { className: "card" }, el("h2", {}, "Messages"), log),
   );
