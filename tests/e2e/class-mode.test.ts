@@ -121,7 +121,7 @@ describe.runIf(run)("class mode in the browser", () => {
     // Named hosts in Addressing at the live end: each student's label, as typed.
     await teacher.keyboard.press("End");
     await teacher.waitForTimeout(300);
-    const labels = await teacher.evaluate(() => document.querySelector('[aria-label="Hosts and TCP connections"]')?.textContent ?? "");
+    const labels = (await teacher.locator('[aria-label="Hosts and TCP connections"]').textContent()) ?? "";
     for (const name of ["Node 01", "Node 27"]) expect(labels).toContain(name);
     expect(errors).toEqual([]);
 
