@@ -63,7 +63,7 @@ export function* repeatedEvents(traces: readonly ScenarioTrace[], count: number)
     while (listening.has(nextPort));
     return nextPort;
   };
-  for (let copy = 0; produced < count; copy++) {
+  while (produced < count) {
     for (const trace of traces) {
       if (produced >= count) return;
       const base = produced;

@@ -10,7 +10,10 @@ export function indexTrace(events: readonly TraceEvent[]) {
     const stack = [id];
     while (stack.length) {
       const cur = stack.pop()!;
-      for (const p of byId.get(cur)?.parents ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
+      for (const p of byId.get(cur)?.parents ?? []) if (!seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
     }
     return [...seen].map((i) => byId.get(i)!).sort((a, b) => a.id - b.id);
   };

@@ -82,6 +82,7 @@ describe("a hostile peer", () => {
     const req = events.find((e) => e.layer === "wire" && e.kind === "http-request" && e.host === "server");
     const headers = (req as { headers: Record<string, string> }).headers;
     expect(Object.hasOwn(headers, "constructor") && headers.constructor).toBe("y");
+    // biome-ignore lint/suspicious/noProto: the test reads a header a peer named __proto__
     expect(Object.hasOwn(headers, "__proto__") && headers["__proto__"]).toBe("z");
     expect(Object.hasOwn(headers, "hasownproperty") && headers["hasownproperty"]).toBe("w");
     // and the trace line says so

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MenuItemConstructorOptions } from "electron";
-import { FakeIpcMain, FakeWebContents, eventFrom } from "./electron/fakes.js";
+import { type FakeIpcMain, type FakeWebContents, eventFrom } from "./electron/fakes.js";
 
 const fake = vi.hoisted(() => {
   const state = {
@@ -62,7 +62,10 @@ vi.mock("electron", async () => {
     isPackaged: false,
     requestSingleInstanceLock: () => true,
     enableSandbox: () => undefined,
-    on: (event: string, l: (...a: unknown[]) => void) => (fake.appListeners.set(event, l), app),
+    on: (event: string, l: (...a: unknown[]) => void) => {
+      fake.appListeners.set(event, l);
+      return app;
+    },
     whenReady: () => Promise.resolve(),
     getPath: () => fake.dir,
     getAppPath: () => fake.dir,
@@ -85,7 +88,10 @@ vi.mock("electron", async () => {
     },
     dialog: {
       showOpenDialog: async () => fake.openDialogResult,
-      showMessageBoxSync: (_w: unknown, box: unknown) => (fake.messageBoxes.push(box), fake.messageBoxAnswer),
+      showMessageBoxSync: (_w: unknown, box: unknown) => {
+        fake.messageBoxes.push(box);
+        return fake.messageBoxAnswer;
+      },
       showMessageBox: async () => ({ response: 0 }),
       showErrorBox: () => undefined,
     },

@@ -17,6 +17,7 @@ import { ModelBudgetError } from "../../shared/tcp/budget.js";
 import { extractConnections } from "../../shared/tcp/extract.js";
 import { simulate } from "../../shared/tcp/model.js";
 import { networkFromTrace } from "../../shared/tcp/trace-settings.js";
+import type { ConnectionOutput } from "../../shared/tcp/types.js";
 import { readTraceFile } from "../trace/trace-reader.js";
 
 export const EXPORT_USAGE = `usage: socketscope-lab export <trace> [--html <file.html>] [--pcap <file.pcapng>] [--perfetto <file.json>]
@@ -29,10 +30,13 @@ export const EXPORT_USAGE = `usage: socketscope-lab export <trace> [--html <file
   --perfetto F   the trace in the Chrome trace event format: open it in Perfetto (ui.perfetto.dev)
                  or chrome://tracing; one track per host and layer, arrows along parents`;
 
+const parseExportArgs = (args: string[]) =>
+  parseArgs({ args, allowPositionals: true, strict: true, options: { html: { type: "string" }, pcap: { type: "string" }, perfetto: { type: "string" }, viewer: { type: "string" } } });
+
 export async function exportCommand(args: string[], print: (line: string) => void): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseExportArgs>;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { html: { type: "string" }, pcap: { type: "string" }, perfetto: { type: "string" }, viewer: { type: "string" } } });
+    parsed = parseExportArgs(args);
   } catch (err) {
     print(`error: ${(err as Error).message}`);
     print(EXPORT_USAGE);
@@ -44,7 +48,7 @@ export async function exportCommand(args: string[], print: (line: string) => voi
     print(EXPORT_USAGE);
     return 2;
   }
-  let trace;
+  let trace: Awaited<ReturnType<typeof readTraceFile>>;
   try {
     trace = await readTraceFile(positionals[0]!);
   } catch (err) {
@@ -84,7 +88,7 @@ export async function exportCommand(args: string[], print: (line: string) => voi
   }
   if (values.pcap) {
     const settings = clampNetwork(networkFromTrace(trace.events, DEFAULT_NETWORK));
-    let model;
+    let model: ConnectionOutput[];
     try {
       model = simulate(extractConnections(trace.events), settings);
     } catch (err) {

@@ -69,7 +69,7 @@ export async function tcpCommand(args: string[], print: (line: string) => void):
   }
 
   const path = positionals[0]!;
-  let trace;
+  let trace: Awaited<ReturnType<typeof readTraceFile>>;
   try {
     trace = await readTraceFile(path);
   } catch (err) {
@@ -81,7 +81,7 @@ export async function tcpCommand(args: string[], print: (line: string) => void):
   if (values.absolute) settings.relative = false;
 
   const inputs = extractConnections(trace.events);
-  let outputs;
+  let outputs: ConnectionOutput[];
   try {
     outputs = simulate(inputs, settings);
   } catch (err) {

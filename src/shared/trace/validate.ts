@@ -113,8 +113,8 @@ const BODY: Readonly<Record<string, Readonly<Record<string, readonly Spec[]>>>> 
 
 function validateBody(e: Obj): string | null {
   const kind = e.kind;
-  const byKind = Object.prototype.hasOwnProperty.call(BODY, e.layer as string) ? BODY[e.layer as string] : undefined;
-  const specs = byKind && typeof kind === "string" && Object.prototype.hasOwnProperty.call(byKind, kind) ? byKind[kind] : undefined;
+  const byKind = Object.hasOwn(BODY, e.layer as string) ? BODY[e.layer as string] : undefined;
+  const specs = byKind && typeof kind === "string" && Object.hasOwn(byKind, kind) ? byKind[kind] : undefined;
   if (specs) return fields(e, specs);
   return `unknown kind ${JSON.stringify(kind)} for layer "${String(e.layer)}"`;
 }
@@ -170,7 +170,7 @@ export function createEventValidator(): EventValidator {
   return {
     check(value) {
       if (!isObj(value)) return "an event must be a JSON object";
-      if (Object.prototype.hasOwnProperty.call(value, "__proto__")) return 'field "__proto__" is not allowed';
+      if (Object.hasOwn(value, "__proto__")) return 'field "__proto__" is not allowed';
       const err = fields(value, EVENT);
       if (err) return err;
       const id = value.id as number;

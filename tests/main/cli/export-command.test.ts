@@ -124,7 +124,13 @@ describe("export --perfetto", () => {
     }
     const seen = new Set<number>([emit]);
     const queue = [emit];
-    while (queue.length) for (const n of next.get(queue.shift()!) ?? []) if (!seen.has(n)) (seen.add(n), queue.push(n));
+    while (queue.length) {
+      for (const n of next.get(queue.shift()!) ?? []) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        queue.push(n);
+      }
+    }
     expect(seen.has(idOf((e) => e.layer === "api" && e.kind === "receive" && e.host === "server"))).toBe(true);
     expect(json.traceEvents.some((e) => e.ph === "X" && e.cat === "step")).toBe(true);
     expect(ackReceive).toBeGreaterThan(emit);

@@ -12,6 +12,7 @@ const root = join(import.meta.dirname, "../../..");
 // js-yaml (electron-builder's own YAML reader) ships no types; a variable specifier keeps tsc out.
 const jsYaml = "js-yaml";
 const yaml = (await import(jsYaml)) as { load(text: string): unknown };
+// biome-ignore lint/suspicious/noExplicitAny: a YAML document, read field by field below
 const config = yaml.load(readFileSync(join(root, "electron-builder.yml"), "utf8")) as Record<string, any>;
 const hookUrl = pathToFileURL(join(root, "build/after-pack.mjs")).href;
 

@@ -12,7 +12,6 @@ import { FakeTimer } from "./fakes.js";
 
 const header: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2025-01-01T00:00:00Z", app: { name: "s", version: "0" } };
 const apiEvent = (id: number): TraceEvent => ({ id, t: id, host: "client-1", layer: "api", kind: "emit", nsp: "/", socketId: "a", event: "hello", args: [] } as unknown as TraceEvent);
-const labEvent = (id: number): TraceEvent => ({ id, t: id, host: "server", layer: "lab", kind: "fault", fault: "x" });
 
 /** A lab that keeps its trace and replays it (as a reset) to every new subscriber. */
 function fakeLab() {
@@ -70,7 +69,10 @@ describe("the lab bridge", () => {
     const { bridge } = setup();
     const f = fakeLab();
     let answered = false;
-    const pending = bridge.handlers.listScenarios().then((r) => ((answered = true), r));
+    const pending = bridge.handlers.listScenarios().then((r) => {
+      answered = true;
+      return r;
+    });
     await Promise.resolve();
     expect(answered).toBe(false);
     bridge.attach(f.lab);

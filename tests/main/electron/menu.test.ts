@@ -30,7 +30,10 @@ const sub = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorO
   (item?.submenu as MenuItemConstructorOptions[] | undefined) ?? [];
 const top = (t: MenuItemConstructorOptions[], label: string) => t.find((i) => i.label?.replace("&", "") === label);
 const item = (items: MenuItemConstructorOptions[], label: string) => items.find((i) => i.label?.replace(/&/g, "") === label);
-const click = (i: MenuItemConstructorOptions | undefined) => (i?.click as () => void)();
+const click = (i: MenuItemConstructorOptions | undefined) => {
+  if (!i?.click) throw new Error(`menu item ${i?.label ?? "(missing)"} has no click`);
+  (i.click as () => void)();
+};
 
 describe("the menu template", () => {
   it("has File, Edit, View, Scenario and Help (plus the app menu and Window on macOS)", () => {

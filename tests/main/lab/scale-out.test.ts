@@ -165,7 +165,10 @@ describe("scale-out", () => {
       const listen = events.find((e): e is Ev<"lab"> & { kind: "listen" } => e.layer === "lab" && e.kind === "listen" && e.host === "redis")!;
       const refused = await new Promise<string>((resolve) => {
         const socket = createConnection({ host: listen.ip, port: listen.port });
-        socket.once("connect", () => (socket.destroy(), resolve("connected")));
+        socket.once("connect", () => {
+          socket.destroy();
+          resolve("connected");
+        });
         socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
       });
       expect(refused).toBe("ECONNREFUSED");

@@ -105,7 +105,10 @@ describe("the trace batcher", () => {
     const timer = new FakeTimer();
     const sentAt: number[] = [];
     const sent: TraceBatch[] = [];
-    const b = createTraceBatcher({ send: (x) => (sent.push(x), sentAt.push(timer.now())), timer, intervalMs: 16 });
+    const b = createTraceBatcher({ send: (x) => {
+        sent.push(x);
+        sentAt.push(timer.now());
+      }, timer, intervalMs: 16 });
     let count = 0;
     // one event every 2 ms for a second
     for (let t = 0; t < 1000; t += 2) {

@@ -32,7 +32,9 @@ function fakeService() {
     },
     onStatus: () => () => undefined,
   };
-  return { api, emit: (b: TraceBatch) => traceListeners.forEach((l) => l(b)), listeners: traceListeners };
+  return { api, emit: (b: TraceBatch) => {
+      for (const l of traceListeners) l(b);
+    }, listeners: traceListeners };
 }
 
 let dir = "";

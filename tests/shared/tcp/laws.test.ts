@@ -5,8 +5,8 @@ import { DEFAULT_NETWORK, type NetworkSettings } from "../../../src/shared/netwo
 import { extractConnections } from "../../../src/shared/tcp/extract.js";
 import { modelConnection, simulate } from "../../../src/shared/tcp/model.js";
 import { retime } from "../../../src/shared/tcp/retime.js";
-import type { ConnectionInput, Side } from "../../../src/shared/tcp/types.js";
-import { checkLaws, checkRetiming, relSeq } from "./laws.js";
+import type { ConnectionInput, } from "../../../src/shared/tcp/types.js";
+import { checkLaws, checkRetiming, } from "./laws.js";
 import { bytesOf, syntheticConnection, syntheticTrace } from "./synthetic.js";
 
 const MSS = 64;

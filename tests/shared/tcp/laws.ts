@@ -33,7 +33,7 @@ export function checkLaws(input: ConnectionInput, out: ConnectionOutput, faultFr
   }
   // 4. No segment arrives before it was sent. Each segment's index is its position (a network
   //    duplicate is a segment of its own, numbered after its original).
-  out.segments.forEach((s, i) => expect(s.index, `segment at position ${i}`).toBe(i));
+  for (const [i, s] of out.segments.entries()) expect(s.index, `segment at position ${i}`).toBe(i);
   for (const s of out.segments) if (s.arrived !== null) expect(s.arrived).toBeGreaterThanOrEqual(s.sent);
   // 5. Without faults: no retransmission, no duplicate ACK (flagged or recomputed).
   if (faultFree) {

@@ -667,7 +667,7 @@ export class ConnectionCapture {
     // Node counts what it handed to the kernel, including writes the kernel then refused.
     const checked = !conn.broken && bytesIn === s.bytesRead && (bytesOut === s.bytesWritten || bytesOut + unsent === s.bytesWritten);
     const peer = conn.peer;
-    const unread = conn.unreadAtClose ?? (peer && peer.closed ? peer.out.sent - bytesIn : 0);
+    const unread = conn.unreadAtClose ?? (peer?.closed ? peer.out.sent - bytesIn : 0);
     const reset = conn.resetSeen === true || conn.localHow === "reset" || unread > 0 || (peer?.closed === true && (peer.resetSeen === true || peer.localHow === "reset"));
     // Who began: the end whose FIN or RST went first. Between lab hosts both ends' times are known.
     const otherAt = peer?.localCloseAt ?? conn.remoteCloseAt;

@@ -60,7 +60,7 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
       /* the failure report itself failed: nothing more to do */
     }
   };
-  const track = (s: Socket, chunk: unknown, enc: unknown): W | undefined => {
+  const track = (chunk: unknown, enc: unknown): W | undefined => {
     if (broken) return undefined;
     try {
       const buf = toBuffer(chunk, typeof enc === "string" ? (enc as BufferEncoding) : undefined);
@@ -129,7 +129,7 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
     const enc = typeof encoding === "function" ? undefined : encoding;
     // A write after end() or destroy() fails at once: its bytes never leave.
     const dead = this.destroyed || this.writableEnded;
-    const w = track(this, chunk, enc);
+    const w = track(chunk, enc);
     if (w === undefined) return write.call(this, chunk, enc, userCb);
     if (dead) {
       settle(w, new Error(this.destroyed ? "written after the socket was destroyed" : "written after end()"));
@@ -146,7 +146,7 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
     const data = typeof chunk === "function" ? undefined : chunk;
     const enc = typeof encoding === "function" ? undefined : encoding;
     const dead = this.destroyed || this.writableEnded;
-    const w = track(this, data, enc);
+    const w = track(data, enc);
     if (!dead) sayClosing("end");
     if (w === undefined) return end.call(this, data, enc, userCb);
     if (dead) {

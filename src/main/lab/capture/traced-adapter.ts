@@ -8,7 +8,7 @@
 // peer's list of 10,000 names would otherwise write 20,000 events.
 
 import { Adapter, type BroadcastOptions, type Room, type SocketId } from "socket.io-adapter";
-import { Correlator } from "./correlator.js";
+import type { Correlator } from "./correlator.js";
 import { callCode } from "./call-code.js";
 import { sanitize } from "./socketio-capture.js";
 

@@ -5,7 +5,7 @@
 
 import { ClusterAdapterWithHeartbeat, MessageType, type Adapter, type ClusterAdapterOptions, type ClusterMessage, type ClusterResponse, type Offset, type ServerId } from "socket.io-adapter";
 import type { Namespace } from "socket.io";
-import { Correlator } from "../capture/correlator.js";
+import type { Correlator } from "../capture/correlator.js";
 import { sanitize } from "../capture/socketio-capture.js";
 import { encodeCauses } from "./encode-causes.js";
 

@@ -71,7 +71,7 @@ async function frameOf(lab: Lab, which: (e: SocketioOut) => boolean): Promise<{ 
     const engine = events.find((e) => e.layer === "engine" && e.parents?.includes(packet.id));
     if (!engine) return undefined;
     const unit = events.find((e) => e.layer === "wire" && e.parents?.includes(engine.id));
-    if (!unit || unit.layer !== "wire" || unit.conn === undefined) return undefined;
+    if (unit?.layer !== "wire" || unit.conn === undefined) return undefined;
     return { conn: unit.conn, from: unit.offset, to: unit.offset + unit.length };
   };
   const now = find(lab.recorder.recent());

@@ -45,6 +45,7 @@ export const namespaces: Scenario = {
     {
       title: "A second client, for contrast",
       narration:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the narration quotes the learners' template literal
         "Client 2 runs the usual bot code: io(`${url}/streaming-response`, { query: { botId, sourceNode, channel }, transports: [\"websocket\"] }). WebSocket only, so no polling and no upgrade. It has its own TCP connection and its own engine sid: multiplexing is per client, not shared between clients. Its socket ID is logged on connect.",
       async run({ lab }) {
         const io = lab.io;

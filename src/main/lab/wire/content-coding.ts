@@ -1,7 +1,7 @@
 // Removes an HTTP content coding (gzip, deflate, br) from a body, synchronously and bounded:
 // engine.io gzips polling responses of 1 KB or more when the client sends Accept-Encoding,
 // and a peer can send a 1 KB body that inflates to gigabytes.
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from "node:zlib";
 import { MAX_INFLATED_BYTES } from "./types";
 
