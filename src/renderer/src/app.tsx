@@ -22,6 +22,8 @@ import { ConsoleView } from "./views/console-view";
 import { useKeyboard, type KeyHandlers } from "./hooks/use-keyboard";
 import { FreePlayPanel } from "./free-play/free-play-panel";
 import { ClassPanel } from "./class/class-panel";
+import { EnvelopeCard } from "./views/envelope-card";
+import { FollowView } from "./views/follow-view";
 
 /** Says plainly that the lab's server went away, and counts down to the next try. */
 function LabLinkNotice() {
@@ -164,6 +166,8 @@ export function App(props: { api: LabApi | null }) {
         <TimelineView />
         <InspectorView />
       </main>
+      <EnvelopeCard />
+      <FollowView />
       {dragging ? <div className="drop-hint" aria-hidden="true">Drop a trace file (.ndjson) to open it</div> : null}
     </div>
   );

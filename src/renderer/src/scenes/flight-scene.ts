@@ -15,6 +15,10 @@ export interface FlightPath {
   label?: string;
   /** Lost segments stop part-way and fade. */
   lostAt?: number;
+  /** The event it stands for: clicking the packet opens its envelope. */
+  eventId?: number;
+  /** Text size of the envelope's label, in px (the view's base font). */
+  size?: number;
 }
 
 export type PathFor = (s: TraceState) => FlightPath | FlightPath[] | null;
@@ -32,25 +36,45 @@ function pointAt(points: [number, number][], t: number): [number, number] {
 
 interface Packet {
   g: SVGGElement;
-  dot: SVGCircleElement;
+  body: SVGRectElement;
+  flap: SVGPathElement;
   label: SVGTextElement;
+  eventId?: number;
 }
 
-export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: PathFor): { update(pathFor: PathFor): void; destroy(): void } {
+/**
+ * Envelope geometry around (0, 0) for a label at `size` px: wide enough for the label, the flap
+ * a shallow V over it. Big enough to follow from the back of a room (the size is the view's base
+ * font, which presenter mode raises).
+ */
+export function envelopeShape(label: string, size: number): { w: number; h: number; flap: string; baseline: number } {
+  const w = Math.max(size * 2.6, label.length * size * 0.64 + size * 1.2);
+  const h = size * 2.1;
+  const flap = `M${(-w / 2).toFixed(1)},${(-h / 2).toFixed(1)} L0,${(h * -0.08).toFixed(1)} L${(w / 2).toFixed(1)},${(-h / 2).toFixed(1)}`;
+  return { w, h, flap, baseline: h * 0.36 };
+}
+
+export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: PathFor, onPick?: (eventId: number) => void): { update(pathFor: PathFor): void; destroy(): void } {
   const packets: Packet[] = [];
   const packet = (i: number): Packet => {
     let p = packets[i];
     if (!p) {
       const pg = document.createElementNS(SVG_NS, "g");
-      const dot = document.createElementNS(SVG_NS, "circle");
-      dot.setAttribute("r", "9");
+      const body = document.createElementNS(SVG_NS, "rect");
+      body.setAttribute("rx", "4");
+      const flap = document.createElementNS(SVG_NS, "path");
+      flap.setAttribute("class", "flight-flap");
       const label = document.createElementNS(SVG_NS, "text");
       label.setAttribute("class", "flight-label");
-      label.setAttribute("dy", "-14");
       label.setAttribute("text-anchor", "middle");
-      pg.append(dot, label);
+      pg.append(body, flap, label);
       g.append(pg);
-      p = { g: pg, dot, label };
+      const made: Packet = { g: pg, body, flap, label };
+      // A flying packet is a button for the pointer: it opens its envelope.
+      pg.addEventListener("click", () => {
+        if (made.eventId !== undefined) onPick?.(made.eventId);
+      });
+      p = made;
       packets[i] = p;
     }
     return p;
@@ -73,12 +97,23 @@ export function createFlightScene(g: SVGGElement, store: TraceStore, pathFor: Pa
       const p = packet(i);
       const t = easeCubicInOut(raw) * (path.lostAt ?? 1);
       const [x, y] = pointAt(path.points, t);
-      p.dot.setAttribute("cx", x.toFixed(1));
-      p.dot.setAttribute("cy", y.toFixed(1));
-      p.dot.setAttribute("class", `flight-dot ${path.className}`);
-      p.label.setAttribute("x", x.toFixed(1));
-      p.label.setAttribute("y", y.toFixed(1));
-      p.label.textContent = path.label ?? "";
+      const label = path.label ?? "";
+      const size = path.size ?? 14;
+      if (p.label.textContent !== label || p.g.dataset.size !== String(size)) {
+        const shape = envelopeShape(label, size);
+        p.body.setAttribute("x", (-shape.w / 2).toFixed(1));
+        p.body.setAttribute("y", (-shape.h / 2).toFixed(1));
+        p.body.setAttribute("width", shape.w.toFixed(1));
+        p.body.setAttribute("height", shape.h.toFixed(1));
+        p.flap.setAttribute("d", shape.flap);
+        p.label.setAttribute("y", shape.baseline.toFixed(1));
+        p.label.setAttribute("font-size", `${size}px`);
+        p.label.textContent = label;
+        p.g.dataset.size = String(size);
+      }
+      p.g.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+      p.g.setAttribute("class", `flight-envelope ${path.className}${onPick && path.eventId !== undefined ? " pickable" : ""}`);
+      p.eventId = path.eventId;
       p.g.setAttribute("visibility", "inherit");
       p.g.setAttribute("opacity", path.lostAt !== undefined && raw > 0.8 ? String((1 - raw) * 5) : "1");
     });

@@ -1,9 +1,12 @@
-// Geometry of the Addressing view: servers along the top with their listening sockets on
-// the bottom edge, clients and peers below (in as many rows as their boxes need to stay
-// readable), one link per TCP connection, and each link's 4-tuple on a row of its own in
-// the space between, so no two labels overlap however many connections there are.
+// Geometry of the Addressing view: hosts in tiers, from the ones that only listen at the top
+// (Redis, then the Socket.IO servers, then a load balancer) to the clients at the bottom, each
+// tier in as many rows as its boxes need; one line per TCP connection from the client box's top
+// to the server's listening-socket tab, with a numbered badge near its client end. The 4-tuples
+// are not drawn on the lines: the table under the drawing lists them by number. Nothing
+// overlaps: when the panel is too short, the drawing grows taller than it (the panel scrolls).
 
 import type { Addressing, ConnLink, HostNode } from "../selectors/addressing";
+import type { HostRole } from "../../../shared/trace/types";
 
 export interface HostBox {
   host: HostNode;
@@ -11,25 +14,29 @@ export interface HostBox {
   y: number;
   width: number;
   height: number;
-  sockets: { x: number; y: number; port: number; ip: string }[];
+  sockets: { x: number; y: number; port: number; ip: string; width: number; height: number }[];
 }
 
 export interface LinkLine {
   link: ConnLink;
+  /** 1-based number shared with the table. */
+  n: number;
   x1: number;
   y1: number;
   x2: number;
   y2: number;
-  /** Where the 4-tuple goes; null when there was no room left for it (closed links go first). */
-  label: { x: number; y: number } | null;
+  /** The numbered badge's centre, near the client end; null when the client's badges would not fit apart. */
+  badge: { x: number; y: number; r: number } | null;
 }
 
 export interface AddressingLayout {
   boxes: HostBox[];
   lines: LinkLine[];
   font: number;
-  /** Links whose label had no room (closed ones lose theirs first). */
-  unlabelled: number;
+  /** Height of the drawing: the panel's, or more when the hosts need it. */
+  height: number;
+  /** The least height the drawing needs (its hosts, tabs and the bands between tiers). */
+  needed: number;
 }
 
 export interface AddressingFonts {
@@ -37,7 +44,7 @@ export interface AddressingFonts {
   font: number;
   /** IP addresses in the boxes. */
   ipFont: number;
-  /** 4-tuple labels. */
+  /** Badge numbers and ports. */
   labelFont: number;
 }
 
@@ -45,73 +52,116 @@ export interface AddressingFonts {
 const MONO = 0.6;
 const SANS = 0.62;
 
-export function layoutAddressing(a: Addressing, width: number, height: number, fonts: AddressingFonts, currentConn?: string): AddressingLayout {
+/** Tiers from top to bottom: a host that only answers sits above the hosts that connect to it. */
+const TIER: Record<HostRole, number> = { redis: 0, server: 1, balancer: 2, client: 3, external: 3 };
+
+export function layoutAddressing(a: Addressing, width: number, height: number, fonts: AddressingFonts): AddressingLayout {
   const { font, ipFont, labelFont } = fonts;
   const pad = 10;
+  const gap = 6;
   const boxH = font * 1.3 + ipFont * 1.6;
-  const top = a.hosts.filter((h) => h.role === "server");
-  const bottom = a.hosts.filter((h) => h.role !== "server");
+  // A listening socket's tab hangs under its box by this much.
+  const tabH = labelFont * 1.35;
+  const tabBelow = tabH * 0.55;
+  const textW = (h: HostNode): number => Math.max(h.label.length * SANS * font, h.ips.join(", ").length * MONO * ipFont) + font;
+  const tabW = (port: number): number => (String(port).length + 1) * MONO * labelFont + labelFont * 0.8;
+  const boxW = (h: HostNode): number => Math.max(font * 6, textW(h), h.listens.reduce((w, l) => w + tabW(l.port) + gap, gap));
+
+  const tiers = new Map<number, HostNode[]>();
+  for (const h of a.hosts) tiers.set(TIER[h.role], [...(tiers.get(TIER[h.role]) ?? []), h]);
+  const order = [...tiers.keys()].sort((p, q) => p - q);
+
+  // Rows: each tier's hosts, as many per row as fit at their natural width.
+  interface Row {
+    hosts: HostNode[];
+    w: number;
+    h: number;
+    below: number;
+  }
+  const rows: { tier: number; rows: Row[] }[] = [];
+  for (const t of order) {
+    const hosts = tiers.get(t) ?? [];
+    const needW = Math.min(width - pad * 2, Math.max(...hosts.map(boxW)));
+    const perRow = Math.max(1, Math.floor((width - pad * 2 + gap) / (needW + gap)));
+    const list: Row[] = [];
+    for (let i = 0; i < hosts.length; i += perRow) {
+      const these = hosts.slice(i, i + perRow);
+      const listens = these.some((h) => h.listens.length > 0);
+      // A box with listening sockets is taller: its tabs sit on the bottom edge, under the IP.
+      list.push({ hosts: these, w: needW, h: listens ? boxH + tabH * 0.55 : boxH, below: listens ? tabBelow : 0 });
+    }
+    rows.push({ tier: t, rows: list });
+  }
+
+  // Vertical room: boxes and their tabs, a row gap inside a tier, and a wider band between tiers
+  // for the lines and their badges. Spare height widens the bands (up to a point).
+  const badgeR = labelFont * 0.75;
+  const minBand = badgeR * 2 + font * 2.2;
+  // Rows of one tier leave room between them for the badges of the lower row's links.
+  const rowGap = badgeR * 2 + font * 0.8;
+  const fixed = rows.reduce((sum, t) => sum + t.rows.reduce((s, r) => s + r.h + r.below, 0) + rowGap * Math.max(0, t.rows.length - 1), 0);
+  const bands = Math.max(0, rows.length - 1);
+  const spare = height - pad * 2 - fixed - bands * minBand;
+  const band = bands > 0 ? minBand + Math.max(0, Math.min(spare / bands, font * 10)) : 0;
+  const used = pad * 2 + fixed + bands * band;
+  // With one tier only (no connections yet), centre it.
+  let y = bands === 0 ? Math.max(pad, (height - used) / 2 + pad) : pad + Math.max(0, (height - used) / 2);
+
   const boxes: HostBox[] = [];
-  const place = (hosts: HostNode[], y: number, maxW: number, h: number, gap = pad): void => {
-    const n = Math.max(1, hosts.length);
-    const slot = (width - gap * 2) / n;
-    const w = Math.min(maxW, slot - gap);
-    hosts.forEach((host, i) => boxes.push({ host, x: gap + slot * i + (slot - w) / 2, y, width: w, height: h, sockets: [] }));
-  };
-  // Servers are a little taller: their listening sockets sit on the bottom edge, under the IP.
-  place(top, pad, font * 22, boxH + font * 0.5);
-  // Clients: as many per row as fit at a readable size; further rows stack upwards.
-  // Boxes as narrow as their text allows, so a class of five fits one row in a narrow panel.
-  const gap = 3;
-  const needW = Math.max(font * 4, ...bottom.map((h) => Math.max(h.label.length * SANS * font, h.ips.join(", ").length * MONO * ipFont) + 4));
-  const perRow = Math.max(1, Math.floor((width - gap) / (needW + gap)));
-  const rows = Math.ceil(bottom.length / perRow);
-  for (let r = 0; r < rows; r++) {
-    const hosts = bottom.slice(r * perRow, (r + 1) * perRow);
-    place(hosts, height - pad - boxH - r * (boxH + pad * 0.8), Math.max(font * 11, needW), boxH, gap);
-  }
-  for (const b of boxes) {
-    const n = b.host.listens.length;
-    b.host.listens.forEach((l, i) => b.sockets.push({ x: b.x + (b.width * (i + 1)) / (n + 1), y: b.y + b.height, port: l.port, ip: l.ip }));
-  }
+  rows.forEach((t, ti) => {
+    t.rows.forEach((r, ri) => {
+      const n = r.hosts.length;
+      const slot = (width - pad * 2) / n;
+      const w = Math.min(r.w, slot - gap);
+      r.hosts.forEach((host, i) => {
+        const box: HostBox = { host, x: pad + slot * i + (slot - w) / 2, y, width: w, height: r.h, sockets: [] };
+        const k = host.listens.length;
+        host.listens.forEach((l, j) => {
+          const tw = Math.min(tabW(l.port), (w - gap) / k - gap);
+          box.sockets.push({ x: box.x + (w * (j + 0.5)) / k, y: y + r.h, port: l.port, ip: l.ip, width: tw, height: tabH });
+        });
+        boxes.push(box);
+      });
+      y += r.h + r.below + (ri < t.rows.length - 1 ? rowGap : 0);
+    });
+    if (ti < rows.length - 1) y += band;
+  });
+  const needed = Math.ceil(pad * 2 + fixed + bands * minBand);
+  const contentHeight = Math.max(height, needed, Math.ceil(y + pad));
+
   const boxOf = (id: string): HostBox | undefined => boxes.find((b) => b.host.id === id);
-  // Several connections from one client fan out over its box.
+  // Several connections from one client fan out over its box's top edge.
   const perClient = new Map<string, ConnLink[]>();
   for (const link of a.links) perClient.set(link.clientHost, [...(perClient.get(link.clientHost) ?? []), link]);
-  const lines: LinkLine[] = [];
+  // ...and several connections to one socket spread over its tab.
+  const perSocket = new Map<string, ConnLink[]>();
   for (const link of a.links) {
+    const k = `${link.serverHost} ${link.server.port}`;
+    perSocket.set(k, [...(perSocket.get(k) ?? []), link]);
+  }
+  const lines: LinkLine[] = [];
+  a.links.forEach((link, index) => {
     const c = boxOf(link.clientHost);
     const s = boxOf(link.serverHost);
-    if (!c || !s) continue;
+    if (!c || !s) return;
     const mine = perClient.get(link.clientHost) ?? [link];
     const k = mine.indexOf(link);
     const sock = s.sockets.find((x) => x.port === link.server.port);
-    const x2 = (sock?.x ?? s.x + s.width / 2) + (k - (mine.length - 1) / 2) * 8;
-    const y2 = (sock?.y ?? s.y + s.height) + font * 0.7;
-    lines.push({ link, x1: c.x + (c.width * (k + 1)) / (mine.length + 1), y1: c.y, x2, y2, label: null });
-  }
-
-  // Label rows: the band between the servers' sockets and the highest client row.
-  const serverBottom = Math.max(pad, ...boxes.filter((b) => b.host.role === "server").map((b) => b.y + b.height)) + font * 0.7;
-  const clientTop = Math.min(height - pad, ...boxes.filter((b) => b.host.role !== "server").map((b) => b.y));
-  const lineH = labelFont * 1.2;
-  const first = serverBottom + labelFont * 1.1;
-  const last = clientTop - labelFont * 0.4;
-  const capacity = Math.max(0, Math.floor((last - first) / lineH) + 1);
-  // The playhead's connection is labelled first, then open ones, then closed ones while there is room.
-  const rank = (l: LinkLine): number => (currentConn !== undefined && l.link.conns.includes(currentConn) ? 0 : l.link.open ? 1 : 2);
-  const order = [...lines].sort((p, q) => rank(p) - rank(q) || p.x1 - q.x1);
-  const labelled = order.slice(0, capacity).sort((p, q) => p.x1 - q.x1 || p.x2 - q.x2);
-  const spacing = labelled.length > 1 ? Math.min(lineH * 1.8, (last - first) / (labelled.length - 1)) : 0;
-  const start = first + Math.max(0, (last - first - spacing * (labelled.length - 1)) / 2);
-  labelled.forEach((line, i) => {
-    const y = start + i * spacing;
-    const f = (y - line.y2) / (line.y1 - line.y2 || 1);
-    // Keep the whole 4-tuple inside the view.
-    const half = (line.link.tuple.length * labelFont * MONO) / 2;
-    line.label = { x: Math.min(width - 4 - half, Math.max(4 + half, line.x2 + (line.x1 - line.x2) * f)), y };
+    const atSock = perSocket.get(`${link.serverHost} ${link.server.port}`) ?? [link];
+    const j = atSock.indexOf(link);
+    const spread = sock ? Math.min(sock.width * 0.8, (atSock.length - 1) * 6) : 0;
+    const x2 = (sock?.x ?? s.x + s.width / 2) + (atSock.length > 1 ? (j / (atSock.length - 1) - 0.5) * spread : 0);
+    const y2 = sock ? sock.y + tabBelow : s.y + s.height;
+    const x1 = c.x + (c.width * (k + 1)) / (mine.length + 1);
+    const y1 = c.y;
+    // The badge sits on the line a little above the client box, where lines from one client are
+    // still apart; it is left out when they are too close for badges side by side.
+    const lift = badgeR + font * 0.5;
+    const f = lift / Math.max(1, y1 - y2);
+    const badgeFits = c.width / (mine.length + 1) >= badgeR * 2 + 2 && y1 - y2 > lift + badgeR * 2;
+    lines.push({ link, n: index + 1, x1, y1, x2, y2, badge: badgeFits ? { x: x1 + (x2 - x1) * f, y: y1 - lift, r: badgeR } : null });
   });
-  return { boxes, lines, font, unlabelled: lines.length - labelled.length };
+  return { boxes, lines, font, height: contentHeight, needed };
 }
 
 /** Where a host's stack meets its link: the client box's top or the server socket. */

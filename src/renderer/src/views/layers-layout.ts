@@ -63,7 +63,8 @@ export function layoutLayers(width: number, height: number, font: number, lines:
 
 /** A row's lines: the level with its detail (wrapped when it does not fit), then the text, whole. */
 export function rowLines(level: string, detail: string, text: string, maxChars: number): { head: string; details: string[]; text: string[] } {
-  const room = maxChars - level.length - 2;
+  // The level, a gap, the detail, and room at the right for the row's "Open" handle.
+  const room = maxChars - level.length - 2 - 5;
   const detailFits = detail.length <= room;
   return {
     head: detailFits ? detail : "",

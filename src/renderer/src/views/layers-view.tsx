@@ -1,22 +1,23 @@
 // Layers: the focused message as an encapsulation stack on both hosts. Rows appear as the
 // playhead reaches them; the packet moves down the sender and up the receiver.
 
-import { useCallback, useRef } from "react";
+import { useCallback, useRef, useState, type KeyboardEvent } from "react";
 import { Panel } from "./panel";
-import { useTrace } from "../store/store-context";
-import { selectLayerStacks, type StackSide } from "../selectors/layers";
+import { useActions, useTrace } from "../store/store-context";
+import { selectLayerStacks, type LayerStacks, type StackSide } from "../selectors/layers";
 import { useSize } from "../hooks/use-size";
 import { useBaseFont } from "../hooks/use-base-font";
 import { charsPerRow, layersPath, layoutLayers, rowLineY, rowLines, type LayersLayout } from "./layers-layout";
 import { STACK_LEVELS } from "../selectors/layers";
 import { ENGINE_PACKET_TYPES, SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types";
 import { useFlightScene } from "../scenes/use-flight-scene";
+import { packetLabel } from "../selectors/envelope";
 import type { TraceState } from "../store/initial-state";
 
 const LEVEL_CLASS: Record<string, string> = { API: "layer-api", "Socket.IO": "layer-socketio", "Engine.IO": "layer-engine", Wire: "layer-wire", TCP: "layer-tcp", IP: "layer-ip" };
 
-function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout }) {
-  const { side, index, l } = props;
+function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout; onOpen: (id: number) => void }) {
+  const { side, index, l, onOpen } = props;
   const x = l.colX[index];
   const arrow = index === 0 ? "↓" : "↑";
   return (
@@ -27,9 +28,33 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout })
       {(side?.rows ?? []).map((r, i) => {
         // Every string whole: a row wraps its detail and its text onto as many lines as they take.
         const lines = r.reached ? rowLines(r.level, r.detail, r.text, l.maxChars) : { head: "", details: [], text: ["·"] };
+        const id = r.reached ? r.ids[0] : undefined;
         return (
-          <g key={r.level} className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""}`}>
+          <g
+            key={r.level}
+            className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""} ${id !== undefined ? "clickable" : ""}`}
+            onClick={id === undefined ? undefined : () => onOpen(id)}
+          >
             <rect x={x} y={l.rowY(i)} width={l.colW} height={l.rowHeight(i) - 6} rx={6} />
+            {id !== undefined ? (
+              // The whole row opens the envelope on a click; this is its keyboard handle (Tab, Enter).
+              <g
+                role="button"
+                tabIndex={0}
+                className="row-open"
+                aria-label={`Open the envelope at ${r.level} on ${side?.host ?? ""}`}
+                onKeyDown={(e: KeyboardEvent<SVGGElement>) => {
+                  if (e.key !== "Enter" && e.key !== " ") return;
+                  e.preventDefault();
+                  e.stopPropagation();
+                  onOpen(id);
+                }}
+              >
+                <text x={x + l.colW - 8} y={l.rowY(i) + l.font * 1.2} textAnchor="end">
+                  Open
+                </text>
+              </g>
+            ) : null}
             <text x={x + 8} y={l.rowY(i) + l.font * 1.2} className="row-level">
               {r.level}
               <tspan className="row-detail" dx={8}>
@@ -68,8 +93,33 @@ function DigitLegend() {
   );
 }
 
+/** A broadcast's recipients, one button each (the right-hand stack shows the one picked), and whom it left out. */
+function ReceiverPick(props: { stacks: LayerStacks; picked: number; onPick: (i: number) => void }) {
+  const { stacks, picked, onPick } = props;
+  if (stacks.receivers.length < 2 && stacks.leftOut.length === 0) return null;
+  return (
+    <div className="receiver-pick" role="group" aria-label="Recipients">
+      <span>{stacks.receivers.length} recipient{stacks.receivers.length === 1 ? "" : "s"}:</span>
+      {stacks.receivers.map((r, i) => (
+        <button key={r.host} type="button" aria-pressed={i === picked} onClick={() => onPick(i)}>
+          {r.host} ✓
+        </button>
+      ))}
+      {stacks.leftOut.map((o) => (
+        <span key={o.socketId} className="left-out">
+          {o.host} ✗ {o.reason}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 export function LayersView() {
-  const stacks = useTrace((s) => selectLayerStacks(s));
+  const all = useTrace((s) => selectLayerStacks(s));
+  const actions = useActions();
+  const [pickedHost, setPickedHost] = useState<string | null>(null);
+  const pickedIndex = Math.max(0, all?.receivers.findIndex((r) => r.host === pickedHost) ?? 0);
+  const stacks = all && all.receivers.length > 1 ? { ...all, receiver: all.receivers[pickedIndex] ?? all.receiver } : all;
   const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
   const { width, height } = useSize(ref, { width: 560, height: 420 });
@@ -92,21 +142,24 @@ export function LayersView() {
   const pathFor = useCallback(
     (s: TraceState) => {
       const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;
-      const points = layersPath(selectLayerStacks(s), l, id);
+      const current = selectLayerStacks(s);
+      const shown = current && pickedHost ? { ...current, receiver: current.receivers.find((r) => r.host === pickedHost) ?? current.receiver } : current;
+      const points = layersPath(shown, l, id);
       const e = s.flight ? s.trace.events[s.flight.to] : undefined;
-      return points && e ? { points, className: `layer-${e.layer}` } : null;
+      return points && e ? { points, className: `layer-${e.layer}`, label: packetLabel(e), eventId: e.id, size: l.font } : null;
     },
-    [l.colW, l.contentHeight, l.font, ...need],
+    [l.colW, l.contentHeight, l.font, pickedHost, ...need],
   );
   const sceneRef = useFlightScene(pathFor);
   return (
-    <Panel name="Layers" note="one message, encapsulated">
+    <Panel name="Layers" note="one message, encapsulated · click a row to open the envelope">
+      {all ? <ReceiverPick stacks={all} picked={pickedIndex} onPick={(i) => setPickedHost(all.receivers[i]?.host ?? null)} /> : null}
       <div className="svg-box" ref={ref} tabIndex={0} aria-label="Encapsulation stacks (scroll when taller than the panel)">
-        <svg width={width} height={l.contentHeight} viewBox={`0 0 ${width} ${l.contentHeight}`} className="view-svg" role="img" aria-label="Encapsulation stacks">
+        <svg width={width} height={l.contentHeight} viewBox={`0 0 ${width} ${l.contentHeight}`} className="view-svg" role="group" aria-label="Encapsulation stacks">
           {stacks ? (
             <>
-              <Stack side={stacks.sender} index={0} l={l} />
-              <Stack side={stacks.receiver} index={1} l={l} />
+              <Stack side={stacks.sender} index={0} l={l} onOpen={(id) => actions.openEnvelope(id)} />
+              <Stack side={stacks.receiver} index={1} l={l} onOpen={(id) => actions.openEnvelope(id)} />
             </>
           ) : (
             <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">

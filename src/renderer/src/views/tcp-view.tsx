@@ -107,6 +107,8 @@ function TcpSettings() {
   const shown = useTrace((s) => selectShownLinks(s));
   const hidden = shown.hiddenOpen + shown.hiddenClosed;
   const selectedConn = useTrace((s) => s.selectedConn);
+  // The connection the ladder shows, which Follow connection opens.
+  const link = useTrace((s) => pickLink(s));
   const actions = useActions();
   return (
     <div className="tcp-settings">
@@ -130,18 +132,25 @@ function TcpSettings() {
         <input type="checkbox" checked={relative} onChange={(e) => actions.setNetwork({ relative: e.target.checked })} /> relative seq
       </label>
       <NetworkControls />
+      {link ? (
+        <button type="button" className="tcp-follow" onClick={() => actions.followConn(link.conns[0] ?? null)}>
+          Follow connection
+        </button>
+      ) : null}
     </div>
   );
 }
 
 /** The segments the current step revealed fly from their sender's lane (lost ones vanish half-way). */
-function tcpPaths(s: TraceState, layout: TcpLayout | null): FlightPath[] {
+function tcpPaths(s: TraceState, layout: TcpLayout | null, size?: number): FlightPath[] {
   if (!layout || !s.flight) return [];
   return layout.arrows
     .filter((a) => a.current)
     .map((a) => ({
       points: [[a.x1, a.y1], [a.x2, a.y2]] as [number, number][],
       className: "layer-tcp",
+      label: a.seg.len > 0 ? `TCP ${a.seg.len} B` : a.seg.flags.join(" "),
+      ...(size !== undefined ? { size } : {}),
       ...(a.seg.lost ? { lostAt: 0.5 } : {}),
     }));
 }
@@ -164,7 +173,7 @@ export function TcpView() {
   const base = useBaseFont();
   const font = presenter ? base : base * 0.93;
   const layout = ladder ? layoutTcp(ladder, width, height, font, current, presenter ? base : base * 0.86) : null;
-  const pathFor = useCallback((s: TraceState) => tcpPaths(s, layout), [layout]);
+  const pathFor = useCallback((s: TraceState) => tcpPaths(s, layout, base), [layout, base]);
   const sceneRef = useFlightScene(pathFor);
   const shown = ladder ? ladder.segments.slice(0, ladder.visible) : [];
   const last = shown[shown.length - 1];
@@ -175,6 +184,7 @@ export function TcpView() {
   return (
     <Panel name="TCP" note={<span className="model-badge">modelled from real bytes</span>}>
       <TcpSettings />
+
       {modelError ? <p className="notice-error tcp-error">The TCP model could not run: {modelError}</p> : null}
       <div className="svg-box" ref={ref}>
         <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="view-svg" role="img" aria-label={modelling ? "TCP sequence diagram (modelling)" : "TCP sequence diagram"}>
