@@ -8,6 +8,7 @@ import { openTraceFile } from "../files/open-trace-file";
 import { serializeTrace, traceFileName } from "../files/trace-file";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
 import { runLab } from "../lab/run-lab";
+import { exportCaption } from "../selectors/export-caption";
 import { pressNextStep } from "../lab/next-step";
 import { chooseTheme } from "./theme-choice";
 import { markSaved } from "./unsaved";
@@ -51,9 +52,10 @@ export async function exportView(ctx: PageContext, format: ExportFormat): Promis
     ctx.actions.setError(`${focused} has no picture to export.`);
     return;
   }
-  const name = `socketscope-${focused.toLowerCase()}`;
-  if (format === "svg") exportSvg(svg, name);
-  else await exportPng(svg, name).catch((e: unknown) => ctx.actions.setError(String(e)));
+  // Captioned with the scenario, step, event and time, and named after them.
+  const { lines, fileName } = exportCaption(ctx.store.getState(), focused);
+  if (format === "svg") exportSvg(svg, fileName, lines);
+  else await exportPng(svg, fileName, lines).catch((e: unknown) => ctx.actions.setError(String(e)));
 }
 
 export const togglePresenter = (ctx: PageContext): void => ctx.actions.togglePresenter();
