@@ -67,6 +67,8 @@ describe("addressing layout", () => {
       expect(l.height).toBeGreaterThanOrEqual(Math.max(height, l.needed));
       // Every line goes up from its client's box to the server's socket.
       for (const ln of l.lines) expect(ln.y2).toBeLessThan(ln.y1);
+      // Open links keep their numbered badge (closed ones give theirs up first when crowded).
+      expect(l.lines.filter((ln) => ln.link.open && !ln.badge).map((ln) => ln.n)).toEqual([]);
     });
   }
 

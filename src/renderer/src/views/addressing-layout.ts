@@ -96,7 +96,7 @@ export function layoutAddressing(a: Addressing, width: number, height: number, f
   // Vertical room: boxes and their tabs, a row gap inside a tier, and a wider band between tiers
   // for the lines and their badges. Spare height widens the bands (up to a point).
   const badgeR = labelFont * 0.75;
-  const minBand = badgeR * 2 + font * 2.2;
+  const minBand = badgeR * 2 + font * 1.5;
   // Rows of one tier leave room between them for the badges of the lower row's links.
   const rowGap = badgeR * 2 + font * 0.8;
   const fixed = rows.reduce((sum, t) => sum + t.rows.reduce((s, r) => s + r.h + r.below, 0) + rowGap * Math.max(0, t.rows.length - 1), 0);
@@ -161,6 +161,15 @@ export function layoutAddressing(a: Addressing, width: number, height: number, f
     const badgeFits = c.width / (mine.length + 1) >= badgeR * 2 + 2 && y1 - y2 > lift + badgeR * 2;
     lines.push({ link, n: index + 1, x1, y1, x2, y2, badge: badgeFits ? { x: x1 + (x2 - x1) * f, y: y1 - lift, r: badgeR } : null });
   });
+  // Badges that would touch another badge or a box are left out (open links keep theirs first);
+  // the table still lists every link by number.
+  const taken: { x0: number; x1: number; y0: number; y1: number }[] = boxes.map((b) => ({ x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height + (b.sockets.length > 0 ? tabBelow : 0) }));
+  for (const ln of [...lines].sort((p, q) => Number(q.link.open) - Number(p.link.open) || p.n - q.n)) {
+    if (!ln.badge) continue;
+    const r = { x0: ln.badge.x - ln.badge.r - 1, x1: ln.badge.x + ln.badge.r + 1, y0: ln.badge.y - ln.badge.r - 1, y1: ln.badge.y + ln.badge.r + 1 };
+    if (taken.some((t) => r.x0 < t.x1 && t.x0 < r.x1 && r.y0 < t.y1 && t.y0 < r.y1)) ln.badge = null;
+    else taken.push(r);
+  }
   return { boxes, lines, font, height: contentHeight, needed };
 }
 
