@@ -107,6 +107,8 @@ describe.skipIf(!run)("open the envelope, follow a connection (rooms in web mode
 
   it("Layers names a broadcast's recipients and the client outside the room; a row opens the envelope, Escape closes it", async () => {
     const layers = page.getByRole("region", { name: "Layers", exact: true });
+    // At the end of the step the playhead is on client 2's receive: its stack is the one shown.
+    expect(await layers.locator(".stack-receiver .stack-title").textContent()).toBe("client-2 receives ↑");
     await toBroadcast();
     const pick = layers.getByRole("group", { name: "Recipients" });
     await pick.waitFor({ timeout: 5000 });
@@ -142,6 +144,9 @@ describe.skipIf(!run)("open the envelope, follow a connection (rooms in web mode
       await page.waitForTimeout(25);
     }
     expect(most).toBeGreaterThanOrEqual(2);
+    // Once landed, the envelopes give way to the drawing underneath.
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(`document.querySelector('section[aria-label="Addressing"] .flight').getAttribute('visibility')`)).toBe("hidden");
     const label = (await page.evaluate(`document.querySelector('section[aria-label="Addressing"] .flight-envelope text')?.textContent`)) as string;
     expect(["WebSocket", "TCP", "HTTP", "Socket.IO", "Engine.IO", "API"]).toContain(label);
   });

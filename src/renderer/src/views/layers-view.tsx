@@ -118,7 +118,9 @@ export function LayersView() {
   const all = useTrace((s) => selectLayerStacks(s));
   const actions = useActions();
   const [pickedHost, setPickedHost] = useState<string | null>(null);
-  const pickedIndex = Math.max(0, all?.receivers.findIndex((r) => r.host === pickedHost) ?? 0);
+  // Unless one is picked, the recipient the playhead is on (or the first).
+  const onPlayhead = all?.receivers.findIndex((r) => r.rows.some((row) => row.current)) ?? -1;
+  const pickedIndex = Math.max(0, pickedHost !== null ? (all?.receivers.findIndex((r) => r.host === pickedHost) ?? 0) : onPlayhead);
   const stacks = all && all.receivers.length > 1 ? { ...all, receiver: all.receivers[pickedIndex] ?? all.receiver } : all;
   const presenter = useTrace((s) => s.presenter);
   const ref = useRef<HTMLDivElement | null>(null);
@@ -143,7 +145,8 @@ export function LayersView() {
     (s: TraceState) => {
       const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;
       const current = selectLayerStacks(s);
-      const shown = current && pickedHost ? { ...current, receiver: current.receivers.find((r) => r.host === pickedHost) ?? current.receiver } : current;
+      const on = current?.receivers.find((r) => (pickedHost !== null ? r.host === pickedHost : r.rows.some((row) => row.current)));
+      const shown = current && on ? { ...current, receiver: on } : current;
       const points = layersPath(shown, l, id);
       const e = s.flight ? s.trace.events[s.flight.to] : undefined;
       return points && e ? { points, className: `layer-${e.layer}`, label: packetLabel(e), eventId: e.id, size: l.font } : null;
