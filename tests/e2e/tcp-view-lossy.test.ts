@@ -96,7 +96,7 @@ describe("TCP view over a real lossy-tcp trace", () => {
     let acks = 0;
     for (const x of seen) {
       const seg = x.ladder.segments[x.ladder.visible - 1];
-      if (!seg || !seg.flags.includes("ACK") || seg.flags.includes("SYN")) continue;
+      if (!seg?.flags.includes("ACK") || seg.flags.includes("SYN")) continue;
       // A relative ACK number n acknowledges bytes [0, n - 1) of the other direction (one
       // more for a FIN). At the moment the ACK is drawn, the acker has been given them.
       const acker = seg.from === "client" ? x.client : x.server;
@@ -127,7 +127,7 @@ describe("TCP view over a real lossy-tcp trace", () => {
     const clientBytes = realStream("client-1");
     const serverBytes = realStream("server");
     let withGap = 0;
-    let delivered = { server: 0, client: 0 };
+    const delivered = { server: 0, client: 0 };
     for (const x of seen) {
       for (const [side, buf, real] of [["server", x.server, clientBytes], ["client", x.client, serverBytes]] as const) {
         // In order and once: the delivered prefix only grows, and is the real bytes.
@@ -140,14 +140,17 @@ describe("TCP view over a real lossy-tcp trace", () => {
           // Held bytes sit after a gap that starts where delivery stopped.
           expect(buf.gaps[0]![0]).toBe(buf.delivered);
           expect(buf.gaps[0]![1]).toBe(buf.held[0]![0]);
-          for (const [a, b] of buf.held) expect(a).toBeGreaterThan(buf.delivered), expect(b).toBeLessThanOrEqual(buf.sentEnd);
+          for (const [a, b] of buf.held) {
+            expect(a).toBeGreaterThan(buf.delivered);
+            expect(b).toBeLessThanOrEqual(buf.sentEnd);
+          }
         } else {
           expect(buf.gaps).toEqual([]);
         }
       }
       // A segment the model marked out of order is held when it lands.
       const last = x.ladder.segments[x.ladder.visible - 1];
-      if (last && last.outOfOrder && !last.lost && last.len > 0) {
+      if (last?.outOfOrder && !last.lost && last.len > 0) {
         const buf = last.from === "client" ? x.server : x.client;
         expect(buf.held.some(([a, b]) => a <= last.offset && last.offset + last.len <= b)).toBe(true);
       }

@@ -76,7 +76,10 @@ describe("TCP model on a live trace", () => {
     const scheduler: Scheduler = { frame: (cb) => frames.push(cb), cancel: () => undefined, now: () => clock };
     let emit: (b: TraceBatch) => void = () => undefined;
     const api = {
-      onTrace: (l: (b: TraceBatch) => void) => ((emit = l), () => undefined),
+      onTrace: (l: (b: TraceBatch) => void) => {
+        emit = l;
+        return () => undefined;
+      },
       onStatus: () => () => undefined,
       listScenarios: () => Promise.resolve([]),
       getStatus: () => new Promise(() => undefined),
@@ -84,7 +87,7 @@ describe("TCP model on a live trace", () => {
     const dispose = connectLab(api, bundle.store, bundle.actions, scheduler);
     const deliver = (b: TraceBatch): void => {
       emit(b);
-      frames.splice(0).forEach((f) => f());
+      for (const f of frames.splice(0)) f();
     };
     deliver({ reset: true, events: events.slice(0, 10) });
     deliver({ events: events.slice(10, 20) });
