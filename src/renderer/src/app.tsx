@@ -132,6 +132,7 @@ export function App(props: { api: LabApi | null }) {
     if (f) void openTraceFile(f, actions);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the whole page is a drop target for trace files; Open… is the keyboard way
     <div
       className={`app theme-${theme} ${presenter ? `presenter key-${keyView.toLowerCase()}` : ""} ${dragging ? "dragging" : ""}`}
       onDragOver={(e) => {

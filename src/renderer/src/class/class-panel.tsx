@@ -134,6 +134,7 @@ function Poll(props: { api: LabApi; poll: ClassPoll | undefined; students: numbe
   // The playhead's event id: the poll is revealed once it passes the packet asked about.
   const cursorId = useTrace((s) => (s.cursor >= 0 ? (s.trace.events[s.cursor]?.id ?? -1) : -1));
   const length = useTrace((s) => s.length);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `length` re-runs it as the trace grows (it reads the store)
   const next = useMemo(() => {
     const s = store.getState();
     const labels = new Map<string, string>();
@@ -175,6 +176,7 @@ function Poll(props: { api: LabApi; poll: ClassPoll | undefined; students: numbe
             {poll.choices.map((c, i) => {
               const right = poll.state === "revealed" && i === poll.answer;
               return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a choice's position is its answer number
                 <li key={i} className={right ? "right" : undefined}>
                   <code className="class-choice">{c}</code>
                   <span className="class-bar" style={{ width: `${(poll.counts[i]! / total) * 100}%` }} />

@@ -9,6 +9,7 @@ const FALLBACK = 14;
 export function useBaseFont(): number {
   const presenter = useTrace((s) => s.presenter);
   const [px, setPx] = useState(FALLBACK);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: presenter mode changes the computed size: read it again then
   useLayoutEffect(() => {
     const read = (): void => {
       const el = document.querySelector(".app");

@@ -9,6 +9,7 @@ export function useFlightScene(pathFor: PathFor): RefObject<SVGGElement | null> 
   const { store } = useStoreBundle();
   const actions = useActions();
   const scene = useRef<ReturnType<typeof createFlightScene> | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scene lives as long as the element; later paths arrive through update()
   useEffect(() => {
     if (!ref.current) return;
     scene.current = createFlightScene(ref.current, store, pathFor, (id) => actions.openEnvelope(id));
@@ -16,8 +17,6 @@ export function useFlightScene(pathFor: PathFor): RefObject<SVGGElement | null> 
       scene.current?.destroy();
       scene.current = null;
     };
-    // The scene lives as long as the element; later paths arrive through update().
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, actions]);
   useEffect(() => {
     scene.current?.update(pathFor);

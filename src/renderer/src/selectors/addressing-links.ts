@@ -27,7 +27,7 @@ export function transportOf(s: TraceState, conns: readonly string[], upTo: numbe
     for (const i of s.trace.byConn.get(conn) ?? []) {
       if (i > upTo) break;
       const e = s.trace.events[i];
-      if (!e || e.layer !== "wire") continue;
+      if (e?.layer !== "wire") continue;
       if (sid === undefined && e.sid) sid = e.sid;
       if (first && first.index <= i) break;
       let transport: LinkTransport;

@@ -26,7 +26,7 @@ export function leftOutOf(buf: TraceBuffer, b: Extract<TraceEvent, { layer: "api
   const hostOf = new Map<string, string>();
   for (let i = 0; i < upTo; i++) {
     const e = buf.events[i];
-    if (!e || e.layer !== "api" || (e.nsp ?? "/") !== nsp || !e.socketId) continue;
+    if (e?.layer !== "api" || (e.nsp ?? "/") !== nsp || !e.socketId) continue;
     if (e.kind === "connect" || e.kind === "reconnect") {
       if (e.host === b.host) connected.set(e.socketId, hostOf.get(e.socketId));
       else hostOf.set(e.socketId, e.host);

@@ -10,7 +10,7 @@ export function streamBytes(buf: TraceBuffer, conn: string, dir: Dir, offset: nu
   let filled = 0;
   for (const i of buf.byConn.get(conn) ?? []) {
     const e = buf.events[i];
-    if (!e || e.layer !== "tcp" || e.kind !== "data" || e.dir !== dir) continue;
+    if (e?.layer !== "tcp" || e.kind !== "data" || e.dir !== dir) continue;
     const start = Math.max(offset, e.offset);
     const end = Math.min(offset + length, e.offset + e.length);
     if (end <= start) continue;

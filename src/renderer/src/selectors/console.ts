@@ -34,7 +34,7 @@ export const selectConsole = memo(
     const byHost = new Map<string, ConsoleHost>();
     for (const i of s.trace.structural) {
       const e = s.trace.events[i];
-      if (!e || e.layer !== "lab") continue;
+      if (e?.layer !== "lab") continue;
       if (e.kind === "host" && !e.removed && !labels.has(e.host)) labels.set(e.host, e.label);
       if (e.kind !== "log") continue;
       let h = byHost.get(e.host);

@@ -112,7 +112,7 @@ export function followConnection(s: TraceState, conn: string, upTo: number): Fol
   for (const i of buf.byConn.get(end) ?? []) {
     if (i > upTo) break;
     const e = buf.events[i];
-    if (!e || !e.dir) continue;
+    if (!e?.dir) continue;
     if (e.layer === "tcp" && e.kind === "data") data[e.dir].push({ offset: e.offset, length: e.length, index: i, id: e.id });
     if (e.layer !== "wire") continue;
     const bytes = streamBytes(buf, end, e.dir, e.offset, e.length);

@@ -26,7 +26,8 @@ function latest(items: ConnLink[], at: (l: ConnLink) => number, cap: number): Se
   const top: ConnLink[] = [];
   for (const l of items) {
     if (top.length === cap && at(l) <= at(top[0] as ConnLink)) continue;
-    let k = top.length === cap ? (top.shift(), top.length) : top.length;
+    if (top.length === cap) top.shift();
+    let k = top.length;
     while (k > 0 && at(top[k - 1] as ConnLink) > at(l)) k--;
     top.splice(k, 0, l);
   }

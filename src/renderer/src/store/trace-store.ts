@@ -183,7 +183,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
   };
 
   /** Hands the model over to `next` (or to this thread), ending the previous file's worker. */
-  const useModeller = (next: TraceModeller | null): { modeller: TraceModeller | null; modelVersion: number } => {
+  const withModeller = (next: TraceModeller | null): { modeller: TraceModeller | null; modelVersion: number } => {
     const s = get();
     if (s.modeller && s.modeller !== next) s.modeller.dispose();
     if (next) next.onChange = () => set({ modelVersion: get().modelVersion + 1 });
@@ -200,7 +200,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
           trace,
           length: trace.events.length,
           modelLength: trace.events.length,
-          ...useModeller(null),
+          ...withModeller(null),
           generation: s.generation + 1,
           header: batch.header ?? null,
           source: "live",
@@ -236,7 +236,7 @@ export function createTraceStore(init?: Partial<TraceState>): { store: TraceStor
         trace,
         length: trace.events.length,
         modelLength: trace.events.length,
-        ...useModeller(modeller ?? null),
+        ...withModeller(modeller ?? null),
         generation: get().generation + 1,
         header,
         source: "file",

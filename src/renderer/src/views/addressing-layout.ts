@@ -174,6 +174,6 @@ export function layoutAddressing(a: Addressing, width: number, height: number, f
 }
 
 /** Where a host's stack meets its link: the client box's top or the server socket. */
-export function anchorOf(layout: AddressingLayout, line: LinkLine, host: string): [number, number] {
+export function anchorOf(line: LinkLine, host: string): [number, number] {
   return host === line.link.clientHost ? [line.x1, line.y1] : [line.x2, line.y2];
 }

@@ -175,7 +175,7 @@ export function addressingPaths(s: TraceState, layout: AddressingLayout, size = 
     if (!e || e.layer === "lab" || !e.conn) continue;
     const line = layout.lines.find((l) => l.link.conns.includes(e.conn as string));
     if (!line) continue;
-    const at = anchorOf(layout, line, e.host);
+    const at = anchorOf(line, e.host);
     const mid: [number, number] = [(line.x1 + line.x2) / 2, (line.y1 + line.y2) / 2];
     const points: [number, number][] = e.layer === "tcp" || e.layer === "wire" ? (e.dir === "in" ? [mid, at] : [at, mid]) : [at, at];
     out.push({ points, className: layerClass(e.layer), label: packetLabel(e), eventId: e.id, size });

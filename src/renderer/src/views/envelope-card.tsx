@@ -20,8 +20,8 @@ function Stack(props: { stack: EnvelopeStack }) {
           <h4>{l.level}</h4>
           <p className="envelope-sentence">{l.sentence}</p>
           <dl className="envelope-fields">
-            {l.fields.map(([k, v], i) => (
-              <div key={`${k}${i}`}>
+            {l.fields.map(([k, v]) => (
+              <div key={`${k}:${v}`}>
                 <dt>{k}</dt>
                 <dd>{v}</dd>
               </div>

@@ -87,7 +87,7 @@ export function InspectorView() {
           <h4>
             Bytes ({ins.bytes.length}) <span className="muted">{ins.bytesNote}</span>
           </h4>
-          <pre className="hexdump" aria-label="Raw bytes" tabIndex={0}>
+          <pre className="hexdump" role="group" aria-label="Raw bytes" tabIndex={0}>
             {rows.map((r, i) => `${(i * 16).toString(16).padStart(4, "0")}  ${hex(r).padEnd(47)}  ${printable(r)}`).join("\n")}
             {ins.bytes.length > BYTES_SHOWN ? `\n… ${ins.bytes.length - BYTES_SHOWN} more bytes` : ""}
           </pre>

@@ -30,6 +30,7 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout; o
         const lines = r.reached ? rowLines(r.level, r.detail, r.text, l.maxChars) : { head: "", details: [], text: ["·"] };
         const id = r.reached ? r.ids[0] : undefined;
         return (
+          // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the row's "Open" handle below is the keyboard way
           <g
             key={r.level}
             className={`stack-row ${LEVEL_CLASS[r.level]} ${r.reached ? "reached" : "pending"} ${r.current ? "current" : ""} ${id !== undefined ? "clickable" : ""}`}
@@ -62,12 +63,14 @@ function Stack(props: { side: StackSide | null; index: 0 | 1; l: LayersLayout; o
               </tspan>
             </text>
             {lines.details.map((line, k) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one wrapped string: their order is what tells them apart
               <text key={`d${k}`} x={x + 8} y={rowLineY(l, i, k)} className="row-detail">
                 {line}
               </text>
             ))}
             {lines.text.map((line, k) => (
-              <text key={k} x={x + 8} y={rowLineY(l, i, lines.details.length + k)} className="row-text">
+              // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one wrapped string: their order is what tells them apart
+              <text key={`t${k}`} x={x + 8} y={rowLineY(l, i, lines.details.length + k)} className="row-text">
                 {line}
               </text>
             ))}
@@ -141,6 +144,7 @@ export function LayersView() {
     ),
   );
   const l = layoutLayers(width, height, font, need);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `l` is a new object every render; the callback changes only when its geometry does
   const pathFor = useCallback(
     (s: TraceState) => {
       const id = s.flight ? s.trace.events[s.flight.to]?.id : undefined;
@@ -157,7 +161,7 @@ export function LayersView() {
   return (
     <Panel name="Layers" note="one message, encapsulated · click a row to open the envelope">
       {all ? <ReceiverPick stacks={all} picked={pickedIndex} onPick={(i) => setPickedHost(all.receivers[i]?.host ?? null)} /> : null}
-      <div className="svg-box" ref={ref} tabIndex={0} aria-label="Encapsulation stacks (scroll when taller than the panel)">
+      <div className="svg-box" ref={ref} tabIndex={0} role="group" aria-label="Encapsulation stacks (scroll when taller than the panel)">
         <svg width={width} height={l.contentHeight} viewBox={`0 0 ${width} ${l.contentHeight}`} className="view-svg" role="group" aria-label="Encapsulation stacks">
           {stacks ? (
             <>

@@ -28,7 +28,7 @@ export function NamespacesView() {
   const maxChars = Math.floor((width - 40) / (font * 0.6));
   return (
     <Panel name="Namespaces" note="one connection, many sockets">
-      <div className="svg-box" ref={ref} tabIndex={0} aria-label="Namespaces picture (scrolls)">
+      <div className="svg-box" ref={ref} tabIndex={0} role="group" aria-label="Namespaces picture (scrolls)">
         <svg width={width} height={svgH} viewBox={`0 0 ${width} ${svgH}`} className="view-svg" role="img" aria-label="Namespaces multiplexed over each connection">
           {pipes.length === 0 ? (
             <text x={width / 2} y={height / 2} textAnchor="middle" className="empty-note">No client sessions yet</text>
@@ -39,7 +39,7 @@ export function NamespacesView() {
             y += h + 10;
             return (
               <g key={p.host} className="pipe">
-                <rect x={6} y={top} width={width - 12} height={h} rx={h / 4 > 18 ? 18 : h / 4} className="pipe-body" />
+                <rect x={6} y={top} width={width - 12} height={h} rx={Math.min(h / 4 , 18)} className="pipe-body" />
                 <text x={18} y={top + font * 1.4} className="pipe-title">
                   {clip(`${p.host} · engine sid ${p.sid ?? "…"} · ${p.tuple}`, maxChars)}
                 </text>

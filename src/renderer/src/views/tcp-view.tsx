@@ -239,8 +239,8 @@ export function TcpView() {
                     </text>
                   ))}
                   <rect x={st.x} y={st.barY} width={st.width} height={st.barH} className="buf-bar" />
-                  {st.pieces.map((p, i) => (
-                    <rect key={i} x={p.x} y={st.barY} width={p.width} height={st.barH} className={`buf-${p.kind}`} />
+                  {st.pieces.map((p) => (
+                    <rect key={`${p.kind}@${p.x}`} x={p.x} y={st.barY} width={p.width} height={st.barH} className={`buf-${p.kind}`} />
                   ))}
                 </g>
               ))}

@@ -110,6 +110,7 @@ export function TimelineView() {
       setScrollTop(top);
     }
   }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a pick is forgotten when the playhead moves
   useEffect(() => setPicked(null), [cursor]);
   const win = rowWindow(scrollTop, count, height, rowH);
   const first = Math.min(win.first, Math.max(0, count - viewRows + 1));
@@ -155,6 +156,8 @@ export function TimelineView() {
     const cls = `trow layer-${e.layer} ${index === cursor ? "playhead" : ""} ${index > cursor ? "future" : ""} ${e.id === selection ? "selected" : ""} ${r === active ? "active" : ""}`;
     const row = r;
     items.push(
+      // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox takes the keys (↑/↓, Enter) and names the active row; rows are not tab stops
+      // biome-ignore lint/a11y/useFocusableInteractive: see above: focus stays on the listbox (aria-activedescendant)
       <div key={e.id} id={`tl-${e.id}`} role="option" className={cls} style={{ transform: `translateY(${(r - first) * rowH}px)`, height: `${rowH}px` }} aria-selected={r === active}
         onClick={() => seekRow(row)}>
         <span className="tcol-id">#{e.id}</span>
