@@ -17,6 +17,8 @@ export type ShellRequest =
   /** Open the trace file the shell offers at `url` (same origin as the page), named `name`. */
   | { type: "open-trace"; name: string; url: string }
   | { type: "save-trace" }
+  /** Save the trace as one self-contained web page (the viewer and the trace, opens offline). */
+  | { type: "save-web-page" }
   | { type: "export-view"; format: ExportFormat }
   | { type: "toggle-presenter" }
   | { type: "set-theme"; theme: ThemeChoice }
@@ -30,6 +32,7 @@ export type ShellRequestType = ShellRequest["type"];
 export const SHELL_REQUEST_TYPES = [
   "open-trace",
   "save-trace",
+  "save-web-page",
   "export-view",
   "toggle-presenter",
   "set-theme",

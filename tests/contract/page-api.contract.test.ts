@@ -29,6 +29,7 @@ const importPreload = async (): Promise<unknown> => {
 const EVERY_REQUEST: { [T in ShellRequestType]: Extract<ShellRequest, { type: T }> } = {
   "open-trace": { type: "open-trace", name: "t.ndjson", url: "/opened/x" },
   "save-trace": { type: "save-trace" },
+  "save-web-page": { type: "save-web-page" },
   "export-view": { type: "export-view", format: "png" },
   "toggle-presenter": { type: "toggle-presenter" },
   "set-theme": { type: "set-theme", theme: "contrast" },

@@ -64,6 +64,7 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { label: "Open &Recent", submenu: recent },
       sep,
       { label: "&Save Trace As…", accelerator: "CmdOrCtrl+Shift+S", click: () => actions.request({ type: "save-trace" }) },
+      { label: "Save as &Web Page…", click: () => actions.request({ type: "save-web-page" }) },
       {
         label: "&Export View",
         submenu: [

@@ -53,10 +53,11 @@ describe("the menu template", () => {
     click(recent[1]);
     expect(a.openRecent).toHaveBeenCalledWith("C:\\traces\\b.ndjson");
     click(item(file, "Save Trace As…"));
+    click(item(file, "Save as Web Page…"));
     const exp = sub(item(file, "Export View"));
     click(item(exp, "As SVG…"));
     click(item(exp, "As PNG…"));
-    expect(a.request.mock.calls).toEqual([[{ type: "save-trace" }], [{ type: "export-view", format: "svg" }], [{ type: "export-view", format: "png" }]]);
+    expect(a.request.mock.calls).toEqual([[{ type: "save-trace" }], [{ type: "save-web-page" }], [{ type: "export-view", format: "svg" }], [{ type: "export-view", format: "png" }]]);
   });
 
   it("says when there are no recent files", () => {

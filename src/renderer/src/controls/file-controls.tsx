@@ -5,7 +5,7 @@
 import { useRef } from "react";
 import { useStoreBundle, useTrace } from "../store/store-context";
 import { openTraceFile } from "../files/open-trace-file";
-import { exportView, saveTrace, setTheme, togglePresenter, type PageContext } from "../shell/page-commands";
+import { exportView, saveTrace, saveWebPage, setTheme, togglePresenter, type PageContext } from "../shell/page-commands";
 import { useThemeChoice } from "../shell/theme-choice";
 import { THEME_CHOICES, type ThemeChoice } from "../../../shared/page-api";
 
@@ -27,6 +27,9 @@ export function FileControls() {
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void openTraceFile(f, actions); e.target.value = ""; }} />
       <button type="button" onClick={() => input.current?.click()}>Open…</button>
       <button type="button" disabled={empty} onClick={() => saveTrace(ctx)}>Save</button>
+      <button type="button" disabled={empty} title="One web page with the viewer and this trace: it opens offline, from a file, in any browser" onClick={() => void saveWebPage(ctx).catch((e: unknown) => actions.setError(e instanceof Error ? e.message : String(e)))}>
+        Web page
+      </button>
       <span className="control-label" id="export-target">Export {focused}</span>
       <button type="button" aria-describedby="export-target" title={`Export ${focused} as SVG`} onClick={() => void exportView(ctx, "svg")}>SVG</button>
       <button type="button" aria-describedby="export-target" title={`Export ${focused} as PNG`} onClick={() => void exportView(ctx, "png")}>PNG</button>

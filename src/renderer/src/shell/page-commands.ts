@@ -6,6 +6,7 @@ import type { PageApi, ShellRequest, ThemeChoice, ExportFormat } from "../../../
 import type { TraceActions, TraceStore } from "../store/trace-store";
 import { openTraceFile } from "../files/open-trace-file";
 import { serializeTrace, traceFileName } from "../files/trace-file";
+import { standaloneHtml } from "../../../shared/export/standalone-html";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
 import { runLab } from "../lab/run-lab";
 import { exportCaption } from "../selectors/export-caption";
@@ -42,6 +43,67 @@ export function saveTrace(ctx: PageContext): void {
   }
   saveBlob(new Blob([serializeTrace(s.header, s.trace.events)], { type: "application/x-ndjson" }), traceFileName(s.header));
   markSaved(ctx.store);
+}
+
+/**
+ * Saves the trace as one self-contained web page: this page's own viewer (its script and
+ * styles, fetched from where the page came from, or taken from the page itself when it is
+ * already such a file) with the trace inlined. It opens from file://, offline.
+ */
+export async function saveWebPage(ctx: PageContext): Promise<void> {
+  const s = ctx.store.getState();
+  if (s.length === 0) {
+    ctx.actions.setError("There is no trace to save yet.");
+    return;
+  }
+  const parts = await viewerParts();
+  const trace = serializeTrace(s.header, s.trace.events);
+  const name = traceFileName(s.header);
+  const html = await standaloneHtml({
+    ...parts,
+    trace,
+    name,
+    title: `SocketScope · ${s.header?.scenario?.title ?? name}`,
+    sha256: async (text) => {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+      let bin = "";
+      for (const b of new Uint8Array(digest)) bin += String.fromCharCode(b);
+      return btoa(bin);
+    },
+  });
+  saveBlob(new Blob([html], { type: "text/html" }), name.replace(/\.ndjson$/, ".html"));
+}
+
+const SKELETON = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <meta http-equiv="Content-Security-Policy" content="default-src 'none'" />
+    <title>SocketScope</title>
+  </head>
+  <body>
+    <div id="root"></div>
+  </body>
+</html>
+`;
+
+/** The built viewer's HTML, script and styles: from this page's origin, or inline in this page. */
+async function viewerParts(): Promise<{ html: string; script: string; style: string }> {
+  const inline = document.querySelector<HTMLScriptElement>("script[type=module]:not([src])");
+  if (inline) {
+    // Already a saved page: its own script and styles in a fresh skeleton (the trace goes in anew).
+    return { html: SKELETON, script: inline.textContent ?? "", style: document.querySelector("style")?.textContent ?? "" };
+  }
+  const scriptEl = document.querySelector<HTMLScriptElement>("script[type=module][src]");
+  const styleEl = document.querySelector<HTMLLinkElement>("link[rel=stylesheet]");
+  if (!scriptEl || !styleEl) throw new Error("this page's viewer files were not found, so it cannot be saved as a web page");
+  const text = async (url: string): Promise<string> => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not read ${url}: HTTP ${res.status}`);
+    return res.text();
+  };
+  const [html, script, style] = await Promise.all([text(location.href.split("#")[0]!), text(scriptEl.src), text(styleEl.href)]);
+  return { html, script, style };
 }
 
 /** Exports the focused view's picture. */
@@ -82,6 +144,8 @@ export async function handleShellRequest(ctx: PageContext, request: ShellRequest
       return openOfferedTrace(ctx, request.name, request.url);
     case "save-trace":
       return saveTrace(ctx);
+    case "save-web-page":
+      return saveWebPage(ctx);
     case "export-view":
       return exportView(ctx, request.format);
     case "toggle-presenter":
