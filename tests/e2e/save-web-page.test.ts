@@ -28,7 +28,7 @@ describe.skipIf(!run)("Save as web page", () => {
     expect(download.suggestedFilename()).toMatch(/^socketscope-hello-ack-.*\.html$/);
     await download.saveAs(file);
   };
-  const openOffline = async (file: string): Promise<{ page: Page; requests: string[]; close(): Promise<void> }> => {
+  const openOffline = async (file: string, at = "#step=2"): Promise<{ page: Page; requests: string[]; close(): Promise<void> }> => {
     const context = await web.context.browser()!.newContext({ offline: true });
     const requests: string[] = [];
     context.on("request", (r) => {
@@ -36,7 +36,7 @@ describe.skipIf(!run)("Save as web page", () => {
     });
     const p = await context.newPage();
     p.on("pageerror", (e) => errors.push(e.message));
-    await p.goto(`file://${file}#step=2`);
+    await p.goto(file.startsWith("file://") ? file : `file://${file}${at}`);
     return { page: p, requests, close: () => context.close() };
   };
 
@@ -59,8 +59,18 @@ describe.skipIf(!run)("Save as web page", () => {
     const b = await openOffline(second);
     await expect.poll(() => b.page.getByRole("region", { name: "Narration", exact: true }).innerText(), { timeout: 15_000 }).toContain('socket.emit("hello", "world", cb)');
     expect([...a.requests, ...b.requests]).toEqual([]);
+
+    // A short trace as a link: a saved page opened at #trace=… shows that trace, offline.
+    await a.page.getByRole("button", { name: "Link", exact: true }).click();
+    const link = await a.page.getByRole("textbox", { name: "Link to this trace" }).inputValue();
+    expect(link).toMatch(/^file:\/\/.*first\.html#trace=[A-Za-z0-9_-]+$/);
+    const c = await openOffline(`${link.replace(/first\.html/, "second.html")}&step=2`);
+    await expect.poll(() => c.page.getByRole("region", { name: "Narration", exact: true }).innerText(), { timeout: 15_000 }).toContain('socket.emit("hello", "world", cb)');
+    await expect(c.page.locator("body").innerText()).resolves.toContain("linked trace.ndjson");
+    expect(c.requests).toEqual([]);
     await a.close();
     await b.close();
+    await c.close();
     expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -10,15 +10,15 @@ import { getLabApi, inElectron } from "./lab/get-lab-api";
 import { connectShell } from "./shell/page-commands";
 import { chooseTheme } from "./shell/theme-choice";
 import { guardUnsaved } from "./shell/unsaved";
-import { embeddedTrace, openEmbeddedTrace } from "./files/embedded-trace";
+import { embeddedTrace, linkedTrace, openEmbeddedTrace } from "./files/embedded-trace";
 import "./styles/app.css";
 
 // Class mode serves this page to students with the lab's class address in a meta tag: they
 // get the small student page (its own chunk), never the teacher's app.
 const classAddress = document.querySelector('meta[name="socketscope-class"]');
 if (classAddress) void import("./student/student-main");
-// An exported lesson (one HTML file) carries its trace and talks to no lab.
-const lesson = embeddedTrace() !== null;
+// An exported lesson (one HTML file) or a shared link carries its trace and talks to no lab.
+const lesson = embeddedTrace() !== null || linkedTrace(location.hash);
 const api = lesson || classAddress ? null : getLabApi();
 const bundle = createTraceStore();
 if (api) connectLab(api, bundle.store, bundle.actions);

@@ -2,10 +2,10 @@
 // export the focused view as SVG or PNG; theme and presenter mode. Each button calls the page
 // command a shell's request calls (shell/page-commands.ts).
 
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import { useStoreBundle, useTrace } from "../store/store-context";
 import { openTraceFile } from "../files/open-trace-file";
-import { exportView, saveTrace, saveWebPage, setTheme, togglePresenter, type PageContext } from "../shell/page-commands";
+import { exportView, saveTrace, saveWebPage, setTheme, togglePresenter, traceLink, type PageContext } from "../shell/page-commands";
 import { useThemeChoice } from "../shell/theme-choice";
 import { THEME_CHOICES, type ThemeChoice } from "../../../shared/page-api";
 
@@ -21,6 +21,7 @@ export function FileControls() {
   const presenter = useTrace((s) => s.presenter);
   const focused = useTrace((s) => s.focusedView);
   const empty = useTrace((s) => s.length === 0);
+  const [link, setLink] = useState<string | null>(null);
   return (
     <div className="controls file-controls" role="toolbar" aria-label="Files and display">
       <input ref={input} type="file" accept=".ndjson,.jsonl,.json,application/x-ndjson" className="visually-hidden" aria-label="Open trace file"
@@ -30,6 +31,10 @@ export function FileControls() {
       <button type="button" disabled={empty} title="One web page with the viewer and this trace: it opens offline, from a file, in any browser" onClick={() => void saveWebPage(ctx).catch((e: unknown) => actions.setError(e instanceof Error ? e.message : String(e)))}>
         Web page
       </button>
+      <button type="button" disabled={empty} title="A link with this trace inside it (short traces): copied to the clipboard" onClick={() => void traceLink(ctx).then(setLink)}>
+        Link
+      </button>
+      {link ? <input className="trace-link" readOnly value={link} aria-label="Link to this trace" onFocus={(e) => e.currentTarget.select()} /> : null}
       <span className="control-label" id="export-target">Export {focused}</span>
       <button type="button" aria-describedby="export-target" title={`Export ${focused} as SVG`} onClick={() => void exportView(ctx, "svg")}>SVG</button>
       <button type="button" aria-describedby="export-target" title={`Export ${focused} as PNG`} onClick={() => void exportView(ctx, "png")}>PNG</button>

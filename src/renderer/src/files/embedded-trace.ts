@@ -5,6 +5,7 @@
 import { EMBEDDED_TRACE_ID, EMBEDDED_TRACE_TYPE } from "../../../shared/export/standalone-html";
 import type { TraceStore, TraceActions } from "../store/trace-store";
 import { openTraceFile } from "./open-trace-file";
+import { fragmentToTrace } from "../../../shared/export/trace-link";
 
 /** The inlined trace, if this page is an exported lesson. */
 export function embeddedTrace(doc: Document = document): File | null {
@@ -25,9 +26,24 @@ export function deepLinkIndex(hash: string, events: readonly { id: number; layer
   return -1;
 }
 
-/** Opens the inlined trace (no worker: a file:// page may not start one) and follows the hash. */
+/** True when the page's address carries a trace (`#trace=…`, a shared link). */
+export const linkedTrace = (hash: string): boolean => new URLSearchParams(hash.replace(/^#/, "")).has("trace");
+
+/**
+ * Opens the trace a shared link carries, else the inlined one (no worker: a file:// page may
+ * not start one), and follows the hash.
+ */
 export async function openEmbeddedTrace(store: TraceStore, actions: TraceActions, win: Window = window): Promise<boolean> {
-  const file = embeddedTrace(win.document);
+  let file = embeddedTrace(win.document);
+  if (linkedTrace(win.location.hash)) {
+    try {
+      const text = await fragmentToTrace(win.location.hash);
+      if (text !== null) file = new File([text], "linked trace.ndjson", { type: "application/x-ndjson" });
+    } catch (err) {
+      actions.setError(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+  }
   if (!file) return false;
   await openTraceFile(file, actions, null);
   const follow = (): void => {

@@ -7,6 +7,7 @@ import type { TraceActions, TraceStore } from "../store/trace-store";
 import { openTraceFile } from "../files/open-trace-file";
 import { serializeTrace, traceFileName } from "../files/trace-file";
 import { standaloneHtml } from "../../../shared/export/standalone-html";
+import { traceToFragment } from "../../../shared/export/trace-link";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
 import { runLab } from "../lab/run-lab";
 import { exportCaption } from "../selectors/export-caption";
@@ -86,6 +87,26 @@ const SKELETON = `<!doctype html>
   </body>
 </html>
 `;
+
+/**
+ * A link to this viewer with the trace in its fragment (`#trace=…`, deflated), for short traces;
+ * copied to the clipboard where the page may, and returned either way.
+ */
+export async function traceLink(ctx: PageContext): Promise<string | null> {
+  const s = ctx.store.getState();
+  if (s.length === 0) {
+    ctx.actions.setError("There is no trace to share yet.");
+    return null;
+  }
+  const out = await traceToFragment(serializeTrace(s.header, s.trace.events));
+  if ("error" in out) {
+    ctx.actions.setError(out.error);
+    return null;
+  }
+  const url = `${location.href.split("#")[0]}#${out.fragment}`;
+  await navigator.clipboard?.writeText(url).catch(() => undefined);
+  return url;
+}
 
 /** The built viewer's HTML, script and styles: from this page's origin, or inline in this page. */
 async function viewerParts(): Promise<{ html: string; script: string; style: string }> {
