@@ -6,7 +6,7 @@
 export const MAX_LINK_CHARS = 64 * 1024;
 
 async function through(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
+  const out = new Response(new Blob([new Uint8Array(bytes)]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
 }
 
