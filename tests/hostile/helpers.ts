@@ -59,8 +59,20 @@ export async function rawWsPeer(port: number, path = "/socket.io/?EIO=4&transpor
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${headers}\r\n`,
   );
-  await new Promise((r) => socket.once("data", r));
-  socket.on("data", (c: Buffer) => received.push(c));
+  // The 101's head may come in pieces, and frames may follow it in the same read: keep only what follows the head.
+  await new Promise<void>((resolve) => {
+    let head = Buffer.alloc(0);
+    const onHead = (c: Buffer): void => {
+      head = Buffer.concat([head, c]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      socket.off("data", onHead);
+      if (head.length > end + 4) received.push(head.subarray(end + 4));
+      socket.on("data", (d: Buffer) => received.push(d));
+      resolve();
+    };
+    socket.on("data", onHead);
+  });
   return { socket, received, closed };
 }
 
