@@ -106,8 +106,17 @@ describe.skipIf(!run)("web mode in Chromium", () => {
     const settled = async (): Promise<string> => {
       let last = "";
       for (let i = 0; i < 60; i++) {
+        // Envelopes in flight carry text too: settled means none flew before, during or after the look.
+        const flying = () => page.locator('g.flight[visibility="visible"]').count();
+        const before = await flying();
         const now = await snapshot();
-        if (now === last && !/model time\s*\n\s*—/.test(now)) return now;
+        const quiet = before === 0 && (await flying()) === 0;
+        if (quiet && now === last && !/model time\s*\n\s*—/.test(now)) return now;
+        if (!quiet) {
+          last = "";
+          await page.waitForTimeout(150);
+          continue;
+        }
         last = now;
         await page.waitForTimeout(150);
       }
