@@ -12,6 +12,7 @@ import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { tapClientSocket, tapManager, tapServerNamespace } from "./capture/api-capture.js";
 import { ConnectionCapture } from "./capture/connection-capture.js";
+import { createExternalPeers } from "./capture/external-peers.js";
 import { Correlator } from "./capture/correlator.js";
 import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine-capture.js";
 import { createTracedAdapter } from "./capture/traced-adapter.js";
@@ -206,19 +207,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   };
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = options.capture?.correlator ?? new Correlator(recorder);
-  const externals = new Map<string, string>();
+  const externalPeer = createExternalPeers(c);
   let namePeer: ExternalPeerNamer | undefined;
   const conns = options.capture?.connections ?? new ConnectionCapture(c, {
     onExternalPeer(remote: Endpoint, local: Endpoint) {
-      const named = namePeer?.(remote, local);
-      if (named) return named;
-      let id = externals.get(remote.ip);
-      if (!id) {
-        id = `external-${externals.size + 1}`;
-        externals.set(remote.ip, id);
-        c.record({ layer: "lab", kind: "host", host: id, role: "external", label: `peer at ${remote.ip}`, ips: [remote.ip] });
-      }
-      return id;
+      return namePeer?.(remote, local) ?? externalPeer(remote);
     },
   });
   const engines = options.capture?.engines ?? new EngineCapture(c);

@@ -8,6 +8,7 @@ import type { TraceHeader, Endpoint } from "../../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
 import { createRecorder } from "../../trace/recorder.js";
 import { ConnectionCapture } from "../capture/connection-capture.js";
+import { createExternalPeers } from "../capture/external-peers.js";
 import { Correlator } from "../capture/correlator.js";
 import { EngineCapture } from "../capture/engine-capture.js";
 import { APP, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
@@ -65,18 +66,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const ownRecorder = !options.recorder;
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = new Correlator(recorder);
-  const externals = new Map<string, string>();
-  const conns = new ConnectionCapture(c, {
-    onExternalPeer(remote: Endpoint) {
-      let id = externals.get(remote.ip);
-      if (!id) {
-        id = `external-${externals.size + 1}`;
-        externals.set(remote.ip, id);
-        c.record({ layer: "lab", kind: "host", host: id, role: "external", label: `peer at ${remote.ip}`, ips: [remote.ip] });
-      }
-      return id;
-    },
-  });
+  const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c) });
   const engines = new EngineCapture(c);
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
