@@ -4,7 +4,7 @@
 // cluster adapter, or a Redis adapter against a redis-server the lab starts (`redis`). One
 // recorder and one capture for all, so both ends of every connection are linked.
 
-import type { TraceHeader, } from "../../../shared/trace/types.js";
+import type { TraceHeader } from "../../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
 import { createRecorder } from "../../trace/recorder.js";
 import { ConnectionCapture } from "../capture/connection-capture.js";
