@@ -47,6 +47,9 @@ export interface TraceBatch {
   events: TraceEvent[];
 }
 
+/** Longest arguments text a free-play emit takes (characters); the form says so before sending. */
+export const FREE_PLAY_ARGS_MAX = 64 * 1024;
+
 export type ClientTransports = "polling-upgrade" | "websocket" | "polling";
 
 export type FreePlayCommand =

@@ -8,8 +8,12 @@ import { LAB_CALLS, type LabCall, type LabStatus, type TraceBatch } from "./lab-
 import { SHELL_REQUEST_TYPES, type ShellRequest } from "./page-api.js";
 
 export const LAB_PATH = "/lab";
-/** Largest client message accepted, in bytes. */
-export const MAX_CLIENT_MESSAGE = 64 * 1024;
+/**
+ * Largest client message accepted, in bytes: well above the largest command the lab takes
+ * (arguments up to 64 KiB), so a command that is too large is answered "too large" by the
+ * lab's schema; only a message past this closes the page's link.
+ */
+export const MAX_CLIENT_MESSAGE = 256 * 1024;
 
 export interface RequestMessage {
   type: "request";

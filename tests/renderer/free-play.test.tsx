@@ -305,6 +305,16 @@ describe("Free play panel", () => {
     expect(calls.command).toEqual([{ type: "emit", from: "client-2", nsp: "/chat", event: "message", args: '["lobby", "hi"]' }]);
   });
 
+  it("says arguments over 64 KiB are too large before sending anything", async () => {
+    const { region, calls } = mount();
+    const emit = form(region, "Emit an event");
+    change(within(emit).getByLabelText("Arguments (JSON array)"), JSON.stringify(["x".repeat(70_000)]));
+    fireEvent.click(within(emit).getByRole("button", { name: "Emit" }));
+    await flush();
+    expect(calls.command).toEqual([]);
+    expect(within(emit).getByRole("alert").textContent).toContain("the lab takes at most 64 KiB");
+  });
+
   it("emits with a short ack timeout, volatile, or uncompressed, and shows the code it runs", async () => {
     const { region, calls } = mount();
     const emit = form(region, "Emit an event");

@@ -2,6 +2,8 @@
 // has bounded its size, nesting depth and number of values: Socket.IO's encoder and the
 // capture walk arguments recursively, so a 30,000-level array would overflow the stack there.
 
+import { FREE_PLAY_ARGS_MAX } from "../../shared/lab-api.js";
+
 export interface JsonLimits {
   /** Characters of text. */
   maxLength: number;
@@ -11,7 +13,7 @@ export interface JsonLimits {
   maxValues: number;
 }
 
-export const ARGS_LIMITS: JsonLimits = { maxLength: 64 * 1024, maxDepth: 32, maxValues: 10_000 };
+export const ARGS_LIMITS: JsonLimits = { maxLength: FREE_PLAY_ARGS_MAX, maxDepth: 32, maxValues: 10_000 };
 
 export type JsonChecked = { ok: true; value: unknown } | { ok: false; error: string };
 

@@ -1,9 +1,14 @@
 // The convenience check of an arguments field before a command is sent: the text must be a
 // JSON array, as the lab requires. The lab checks again and has the last word.
 
+import { FREE_PLAY_ARGS_MAX } from "../../../shared/lab-api";
+
 export type ArgsCheck = { ok: true; args: unknown[] } | { ok: false; message: string };
 
 export function checkArgs(text: string): ArgsCheck {
+  if (text.length > FREE_PLAY_ARGS_MAX) {
+    return { ok: false, message: `The arguments are ${Math.ceil(text.length / 1024)} KiB; the lab takes at most ${FREE_PLAY_ARGS_MAX / 1024} KiB.` };
+  }
   if (text.trim() === "") return { ok: false, message: 'Arguments are required: a JSON array such as ["world"], or [] for none.' };
   let value: unknown;
   try {
