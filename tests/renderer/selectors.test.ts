@@ -107,6 +107,9 @@ describe("selectors", () => {
     expect(pipes).toHaveLength(1);
     expect(pipes[0]?.sid).toBe("XbiJq0mZ3gk7AAAA");
     expect(pipes[0]?.lanes.map((l) => [l.nsp, l.socketId])).toEqual([["/", "M5N8x2LqPpA0AAAB"]]);
+    // The client's Socket.IO packets as its one connection carried them, in order, with their direction.
+    const own = events.filter((e) => e.layer === "socketio" && e.host === "client-1").map((e) => (e.layer === "socketio" ? `${e.dir === "out" ? "→" : "←"}${e.encoded}` : ""));
+    expect(pipes[0]?.recent.map((p) => `${p.dir === "out" ? "→" : "←"}${p.encoded}`)).toEqual(own.slice(-16));
   });
 
   it("namespaces read on as the playhead moves: the same stepping back as forward, and a result handed out stays as it was", () => {

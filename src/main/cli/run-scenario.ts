@@ -23,7 +23,7 @@ export async function runScenarioToFile(
   if (!scenario) throw new Error(`unknown scenario "${id}"`);
   const seed = options.seed ?? 1;
   const recorder = createRecorder({
-    header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id, title: scenario.title, seed } },
+    header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id, title: scenario.title, seed, keyView: scenario.keyView } },
     ...(out ? { file: out } : {}),
     windowSize: 5_000_000,
   });

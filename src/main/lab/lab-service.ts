@@ -95,7 +95,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
         version: TRACE_VERSION,
         createdAt: new Date().toISOString(),
         app: APP,
-        scenario: { id: scenario.id, title: scenario.title, seed },
+        scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView },
       },
       ...(file ? { file } : {}),
     });

@@ -9,7 +9,8 @@ export interface TraceHeader {
   version: typeof TRACE_VERSION;
   createdAt: string;
   app: { name: string; version: string };
-  scenario?: { id: string; title: string; seed?: number };
+  /** `keyView`: the view the lesson is about (what presenter mode gives the room), so a file knows it too. */
+  scenario?: { id: string; title: string; seed?: number; keyView?: string };
 }
 
 export const LAYERS = ["lab", "tcp", "wire", "engine", "socketio", "api"] as const;

@@ -98,7 +98,7 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         const build = scenario.createLab ? (o: LabOptions) => scenario.createLab!(o, options.choices ?? {}) : createLab;
         lab = await build({
           port: options.port ?? 3000,
-          scenario: { id: scenario.id, title: scenario.title, seed },
+          scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView },
           ...(options.traceFile ? { traceFile: options.traceFile } : {}),
           ...(options.recorder ? { recorder: options.recorder } : {}),
           ...(options.log ? { log: options.log } : {}),

@@ -15,17 +15,32 @@ export interface NamespaceLane {
   lastIndex: number;
 }
 
+/** One Socket.IO packet as it went over the client's one connection, in order. */
+export interface PipePacket {
+  nsp: string;
+  /** Sent by the client (out) or received by it (in). */
+  dir: "in" | "out";
+  encoded: string;
+  index: number;
+}
+
 export interface ClientPipe {
   host: string;
   sid: string | null;
   tuple: string;
   lanes: NamespaceLane[];
+  /** The latest packets of every namespace, interleaved as the connection carried them (oldest first). */
+  recent: PipePacket[];
 }
 
-/** What the upper events say per host: its Engine.IO sid and its namespace lanes. */
+/** How many of the latest packets a pipe shows interleaved. */
+export const RECENT_PACKETS = 16;
+
+/** What the upper events say per host: its Engine.IO sid, its namespace lanes and latest packets. */
 interface HostLanes {
   sid: string | null;
   lanes: NamespaceLane[];
+  recent: PipePacket[];
 }
 
 /** Upper events read so far, per host; carried on while the playhead moves forward. */
@@ -44,7 +59,7 @@ function read(r: Reading, upTo: number): void {
     const e = events[i];
     if (!e) continue;
     let host = r.byHost.get(e.host);
-    if (!host) r.byHost.set(e.host, (host = { sid: null, lanes: [] }));
+    if (!host) r.byHost.set(e.host, (host = { sid: null, lanes: [], recent: [] }));
     if (e.layer === "engine") {
       if (e.sid) host.sid = e.sid;
       else if (e.type === "open" && e.data) host.sid = sidOfOpenData(e.data) ?? host.sid;
@@ -57,6 +72,8 @@ function read(r: Reading, upTo: number): void {
       lane.packets++;
       lane.lastEncoded = e.encoded;
       lane.lastIndex = i;
+      host.recent.push({ nsp: e.nsp, dir: e.dir === "out" ? "out" : "in", encoded: e.encoded, index: i });
+      if (host.recent.length > RECENT_PACKETS * 2) host.recent.splice(0, host.recent.length - RECENT_PACKETS);
       // A CONNECT answer carries {"sid": <the namespace socket's id>} after its "0/nsp," prefix.
       const json = e.encoded.indexOf("{");
       if (e.type === "CONNECT" && e.dir === "in" && json >= 0) lane.socketId = sidOfOpenData(e.encoded.slice(json)) ?? lane.socketId;
@@ -77,7 +94,7 @@ const namespacesAt = memo(
     for (const link of a.links) {
       const pipe = pipes.get(link.clientHost);
       // The pipe shows the connection in use now: the newest open one.
-      if (!pipe) pipes.set(link.clientHost, { host: link.clientHost, sid: null, tuple: link.tuple, lanes: [] });
+      if (!pipe) pipes.set(link.clientHost, { host: link.clientHost, sid: null, tuple: link.tuple, lanes: [], recent: [] });
       else if (link.open) pipe.tuple = link.tuple;
     }
     for (const pipe of pipes.values()) {
@@ -86,6 +103,7 @@ const namespacesAt = memo(
       // Copies: the reading goes on changing its own lanes as the playhead moves.
       pipe.sid = host.sid;
       pipe.lanes = host.lanes.map((l) => ({ ...l }));
+      pipe.recent = host.recent.slice(-RECENT_PACKETS);
     }
     return [...pipes.values()];
   },

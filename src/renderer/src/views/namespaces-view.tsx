@@ -4,7 +4,7 @@
 import { useRef } from "react";
 import { Panel } from "./panel";
 import { useTrace } from "../store/store-context";
-import { selectNamespaces } from "../selectors/namespaces";
+import { RECENT_PACKETS, selectNamespaces } from "../selectors/namespaces";
 import { useSize } from "../hooks/use-size";
 import { useBaseFont } from "../hooks/use-base-font";
 import { nspClass } from "./layer-colors";
@@ -20,9 +20,12 @@ export function NamespacesView() {
   const base = useBaseFont();
   const font = presenter ? base : base * 0.93;
   const laneH = font * 1.9;
-  const pipeH = (lanes: number): number => font * 2.6 + Math.max(1, lanes) * laneH + 8;
+  // Under the lanes, the packets of every namespace interleaved on the one connection.
+  const tileH = font * 1.7;
+  const tileW = Math.max(font * 4.2, (width - 40) / RECENT_PACKETS);
+  const pipeH = (lanes: number, packets: number): number => font * 2.6 + Math.max(1, lanes) * laneH + (packets > 0 ? tileH + font * 1.6 : 0) + 8;
   // Taller than the panel: the picture keeps its size and the panel scrolls, nothing is cut.
-  const needed = pipes.reduce((sum, p) => sum + pipeH(p.lanes.length) + 10, 6);
+  const needed = pipes.reduce((sum, p) => sum + pipeH(p.lanes.length, p.recent.length) + 10, 6);
   const svgH = Math.max(height, Math.ceil(needed));
   let y = 6;
   const maxChars = Math.floor((width - 40) / (font * 0.6));
@@ -35,7 +38,10 @@ export function NamespacesView() {
           ) : null}
           {pipes.map((p) => {
             const top = y;
-            const h = pipeH(p.lanes.length);
+            const h = pipeH(p.lanes.length, p.recent.length);
+            const tilesY = top + font * 2.2 + p.lanes.length * laneH + font * 1.3;
+            const perRow = Math.max(1, Math.floor((width - 32) / tileW));
+            const shown = p.recent.slice(-perRow);
             y += h + 10;
             return (
               <g key={p.host} className="pipe">
@@ -51,6 +57,22 @@ export function NamespacesView() {
                     </text>
                   </g>
                 ))}
+                {shown.length > 0 ? (
+                  <>
+                    <text x={18} y={tilesY - font * 0.35} className="pipe-note">
+                      on the one connection, latest last (→ sent, ← received)
+                    </text>
+                    {shown.map((pk, k) => (
+                      <g key={pk.index} className={`pipe-packet lane-nsp ${nspClass(Math.max(0, namespaces.indexOf(pk.nsp)))} ${pk.index === cursor ? "current" : ""}`}>
+                        <title>{`${pk.dir === "out" ? "sent" : "received"} on ${pk.nsp}: ${pk.encoded}`}</title>
+                        <rect x={16 + k * tileW} y={tilesY} width={tileW - 4} height={tileH} rx={4} />
+                        <text x={16 + k * tileW + (tileW - 4) / 2} y={tilesY + tileH * 0.68} textAnchor="middle">
+                          {clip(`${pk.dir === "out" ? "→" : "←"}${pk.nsp === "/" ? "/" : pk.nsp.slice(0, 6)}`, Math.max(3, Math.floor((tileW - 8) / (font * 0.6))))}
+                        </text>
+                      </g>
+                    ))}
+                  </>
+                ) : null}
               </g>
             );
           })}
