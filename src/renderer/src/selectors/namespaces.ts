@@ -10,6 +10,8 @@ import { sidOfOpenData } from "../../../shared/engine/open-packet";
 export interface NamespaceLane {
   nsp: string;
   socketId: string | null;
+  /** In a lab of several server nodes: the node that holds this socket. */
+  node?: string;
   packets: number;
   lastEncoded: string;
   lastIndex: number;
@@ -48,6 +50,8 @@ interface Reading {
   trace: TraceBuffer;
   applied: number;
   byHost: Map<string, HostLanes>;
+  /** Socket id → the server node that accepted it (its api `connect`), where nodes are `node-N`. */
+  nodeOfSocket: Map<string, string>;
 }
 
 let reading: Reading | null = null;
@@ -78,6 +82,7 @@ function read(r: Reading, upTo: number): void {
       const json = e.encoded.indexOf("{");
       if (e.type === "CONNECT" && e.dir === "in" && json >= 0) lane.socketId = sidOfOpenData(e.encoded.slice(json)) ?? lane.socketId;
     } else if (e.layer === "api" && e.kind === "connect" && e.socketId && e.nsp) {
+      if (e.host.startsWith("node-")) r.nodeOfSocket.set(e.socketId, e.host);
       const lane = host.lanes.find((l) => l.nsp === e.nsp);
       if (lane) lane.socketId = e.socketId;
     }
@@ -88,7 +93,7 @@ const namespacesAt = memo(
   (s: TraceState, count: number) => [s.trace, count, selectAddressing(s)],
   (s: TraceState, count: number): ClientPipe[] => {
     const a = selectAddressing(s);
-    if (!reading || reading.trace !== s.trace || reading.applied > count) reading = { trace: s.trace, applied: 0, byHost: new Map() };
+    if (!reading || reading.trace !== s.trace || reading.applied > count) reading = { trace: s.trace, applied: 0, byHost: new Map(), nodeOfSocket: new Map() };
     read(reading, count);
     const pipes = new Map<string, ClientPipe>();
     for (const link of a.links) {
@@ -102,7 +107,11 @@ const namespacesAt = memo(
       if (!host) continue;
       // Copies: the reading goes on changing its own lanes as the playhead moves.
       pipe.sid = host.sid;
-      pipe.lanes = host.lanes.map((l) => ({ ...l }));
+      const nodes = reading.nodeOfSocket;
+      pipe.lanes = host.lanes.map((l) => {
+        const node = l.socketId ? nodes.get(l.socketId) : undefined;
+        return node ? { ...l, node } : { ...l };
+      });
       pipe.recent = host.recent.slice(-RECENT_PACKETS);
     }
     return [...pipes.values()];

@@ -53,7 +53,7 @@ export function NamespacesView() {
                   <g key={lane.nsp} className={`lane-nsp ${nspClass(Math.max(0, namespaces.indexOf(lane.nsp)))} ${lane.lastIndex === cursor ? "current" : ""}`}>
                     <rect x={16} y={top + font * 2.2 + i * laneH} width={width - 32} height={laneH - 4} rx={(laneH - 4) / 2} />
                     <text x={28} y={top + font * 2.2 + i * laneH + laneH * 0.62}>
-                      {clip(`${lane.nsp}  socket ${lane.socketId ?? "…"} · ${lane.packets} pkts · ${lane.lastEncoded}`, maxChars - 4)}
+                      {clip(`${lane.nsp}  socket ${lane.socketId ?? "…"}${lane.node ? ` on ${lane.node}` : ""} · ${lane.packets} pkts · ${lane.lastEncoded}`, maxChars - 4)}
                     </text>
                   </g>
                 ))}
