@@ -42,11 +42,25 @@ describe.skipIf(!run)("trace files in the browser", () => {
     }
     await page.waitForTimeout(1200);
   };
-  const views = async () => {
+  const look = async () => {
     const out: string[] = [];
     for (const v of ["Addressing", "TCP", "Layers", "Namespaces", "Narration", "Inspector"]) out.push(`${v}:\n${await region(v).innerText()}`);
     out.push((await region("Timeline").innerText()).match(/\d+ of \d+ events/)?.[0] ?? "no count");
     return out.join("\n---\n");
+  };
+  /** The views once settled: the TCP model has answered (no "—" model time), no envelope flies, two looks agree. */
+  const views = async () => {
+    let last = "";
+    for (let i = 0; i < 60; i++) {
+      const flying = () => page.locator('g.flight[visibility="visible"]').count();
+      const before = await flying();
+      const now = await look();
+      const quiet = before === 0 && (await flying()) === 0 && !/model time\s*\n\s*—/.test(now);
+      if (quiet && now === last) return now;
+      last = quiet ? now : "";
+      await page.waitForTimeout(150);
+    }
+    return last;
   };
 
   it("saves the trace, opens it again, and shows the same views", async () => {
