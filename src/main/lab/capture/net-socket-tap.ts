@@ -124,41 +124,36 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
     }
     return push.call(this, chunk, encoding);
   };
+  /**
+   * One write through `original` (write, or end with data), tracked and settled: at once as
+   * failed when the socket is already ended or destroyed (its bytes never leave), else by Node.
+   */
+  const tracked = (s: Socket, original: (...a: unknown[]) => unknown, data: unknown, enc: unknown, userCb: unknown): unknown => {
+    const dead = s.destroyed || s.writableEnded;
+    const w = track(data, enc);
+    if (w === undefined) return original.call(s, data, enc, userCb);
+    if (dead) {
+      settle(w, new Error(s.destroyed ? "written after the socket was destroyed" : "written after end()"));
+      return original.call(s, data, enc, userCb);
+    }
+    // For end(), the callback runs once everything written has been flushed (or with the error).
+    const settled = settling(w, userCb);
+    waiting.push(settled);
+    const result = original.call(s, data, enc, settled);
+    if (tookAll(s)) allTaken();
+    return result;
+  };
   socket.write = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown) {
     const userCb = typeof encoding === "function" ? encoding : cb;
     const enc = typeof encoding === "function" ? undefined : encoding;
-    // A write after end() or destroy() fails at once: its bytes never leave.
-    const dead = this.destroyed || this.writableEnded;
-    const w = track(chunk, enc);
-    if (w === undefined) return write.call(this, chunk, enc, userCb);
-    if (dead) {
-      settle(w, new Error(this.destroyed ? "written after the socket was destroyed" : "written after end()"));
-      return write.call(this, chunk, enc, userCb);
-    }
-    const settled = settling(w, userCb);
-    waiting.push(settled);
-    const result = write.call(this, chunk, enc, settled);
-    if (tookAll(this)) allTaken();
-    return result;
+    return tracked(this, write, chunk, enc, userCb) as boolean;
   } as Socket["write"];
   socket.end = function (this: Socket, chunk?: unknown, encoding?: unknown, cb?: unknown) {
     const userCb = typeof chunk === "function" ? chunk : typeof encoding === "function" ? encoding : cb;
     const data = typeof chunk === "function" ? undefined : chunk;
     const enc = typeof encoding === "function" ? undefined : encoding;
-    const dead = this.destroyed || this.writableEnded;
-    const w = track(data, enc);
-    if (!dead) sayClosing("end");
-    if (w === undefined) return end.call(this, data, enc, userCb);
-    if (dead) {
-      settle(w, new Error(this.destroyed ? "written after the socket was destroyed" : "written after end()"));
-      return end.call(this, data, enc, userCb);
-    }
-    // end()'s callback runs once everything written has been flushed (or with the error).
-    const settled = settling(w, userCb);
-    waiting.push(settled);
-    const result = end.call(this, data, enc, settled);
-    if (tookAll(this)) allTaken();
-    return result;
+    if (!this.destroyed && !this.writableEnded) sayClosing("end");
+    return tracked(this, end, data, enc, userCb) as Socket;
   } as Socket["end"];
   // Corked writes (ws writes a frame's head and payload corked) go to the kernel on uncork.
   socket.uncork = function (this: Socket) {
