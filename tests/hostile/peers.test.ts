@@ -7,6 +7,7 @@ import { deflateRawSync, gzipSync } from "node:zlib";
 import { createLab, type Lab } from "../../src/main/lab/lab.js";
 import { runCommand } from "../../src/main/lab/free-play.js";
 import type { TraceEvent } from "../../src/shared/trace/types.js";
+import { collectEvents } from "../helpers/lab-events.js";
 import { waitFor } from "../helpers/wait-for.js";
 import { clientFrame, exchange, rawWsPeer, settledRssMb } from "./helpers.js";
 
@@ -16,11 +17,7 @@ afterEach(async () => {
   lab = undefined;
 });
 
-const collect = (l: Lab): TraceEvent[] => {
-  const events: TraceEvent[] = [];
-  l.recorder.subscribe((b) => events.push(...b));
-  return events;
-};
+const collect = collectEvents;
 const mentions = (events: TraceEvent[], text: string): TraceEvent[] => events.filter((e) => JSON.stringify(e).includes(text));
 const labErrors = (events: TraceEvent[]): string[] => events.flatMap((e) => (e.layer === "lab" && e.kind === "error" ? [e.message] : []));
 

@@ -6,6 +6,7 @@ import { createLab, type Lab } from "../../../src/main/lab/lab.js";
 import { createLabService } from "../../../src/main/lab/lab-service.js";
 import type { TraceEvent } from "../../../src/shared/trace/types.js";
 import { indexTrace } from "../../helpers/trace-graph.js";
+import { collectEvents } from "../../helpers/lab-events.js";
 import { waitFor } from "../../helpers/wait-for.js";
 
 let lab: Lab | undefined;
@@ -14,11 +15,7 @@ afterEach(async () => {
   lab = undefined;
 });
 
-const collect = (l: Lab): TraceEvent[] => {
-  const events: TraceEvent[] = [];
-  l.recorder.subscribe((b) => events.push(...b));
-  return events;
-};
+const collect = collectEvents;
 
 
 /** A raw WebSocket peer speaking Engine.IO by hand, with masked text frames. */
