@@ -45,7 +45,7 @@ describe.runIf(run)("class mode in the browser", () => {
     await teacher.getByText("Stop class mode").waitFor();
     const cls = (await classStatus())!;
     expect(cls.url.startsWith("http://127.0.0.5:")).toBe(true);
-    await expect(teacher.locator(".class-code b").textContent()).resolves.toBe(cls.code);
+    await expect.poll(() => teacher.locator(".class-code b").textContent(), { timeout: 10_000 }).toBe(cls.code);
     await expect(teacher.getByRole("img", { name: `QR code of ${cls.url}` }).isVisible()).resolves.toBe(true);
 
     const phone = await web.context.browser()!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -59,7 +59,8 @@ describe.runIf(run)("class mode in the browser", () => {
     await wrong.getByLabel("Your name").fill("Mallory");
     await wrong.getByLabel("Join code").fill(cls.code === "000000" ? "111111" : "000000");
     await wrong.getByRole("button", { name: "Join the class" }).click();
-    await expect(wrong.getByRole("alert").textContent()).resolves.toBe("Refused: wrong join code");
+    // The refusal comes back over the network: wait for the alert to say it.
+    await expect.poll(() => wrong.getByRole("alert").textContent(), { timeout: 10_000 }).toBe("Refused: wrong join code");
 
     // The class joins: browser pages (name + code typed) and Node clients from their own 127.0.0.x.
     const choiceOf = new Map<string, number>();
