@@ -15,21 +15,11 @@ import { ModelBudgetError } from "../../src/shared/tcp/budget.js";
 import { retimeTrace } from "../../src/shared/tcp/retime.js";
 import { networkFromTrace } from "../../src/shared/tcp/trace-settings.js";
 import type { TraceEvent } from "../../src/shared/trace/types.js";
+import { createPrng } from "../../src/shared/tcp/prng.js";
 
 const MUTANTS = 2000;
 const MODEL_MS = 2000;
 
-/** mulberry32: the same mutants on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE_NUMBERS = [-1, 0, 1, 2 ** 31, 2e9, 1e15, 1e308, 0.999999, 1.5, 65536];
 const HOSTILE_NETWORK = [
@@ -149,7 +139,8 @@ describe("fuzzed trace files", () => {
   });
 
   it(`${MUTANTS} mutants: refused with a line and a reason, accepted, or over the model's budget, alike in Node and the page`, async () => {
-    const r = prng(12);
+    const g = createPrng(12);
+    const r = () => g.next();
     const lines = original.trimEnd().split("\n");
     const names = Object.keys(MUTATIONS);
     const path = join(dir, "mutant.ndjson");

@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createWireParser, type WireUnitParsed } from "../../../../src/main/lab/wire";
 import { bytes, clientText, expectCoverage, feedBytes, feedChunks, frame, MASK, OPEN, request, response, serverText, SID, type Step, SWITCHING, UPGRADE_REQUEST, wireStrings } from "./fixtures";
+import { createPrng } from "../../../../src/shared/tcp/prng.js";
 
 const POLL = `/socket.io/?EIO=4&transport=polling&sid=${SID}`;
 
@@ -35,21 +36,11 @@ function mixedStream(): Step[] {
   return steps;
 }
 
-/** A small seeded generator (mulberry32), so a failure replays the same way. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same bytes cut at random points, each direction's order kept. */
 function resplit(steps: readonly Step[], seed: number): Step[] {
-  const rnd = random(seed);
+  const g = createPrng(seed);
+  const rnd = () => g.next();
   const out: Step[] = [];
   for (const [dir, chunk] of steps) {
     for (let i = 0; i < chunk.length; ) {
