@@ -3,20 +3,21 @@
 
 import { Agent, createServer, request, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createConnection, type AddressInfo, type Socket } from "node:net";
-import { Server } from "socket.io";
+import type { Server } from "socket.io";
 import { Adapter, SessionAwareAdapter } from "socket.io-adapter";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
 import type { Endpoint, TraceHeader } from "../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
-import { tapClientSocket, tapManager, tapServerNamespace } from "./capture/api-capture.js";
+import { tapClientSocket, tapManager } from "./capture/api-capture.js";
 import { ConnectionCapture } from "./capture/connection-capture.js";
 import { createExternalPeers } from "./capture/external-peers.js";
 import { Correlator } from "./capture/correlator.js";
 import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine-capture.js";
 import { createTracedAdapter } from "./capture/traced-adapter.js";
 import { createTracedParser } from "./capture/socketio-capture.js";
+import { createTracedServer } from "./capture/traced-server.js";
 import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
 import { installServerApp, type AppConsole } from "./server-app.js";
 
@@ -270,24 +271,12 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     // engine.io hands every request outside /socket.io/ to this listener: answer it, never leave it hanging
     httpServer = createServer((_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: this port serves Socket.IO at /socket.io/\n"));
     tapAccepted(httpServer);
-    io = new Server(httpServer, {
-      parser: createTracedParser(c, "server", "server"),
+    io = createTracedServer(httpServer, "server", { c, conns, engines }, NAMESPACES, {
       adapter: createTracedAdapter(c, "server", choices.connectionStateRecovery ? SessionAwareAdapter : Adapter) as never,
-      serveClient: false,
-      maxHttpBufferSize: 1e6,
       ...(choices.connectionStateRecovery ? { connectionStateRecovery: choices.connectionStateRecovery } : {}),
       ...(choices.perMessageDeflate ? { perMessageDeflate: choices.perMessageDeflate } : {}),
       ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}),
       ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}),
-    });
-    io.engine.on("connection", (eio: { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void }) => {
-      eio.on("packet", (p) => engines.received("server", eio.id, eio.transport.name as never, p));
-      eio.on("packetCreate", (p) => engines.created("server", eio.id, eio.transport.name as never, p));
-      eio.on("close", () => sessionClosed(c, "server", eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
-    });
-    // The engine answering a bad request with its HTTP error is the server working as it should.
-    io.engine.on("connection_error", (err: { message: string; code: number; req?: IncomingMessage }) => {
-      c.record({ layer: "lab", kind: "error", host: "server", level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });
     });
     // Upgrade requests pass through a gate the lab can close (see holdUpgrades).
     const upgradeListeners = httpServer.listeners("upgrade") as ((req: IncomingMessage, socket: Socket, head: Buffer) => void)[];
@@ -300,7 +289,6 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       if (holding) heldUpgrades.push(answer);
       else answer();
     });
-    for (const nsp of NAMESPACES) tapServerNamespace(c, io.of(nsp));
     installServerApp(io, log, { ...(options.chunkDelay !== undefined ? { chunkDelay: options.chunkDelay } : {}) });
 
     const wantedPort = port || (options.port ?? 3000);

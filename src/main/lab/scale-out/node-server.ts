@@ -4,13 +4,12 @@
 
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Server } from "socket.io";
+import type { Server } from "socket.io";
 import type { Adapter } from "socket.io-adapter";
-import { tapServerNamespace } from "../capture/api-capture.js";
 import type { ConnectionCapture } from "../capture/connection-capture.js";
 import type { Correlator } from "../capture/correlator.js";
-import { sessionClosed, type EngineCapture } from "../capture/engine-capture.js";
-import { createTracedParser } from "../capture/socketio-capture.js";
+import type { EngineCapture } from "../capture/engine-capture.js";
+import { createTracedServer } from "../capture/traced-server.js";
 import { NAMESPACES } from "../lab.js";
 import { installServerApp, type AppConsole } from "../server-app.js";
 
@@ -69,24 +68,12 @@ export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unkno
     socket.once("close", () => sockets.delete(socket));
     conns.tapServer(host, socket);
   });
-  const io = new Server(http, {
-    parser: createTracedParser(c, host, "server"),
+  // A request for a session this node never opened is answered 400 "Session ID unknown" (a notice).
+  const io = createTracedServer(http, host, { c, conns, engines }, NAMESPACES, {
     adapter: adapter as never,
-    serveClient: false,
-    maxHttpBufferSize: 1e6,
     ...(ctx.pingInterval ? { pingInterval: ctx.pingInterval } : {}),
     ...(ctx.pingTimeout ? { pingTimeout: ctx.pingTimeout } : {}),
   });
-  io.engine.on("connection", (eio: { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void }) => {
-    eio.on("packet", (p) => engines.received(host, eio.id, eio.transport.name as never, p));
-    eio.on("packetCreate", (p) => engines.created(host, eio.id, eio.transport.name as never, p));
-    eio.on("close", () => sessionClosed(c, host, eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
-  });
-  // A request for a session this node never opened is answered 400 "Session ID unknown": the node working as it should.
-  io.engine.on("connection_error", (err: { message: string; code: number }) => {
-    c.record({ layer: "lab", kind: "error", host, level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });
-  });
-  for (const nsp of NAMESPACES) tapServerNamespace(c, io.of(nsp), host);
   installServerApp(io, console);
 
   let port: number;

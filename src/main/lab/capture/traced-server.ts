@@ -1,0 +1,36 @@
+// A Socket.IO server traced as one host: the traced parser, every Engine.IO session's packets,
+// the engine's refusals (its HTTP errors, recorded as notices) and each namespace's API events.
+// The lab's server and every node of a scaled-out lab are made here, so they trace alike.
+
+import type { Server as HttpServer } from "node:http";
+import { Server, type ServerOptions } from "socket.io";
+import { tapServerNamespace } from "./api-capture.js";
+import type { ConnectionCapture } from "./connection-capture.js";
+import type { Correlator } from "./correlator.js";
+import { sessionClosed, type EngineCapture } from "./engine-capture.js";
+import { createTracedParser } from "./socketio-capture.js";
+
+export interface TracedServerCapture {
+  c: Correlator;
+  conns: ConnectionCapture;
+  engines: EngineCapture;
+}
+
+type EngineSession = { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void };
+
+/** `new Server(http, options)` traced as `host`, with `namespaces` tapped before any application handler. */
+export function createTracedServer(http: HttpServer, host: string, capture: TracedServerCapture, namespaces: readonly string[], options: Partial<ServerOptions>): Server {
+  const { c, conns, engines } = capture;
+  const io = new Server(http, { parser: createTracedParser(c, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
+  io.engine.on("connection", (eio: EngineSession) => {
+    eio.on("packet", (p) => engines.received(host, eio.id, eio.transport.name as never, p));
+    eio.on("packetCreate", (p) => engines.created(host, eio.id, eio.transport.name as never, p));
+    eio.on("close", () => sessionClosed(c, host, eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
+  });
+  // The engine answering a bad request with its HTTP error (400 "Session ID unknown", …) is the server working as it should.
+  io.engine.on("connection_error", (err: { message: string; code: number }) => {
+    c.record({ layer: "lab", kind: "error", host, level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });
+  });
+  for (const nsp of namespaces) tapServerNamespace(c, io.of(nsp), host);
+  return io;
+}
