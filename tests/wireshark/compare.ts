@@ -77,7 +77,7 @@ const newSide = (): TraceSide => ({ data: [], units: [], engine: [], socketio: [
 /**
  * Puts each event on its connection and direction. tcp and wire events carry `conn`. Engine
  * and Socket.IO events are placed so (the capture taps set parents this way, see
- * src/main/lab/capture/connection-capture.ts and engine-capture.ts):
+ * src/main/lab/capture/tcp/connection-capture.ts and engine/engine-capture.ts):
  * - an engine packet a host received has `conn` (set when its bytes were parsed) and, as
  *   parent, the wire unit it came in; it is ordered by that unit's offset, then by id;
  * - an engine packet a host sent has no `conn` (it is created before any transport writes

@@ -1,5 +1,5 @@
 // Engine.IO v4 and Socket.IO v5 packets read from the bodies and frames tshark decoded,
-// written from the protocol documents, independently of the lab's parsers (src/main/lab/wire):
+// written from the protocol documents, independently of the lab's parsers (src/main/lab/capture/wire):
 // the check must not share the code it checks.
 
 /** Engine.IO packet types by their digit on the wire. */

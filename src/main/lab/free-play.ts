@@ -4,7 +4,7 @@
 import type { CommandResult, FreePlayCommand } from "../../shared/lab-api.js";
 import type { Lab } from "./lab.js";
 import { NAMESPACES } from "./lab.js";
-import { callCode } from "./capture/call-code.js";
+import { callCode } from "./capture/api/call-code.js";
 import { isScaleOutLab } from "./scale-out/scale-out-lab.js";
 import { parseBoundedJson } from "../protocol/bounded-json.js";
 import { isLoopbackIPv4 } from "../../shared/loopback.js";

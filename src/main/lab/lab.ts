@@ -10,13 +10,14 @@ import type { ClientTransports } from "../../shared/lab-api.js";
 import type { Endpoint, TraceHeader } from "../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
-import { tapClientSocket, tapManager } from "./capture/api-capture.js";
-import { ConnectionCapture } from "./capture/connection-capture.js";
-import { createExternalPeers } from "./capture/external-peers.js";
+import { ApiCapture } from "./capture/api/api-capture.js";
+import { ConnectionCapture } from "./capture/tcp/connection-capture.js";
+import { createExternalPeers } from "./capture/tcp/external-peers.js";
 import { Correlator } from "./capture/correlator.js";
-import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine-capture.js";
-import { createTracedAdapter } from "./capture/traced-adapter.js";
-import { createTracedParser } from "./capture/socketio-capture.js";
+import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine/engine-capture.js";
+import { createTracedAdapter } from "./capture/api/traced-adapter.js";
+import { createTracedParser } from "./capture/socketio/traced-parser.js";
+import { closeManager, engineOfManager, sessionOfManager } from "./capture/socketio-internals.js";
 import { createTracedServer } from "./capture/traced-server.js";
 import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
 import { installServerApp, type AppConsole } from "./server-app.js";
@@ -58,6 +59,7 @@ export type ExternalPeerNamer = (remote: Endpoint, local: Endpoint) => string | 
 
 export interface LabCapture {
   correlator: Correlator;
+  api: ApiCapture;
   connections: ConnectionCapture;
   engines: EngineCapture;
 }
@@ -124,6 +126,8 @@ export interface LabClient {
 export interface Lab {
   readonly recorder: Recorder;
   readonly correlator: Correlator;
+  /** The api layer's capture (its namespaces' taps, what the application's code runs for). */
+  readonly api: ApiCapture;
   /** The Socket.IO server (`io` in learners' server code); undefined while stopped. */
   readonly server: Server | undefined;
   readonly url: string;
@@ -208,6 +212,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   };
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = options.capture?.correlator ?? new Correlator(recorder);
+  const api = options.capture?.api ?? new ApiCapture(c);
   const externalPeer = createExternalPeers(c);
   let namePeer: ExternalPeerNamer | undefined;
   const conns = options.capture?.connections ?? new ConnectionCapture(c, {
@@ -221,8 +226,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     log: (...args: unknown[]) => {
       const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       // The api event whose code is running (a handler's receive, a callback's ack-receive) caused it.
-      const cause = c.running.get(host);
-      c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
+      api.log(host, text);
       options.log?.(host === "server" ? text : `${host}: ${text}`);
     },
   });
@@ -271,8 +275,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     // engine.io hands every request outside /socket.io/ to this listener: answer it, never leave it hanging
     httpServer = createServer((_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: this port serves Socket.IO at /socket.io/\n"));
     tapAccepted(httpServer);
-    io = createTracedServer(httpServer, "server", { c, conns, engines }, NAMESPACES, {
-      adapter: createTracedAdapter(c, "server", choices.connectionStateRecovery ? SessionAwareAdapter : Adapter) as never,
+    io = createTracedServer(httpServer, "server", { c, api, conns, engines }, NAMESPACES, {
+      adapter: createTracedAdapter(api, "server", choices.connectionStateRecovery ? SessionAwareAdapter : Adapter) as never,
       ...(choices.connectionStateRecovery ? { connectionStateRecovery: choices.connectionStateRecovery } : {}),
       ...(choices.perMessageDeflate ? { perMessageDeflate: choices.perMessageDeflate } : {}),
       ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}),
@@ -360,11 +364,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     };
     const pollingAgent = agent(true);
     const wsAgent = agent(false);
-    const session = (): string | undefined => (manager.engine as unknown as { id?: string | null } | undefined)?.id ?? undefined;
+    const session = (): string | undefined => sessionOfManager(manager);
     const manager: Manager = new Manager(target, {
       transports: transportList(transports),
       upgrade: transports === "polling-upgrade",
-      parser: createTracedParser(c, id, "client", session),
+      parser: createTracedParser(c, api, id, "client", session),
       reconnection,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
@@ -376,9 +380,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
     const hooked = new WeakSet<object>();
     const hookEngine = (): void => {
-      const engine = manager.engine as unknown as
-        | { id: string | null; transport?: { name: string }; on(ev: string, fn: (p: never) => void): void }
-        | undefined;
+      const engine = engineOfManager(manager);
       if (!engine || hooked.has(engine)) return;
       hooked.add(engine);
       engine.on("packet", (p: { type: string; data?: unknown }) =>
@@ -390,7 +392,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       engine.on("close", () => sessionClosed(c, id, engine.id, (h, sid) => conns.flushUnclaimed(h, sid)));
     };
     manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
-    tapManager(c, id, manager);
+    api.tapManager(id, manager);
 
     const sockets = new Map<string, ClientSocket>();
     const client: LabClient = {
@@ -405,7 +407,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
         let s = sockets.get(nsp);
         if (!s) {
           s = manager.socket(nsp, { ...(auth ? { auth } : {}), ...socketOptions });
-          tapClientSocket(c, id, s, nsp);
+          api.tapClientSocket(id, s, nsp);
           sockets.set(nsp, s);
           // socket.connect() after a refusal opens a new engine: trace it too.
           const connect = s.connect.bind(s);
@@ -459,7 +461,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     const closeClient = async (): Promise<void> => {
       for (const s of sockets.values()) s.disconnect();
       // The Manager closes its engine once its last socket disconnected; with none, close it here.
-      (manager as unknown as { _close?: () => void })._close?.();
+      closeManager(manager);
       manager.engine?.close();
       // A frozen client comes back to life to quit: it reads what waited for it, then closes.
       for (const s of conns.socketsOf(id)) if (s.isPaused()) s.resume();
@@ -475,6 +477,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       conns.flushUnclaimed(id);
       c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
       c.forgetHost(id);
+      api.forgetHost(id);
       clients.delete(id);
     };
     clients.set(id, client);
@@ -485,6 +488,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const lab: Lab = {
     recorder,
     correlator: c,
+    api,
     get server() {
       return io;
     },

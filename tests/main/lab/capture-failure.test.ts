@@ -3,8 +3,8 @@
 // untraced, and the other connections are still traced.
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-vi.mock("../../../src/main/lab/wire/wire-parser.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../../src/main/lab/wire/wire-parser.js")>();
+vi.mock("../../../src/main/lab/capture/wire/wire-parser.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../../src/main/lab/capture/wire/wire-parser.js")>();
   return {
     ...real,
     createWireParser: (role: "client" | "server") => {

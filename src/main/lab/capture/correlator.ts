@@ -1,10 +1,19 @@
-// Correlation state shared by the taps: which event caused which. The taps record events as
-// they happen; this keeps the few facts needed to give each event its `parents`: the API
-// call a packet was encoded for, engine packets waiting for their bytes, bytes waiting for
-// their engine packets, decoded packets waiting for their handler, acks waiting for their
-// callback. Everything is keyed by host and Engine.IO session (sid), is dropped when the
-// session closes, and every queue is bounded, so a rogue peer can neither shift another
-// session's links nor grow memory without end.
+// The hand-offs between the capture's layers, and the recorder they all record to. Each layer
+// records its own events; where one layer's event is caused by another's, the first hands the
+// second a small typed record, found again by what it carries (its bytes, its packet's type,
+// data and ack id, its socket's session), never by which call happened to run last:
+//
+//   sending    api ─(none: the api layer names its event to the encoder)─► socketio
+//              socketio ─ encodedChunks: each encoded chunk, its packet's id ─► engine
+//              engine ─ outgoing: each created packet, by type and data ─► wire
+//   receiving  wire ─ incoming: each packet parsed from the bytes ─► engine
+//              engine ─ engineIn: each message's data, its packet's id ─► socketio
+//              socketio ─ decoded / ackArrived: each decoded packet ─► api
+//   sessions   api (adapter) ─ socketSessions: which Engine.IO session a socket id is on ─► socketio
+//
+// Everything is keyed by host and Engine.IO session (sid) where there is one, dropped when the
+// session closes, and bounded, so a rogue peer can neither shift another session's links nor
+// grow memory without end.
 
 import type { Recorder } from "../../trace/recorder.js";
 import type { EnginePacketType, NewEvent, TraceEvent } from "../../../shared/trace/types.js";
@@ -23,19 +32,7 @@ export interface PendingEnginePacket {
   at?: number;
 }
 
-export interface PendingApiCall {
-  nsp: string;
-  socketId?: string;
-  /** The Engine.IO session the emitting socket belongs to, where known (server side). */
-  sid?: string;
-  event: string;
-  args: unknown[];
-  /** The call as written, when not `socket.emit` (`socket.volatile.emit`). */
-  callee?: string;
-  /** Which try of a client socket with `retries` this is (1, 2, …). */
-  attempt?: number;
-}
-
+/** A Socket.IO packet decoded from what a host read, waiting for the api event it caused. */
 export interface DecodedPacket {
   eventId: number;
   type: string;
@@ -45,66 +42,34 @@ export interface DecodedPacket {
   event?: string;
 }
 
-/** An emit with an ack callback, as the encoder saw it. */
-export interface AckEmit {
-  /** Key of its ack in `acks`: host|sid|nsp|ackId. */
-  key: string;
-  emitId: number;
+/** An engine `message` a host received, waiting for the Socket.IO decoder to be fed its data. */
+export interface EngineMessage {
+  eventId: number;
+  sid: string | undefined;
 }
 
 /** Most entries one queue keeps; older ones are dropped (they could only be stale). */
 const MAX_QUEUE = 256;
-/** Most entries a map of pending acks keeps. */
+/** Most entries a map of pending links keeps. */
 const MAX_PENDING = 10_000;
+/** Encoded chunks kept per host: an encode is sent at once (one engine packet per recipient). */
+const KEEP_ENCODED = 64;
 
 export class Correlator {
-  /** Engine packets a host created, waiting for the bytes that carry them; by host|sid. */
+  /** engine → wire: packets a host created, waiting for the bytes that carry them; by host|sid. */
   readonly outgoing = new Map<string, PendingEnginePacket[]>();
-  /** Engine packets parsed from bytes a host read, waiting for the logical event; by host|sid. */
+  /** wire → engine: packets parsed from bytes a host read, waiting for the engine's event; by host|sid. */
   readonly incoming = new Map<string, PendingEnginePacket[]>();
-  /** Per host: the API call about to be encoded. */
-  readonly pendingCall = new Map<string, PendingApiCall>();
-  /** Per host: the api event whose encode comes next (an ack-send). */
-  readonly pendingApiEvent = new Map<string, number>();
-  /** Per host: the api broadcast whose single encode comes next. */
-  readonly pendingBroadcast = new Map<string, number>();
-  /** Per host: the last encode, so the engine packets created from it can name it. */
-  readonly lastEncode = new Map<string, { chunks: unknown[]; eventId: number }>();
-  /** Per host: the engine message being delivered right now (feeds the Socket.IO decoder). */
-  readonly currentEngineIn = new Map<string, { eventId: number; sid: string | undefined }>();
-  /** Per host: the session the server is connecting a namespace socket for (its CONNECT reply). */
-  readonly connectingSid = new Map<string, string>();
-  /** Per host: ack callbacks waiting to learn which encoded emit they belong to, in emit order. */
-  readonly unboundAcks = new Map<string, ((ack: AckEmit) => void)[]>();
-  /** Decoded Socket.IO packets waiting for their API event; by host|sid|nsp. */
+  /** socketio → api: decoded packets waiting for their api event; by host|sid|nsp. */
   readonly decoded = new Map<string, DecodedPacket[]>();
-  /** Emits waiting for their ack: host|sid|nsp|ackId → api emit id. */
-  readonly ackExpected = new Map<string, number>();
-  /** Decoded ACK packets waiting for the callback to run: host|sid|nsp|ackId → packet id. */
+  /** socketio → api: decoded ACK packets waiting for their callback: host|sid|nsp|ackId → packet id. */
   readonly ackArrived = new Map<string, number>();
-  /** Received events carrying an ack callback: host|nsp|ackId → api receive event id. */
-  readonly ackOwed = new Map<string, number>();
-  /**
-   * Per host: the api event whose application code is running right now (a handler called
-   * for a `receive`, an ack callback for its `ack-receive`), set only around that synchronous
-   * call, so what the code logs names what made it run.
-   */
-  readonly running = new Map<string, number>();
-  /** Per server socket|event: the last `receive` recorded, for the handlers dispatched next. */
-  readonly lastReceive = new Map<string, number>();
-
-  /** Runs `fn` as code caused by api event `id` on `host` (see `running`). */
-  runAs<T>(host: string, id: number | undefined, fn: () => T): T {
-    if (id === undefined) return fn();
-    const outer = this.running.get(host);
-    this.running.set(host, id);
-    try {
-      return fn();
-    } finally {
-      if (outer === undefined) this.running.delete(host);
-      else this.running.set(host, outer);
-    }
-  }
+  /** socketio → engine: per host, each recently encoded chunk (text, or a Buffer itself) → its packet event. */
+  private readonly encodedChunks = new Map<string, Map<unknown, number>>();
+  /** engine → socketio: per host, messages received, by their data (text, or the Buffer itself). */
+  private readonly engineIn = new Map<string, Map<unknown, EngineMessage[]>>();
+  /** api (adapter) → socketio: the Engine.IO session of each server socket, by host|socket id. */
+  private readonly socketSessions = new Map<string, string>();
 
   constructor(readonly recorder: Recorder) {}
 
@@ -132,8 +97,8 @@ export class Correlator {
     }
   }
 
-  /** Sets a pending-ack entry, dropping the oldest when too many are pending. */
-  remember(map: Map<string, number>, key: string, value: number): void {
+  /** Sets a pending entry, dropping the oldest when too many are pending. */
+  remember<T>(map: Map<string, T>, key: string, value: T): void {
     map.set(key, value);
     if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
   }
@@ -149,6 +114,58 @@ export class Correlator {
     return found;
   }
 
+  // ── socketio → engine ──
+  /** The Socket.IO layer encoded `chunks` as packet event `eventId`. */
+  encoded(host: string, chunks: readonly unknown[], eventId: number): void {
+    let recent = this.encodedChunks.get(host);
+    if (!recent) this.encodedChunks.set(host, (recent = new Map()));
+    for (const chunk of chunks) {
+      recent.delete(chunk);
+      recent.set(chunk, eventId);
+    }
+    while (recent.size > KEEP_ENCODED) recent.delete(recent.keys().next().value);
+  }
+
+  /** The Socket.IO packet an engine `message` a host creates carries (its data is one encoded chunk). */
+  encodedAs(host: string, data: unknown): number | undefined {
+    return this.encodedChunks.get(host)?.get(data);
+  }
+
+  // ── engine → socketio ──
+  /** The engine of `host` received a `message` (event `eventId`) whose data goes to the decoder next. */
+  engineMessage(host: string, data: unknown, message: EngineMessage): void {
+    let byData = this.engineIn.get(host);
+    if (!byData) this.engineIn.set(host, (byData = new Map()));
+    const list = byData.get(data);
+    if (list) list.push(message);
+    else byData.set(data, [message]);
+    if (byData.size > MAX_QUEUE) byData.delete(byData.keys().next().value);
+  }
+
+  /** The engine message the decoder of `host` is fed `data` from (oldest first). */
+  takeEngineMessage(host: string, data: unknown): EngineMessage | undefined {
+    const byData = this.engineIn.get(host);
+    const list = byData?.get(data);
+    if (!list) return undefined;
+    const found = list.shift();
+    if (list.length === 0) byData!.delete(data);
+    return found;
+  }
+
+  // ── api (adapter) → socketio ──
+  /** A server socket of `host` is on Engine.IO session `sid` (it joins its own room as it connects). */
+  socketSession(host: string, socketId: string, sid: string): void {
+    this.remember(this.socketSessions, `${host}|${socketId}`, sid);
+  }
+
+  sessionOfSocket(host: string, socketId: string): string | undefined {
+    return this.socketSessions.get(`${host}|${socketId}`);
+  }
+
+  socketGone(host: string, socketId: string): void {
+    this.socketSessions.delete(`${host}|${socketId}`);
+  }
+
   /** Forgets what was pending for one session of a host (its engine closed). */
   forgetSession(host: string, sid: string): void {
     this.forgetPrefix(`${host}|${sid}|`);
@@ -159,13 +176,12 @@ export class Correlator {
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
     this.forgetPrefix(`${host}|`);
-    for (const map of [this.pendingCall, this.pendingApiEvent, this.pendingBroadcast, this.lastEncode, this.currentEngineIn, this.connectingSid, this.unboundAcks, this.running]) {
-      (map as Map<string, unknown>).delete(host);
-    }
+    this.encodedChunks.delete(host);
+    this.engineIn.delete(host);
   }
 
   private forgetPrefix(prefix: string): void {
-    for (const map of [this.outgoing, this.incoming, this.decoded, this.ackExpected, this.ackArrived, this.ackOwed] as Map<string, unknown>[]) {
+    for (const map of [this.outgoing, this.incoming, this.decoded, this.ackArrived] as Map<string, unknown>[]) {
       for (const k of map.keys()) if (k.startsWith(prefix)) map.delete(k);
     }
   }

@@ -4,33 +4,36 @@
 
 import type { Server as HttpServer } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
-import { tapServerNamespace } from "./api-capture.js";
-import type { ConnectionCapture } from "./connection-capture.js";
+import type { ApiCapture } from "./api/api-capture.js";
 import type { Correlator } from "./correlator.js";
-import { sessionClosed, type EngineCapture } from "./engine-capture.js";
-import { createTracedParser } from "./socketio-capture.js";
+import { sessionClosed, type EngineCapture } from "./engine/engine-capture.js";
+import { createTracedParser } from "./socketio/traced-parser.js";
+import { asEngineSession } from "./socketio-internals.js";
+import type { ConnectionCapture } from "./tcp/connection-capture.js";
 
+/** One capture, every layer: what a lab (or a lab of several server nodes) traces its hosts with. */
 export interface TracedServerCapture {
   c: Correlator;
+  api: ApiCapture;
   conns: ConnectionCapture;
   engines: EngineCapture;
 }
 
-type EngineSession = { id: string; transport: { name: string }; on(ev: string, fn: (p: never) => void): void };
-
 /** `new Server(http, options)` traced as `host`, with `namespaces` tapped before any application handler. */
 export function createTracedServer(http: HttpServer, host: string, capture: TracedServerCapture, namespaces: readonly string[], options: Partial<ServerOptions>): Server {
-  const { c, conns, engines } = capture;
-  const io = new Server(http, { parser: createTracedParser(c, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
-  io.engine.on("connection", (eio: EngineSession) => {
-    eio.on("packet", (p) => engines.received(host, eio.id, eio.transport.name as never, p));
-    eio.on("packetCreate", (p) => engines.created(host, eio.id, eio.transport.name as never, p));
-    eio.on("close", () => sessionClosed(c, host, eio.id, (h, sid) => conns.flushUnclaimed(h, sid)));
+  const { c, api, conns, engines } = capture;
+  const io = new Server(http, { parser: createTracedParser(c, api, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
+  io.engine.on("connection", (session: unknown) => {
+    const eio = asEngineSession(session);
+    const sid = eio.id ?? undefined;
+    eio.on("packet", (p) => engines.received(host, sid, eio.transport?.name as never, p));
+    eio.on("packetCreate", (p) => engines.created(host, sid, eio.transport?.name as never, p));
+    eio.on("close", () => sessionClosed(c, host, sid, (h, s) => conns.flushUnclaimed(h, s)));
   });
   // The engine answering a bad request with its HTTP error (400 "Session ID unknown", …) is the server working as it should.
   io.engine.on("connection_error", (err: { message: string; code: number }) => {
     c.record({ layer: "lab", kind: "error", host, level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });
   });
-  for (const nsp of namespaces) tapServerNamespace(c, io.of(nsp), host);
+  for (const nsp of namespaces) api.tapServerNamespace(io.of(nsp), host);
   return io;
 }

@@ -10,7 +10,6 @@ import type { Namespace, Server, Socket as ServerSocket } from "socket.io";
 import type { CommandResult } from "../../../shared/lab-api.js";
 import type { Endpoint } from "../../../shared/trace/types.js";
 import { CLASS_LIMITS, CLASS_NSP, makeJoinCode, type ClassCommand, type ClassPoll, type ClassStatus, type FollowStep, type PredictQuestion, type StudentReply } from "../../../shared/class-mode.js";
-import { tapServerNamespace } from "../capture/api-capture.js";
 import { isLoopback } from "../loopback.js";
 import type { Lab } from "../lab.js";
 import { qrCells } from "./qr-cells.js";
@@ -188,7 +187,7 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     if (ready.has(server) || !lab) return;
     ready.add(server);
     const space = server.of(CLASS_NSP);
-    tapServerNamespace(lab.correlator, space);
+    lab.api.tapServerNamespace(space);
     space.use(admit);
     space.on("connection", (socket) => joined(space, socket));
   };

@@ -7,7 +7,7 @@
 import { Agent, createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createConnection, type AddressInfo, type Socket } from "node:net";
 import type { Correlator } from "../capture/correlator.js";
-import type { ConnectionCapture } from "../capture/connection-capture.js";
+import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
 import type { BalanceMode } from "./choices.js";
 
 export interface Upstream {

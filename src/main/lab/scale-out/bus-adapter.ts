@@ -5,8 +5,9 @@
 
 import { ClusterAdapterWithHeartbeat, MessageType, type Adapter, type ClusterAdapterOptions, type ClusterMessage, type ClusterResponse, type Offset, type ServerId } from "socket.io-adapter";
 import type { Namespace } from "socket.io";
+import type { ApiCapture } from "../capture/api/api-capture.js";
 import type { Correlator } from "../capture/correlator.js";
-import { sanitize } from "../capture/socketio-capture.js";
+import { sanitize } from "../capture/sanitize.js";
 import { encodeCauses } from "./encode-causes.js";
 
 type BusMessage = ClusterMessage | ClusterResponse;
@@ -77,7 +78,7 @@ const isResponse = (m: BusMessage): boolean =>
  * instance per namespace, all on `bus`. What a node publishes names its cause: the api
  * broadcast being sent, or the request it answers.
  */
-export function createBusAdapter(bus: InProcessBus, c: Correlator, host: string, options: ClusterAdapterOptions = {}): typeof Adapter {
+export function createBusAdapter(bus: InProcessBus, api: ApiCapture, host: string, options: ClusterAdapterOptions = {}): typeof Adapter {
   class BusAdapter extends ClusterAdapterWithHeartbeat {
     /** This adapter as the bus sees it. */
     private readonly member: BusMember;
@@ -88,13 +89,13 @@ export function createBusAdapter(bus: InProcessBus, c: Correlator, host: string,
 
     constructor(nsp: Namespace) {
       super(nsp, options);
-      this.causes = encodeCauses(this as unknown as Adapter, c, host);
+      this.causes = encodeCauses(this as unknown as Adapter, api, host);
       this.member = { host, uid: this.uid, nspName: nsp.name, deliver: (message, inId) => this.deliver(message, inId) };
       bus.join(this.member);
     }
 
     protected override doPublish(message: ClusterMessage): Promise<Offset> {
-      const cause = c.pendingBroadcast.get(host);
+      const cause = api.causeOn(host);
       if (message.type === MessageType.BROADCAST && cause !== undefined) this.causes.set(message.data.packet as object, cause);
       bus.publish(this.member, message, cause);
       return Promise.resolve("");

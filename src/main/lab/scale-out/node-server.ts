@@ -6,15 +6,17 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo, Socket } from "node:net";
 import type { Server } from "socket.io";
 import type { Adapter } from "socket.io-adapter";
-import type { ConnectionCapture } from "../capture/connection-capture.js";
+import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
+import type { ApiCapture } from "../capture/api/api-capture.js";
 import type { Correlator } from "../capture/correlator.js";
-import type { EngineCapture } from "../capture/engine-capture.js";
+import type { EngineCapture } from "../capture/engine/engine-capture.js";
 import { createTracedServer } from "../capture/traced-server.js";
 import { NAMESPACES } from "../lab.js";
 import { installServerApp, type AppConsole } from "../server-app.js";
 
 export interface NodeContext {
   c: Correlator;
+  api: ApiCapture;
   conns: ConnectionCapture;
   engines: EngineCapture;
   consoleOf(host: string): AppConsole;
@@ -58,7 +60,7 @@ function listen(server: HttpServer, port: number, ip: string): Promise<number> {
 }
 
 export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unknown): Promise<ServerNode> {
-  const { c, conns, engines } = ctx;
+  const { c, api, conns, engines } = ctx;
   const { host, ip } = spec;
   const console = ctx.consoleOf(host);
   const sockets = new Set<Socket>();
@@ -69,7 +71,7 @@ export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unkno
     conns.tapServer(host, socket);
   });
   // A request for a session this node never opened is answered 400 "Session ID unknown" (a notice).
-  const io = createTracedServer(http, host, { c, conns, engines }, NAMESPACES, {
+  const io = createTracedServer(http, host, { c, api, conns, engines }, NAMESPACES, {
     adapter: adapter as never,
     ...(ctx.pingInterval ? { pingInterval: ctx.pingInterval } : {}),
     ...(ctx.pingTimeout ? { pingTimeout: ctx.pingTimeout } : {}),

@@ -5,12 +5,12 @@
 import { createConnection } from "node:net";
 import { AbstractConnector, Redis } from "ioredis";
 import type { NetStream } from "ioredis/built/types.js";
-import type { ConnectionCapture } from "../capture/connection-capture.js";
-import type { Correlator } from "../capture/correlator.js";
-import type { WireUnitParsed } from "../wire/types.js";
+import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
+import type { ApiCapture } from "../capture/api/api-capture.js";
+import type { WireUnitParsed } from "../capture/wire/types.js";
 
 export interface RedisClientsOptions {
-  c: Correlator;
+  api: ApiCapture;
   conns: ConnectionCapture;
   /** The node these clients belong to, and its address. */
   host: string;
@@ -28,7 +28,7 @@ export interface RedisClients {
 }
 
 export function createRedisClients(options: RedisClientsOptions): RedisClients {
-  const { c, conns, host, ip, redis } = options;
+  const { api, conns, host, ip, redis } = options;
   const streams = new Set<NetStream>();
   const clients = new Set<Redis>();
 
@@ -44,7 +44,7 @@ export function createRedisClients(options: RedisClientsOptions): RedisClients {
         process.nextTick(() => {
           if (!this.connecting) return reject(new Error("Connection is closed."));
           const socket = createConnection({ host: redis.ip, port: redis.port, localAddress: ip });
-          conns.tapClient(host, socket, { ip: redis.ip, port: redis.port }, { protocol: "resp", cause: () => c.pendingBroadcast.get(host), ...(options.onUnit ? { onUnit: options.onUnit } : {}) });
+          conns.tapClient(host, socket, { ip: redis.ip, port: redis.port }, { protocol: "resp", cause: () => api.causeOn(host), ...(options.onUnit ? { onUnit: options.onUnit } : {}) });
           streams.add(socket);
           socket.once("close", () => streams.delete(socket));
           this.stream = socket;

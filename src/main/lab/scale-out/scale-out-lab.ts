@@ -7,10 +7,11 @@
 import type { TraceHeader } from "../../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
 import { createRecorder } from "../../trace/recorder.js";
-import { ConnectionCapture } from "../capture/connection-capture.js";
-import { createExternalPeers } from "../capture/external-peers.js";
+import { ConnectionCapture } from "../capture/tcp/connection-capture.js";
+import { createExternalPeers } from "../capture/tcp/external-peers.js";
+import { ApiCapture } from "../capture/api/api-capture.js";
 import { Correlator } from "../capture/correlator.js";
-import { EngineCapture } from "../capture/engine-capture.js";
+import { EngineCapture } from "../capture/engine/engine-capture.js";
 import { APP, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
 import { loopbackAliases } from "../loopback.js";
 import type { AppConsole } from "../server-app.js";
@@ -66,13 +67,13 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const ownRecorder = !options.recorder;
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = new Correlator(recorder);
+  const api = new ApiCapture(c);
   const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c) });
   const engines = new EngineCapture(c);
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
       const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-      const cause = c.running.get(host);
-      c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
+      api.log(host, text);
       options.log?.(`${host}: ${text}`);
     },
   });
@@ -91,7 +92,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const bus = new InProcessBus(c);
   let current: AdapterChoice = options.startAdapter ?? choices.adapter;
   const adapterFor = (choice: AdapterChoice, node: { host: string; ip: string }): unknown => {
-    const a = createNodeAdapter(choice, { c, conns, host: node.host, ip: node.ip, bus, redis, ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}) });
+    const a = createNodeAdapter(choice, { api, conns, host: node.host, ip: node.ip, bus, redis, ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}) });
     adapters.push(a);
     return a.adapter;
   };
@@ -114,12 +115,12 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
     }
     for (const spec of nodeSpecs) {
       nodes.push(
-        await startNode(spec, { c, conns, engines, consoleOf, ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}), ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}), ...(options.log ? { log: options.log } : {}) }, adapterFor(current, spec)),
+        await startNode(spec, { c, api, conns, engines, consoleOf, ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}), ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}), ...(options.log ? { log: options.log } : {}) }, adapterFor(current, spec)),
       );
     }
     balancer = await startBalancer({ c, conns, host: "balancer", ip: bind, port: basePort, nodes, mode: options.startBalance ?? choices.balance });
     c.record({ layer: "lab", kind: "listen", host: "balancer", ip: bind, port: balancer.port, service: "load-balancer" });
-    base = await createLab({ ...options, noServer: true, recorder, capture: { correlator: c, connections: conns, engines } });
+    base = await createLab({ ...options, noServer: true, recorder, capture: { correlator: c, api, connections: conns, engines } });
   } catch (err) {
     await closeAll();
     if (ownRecorder) recorder.close();
@@ -132,6 +133,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const lab: ScaleOutLab = {
     recorder,
     correlator: c,
+    api,
     get server() {
       return nodes[0]?.io;
     },

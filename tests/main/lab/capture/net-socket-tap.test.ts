@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createServer, request } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
-import { tapSocket } from "../../../../src/main/lab/capture/net-socket-tap.js";
+import { tapSocket } from "../../../../src/main/lab/capture/tcp/net-socket-tap.js";
 
 describe("net.Socket byte tap", () => {
   it("sees exactly the bytes Node counts, on both ends of an HTTP exchange", async () => {

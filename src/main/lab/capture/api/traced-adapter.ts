@@ -1,16 +1,17 @@
 // Broadcast capture through the public `adapter` option: an in-memory adapter whose
 // `broadcast` and `broadcastWithAck` record the API call (`io.to(room).emit(…)`,
 // `socket.to(room).emit(…)`) before the one encode it fans out to every recipient. It also
-// notes which session a socket belongs to when it joins its own room, just before the server
-// answers that socket's CONNECT.
+// hands the Socket.IO layer the session a socket belongs to as it joins its own room, just
+// before the server answers that socket's CONNECT (which carries the socket's id).
 // A join of several rooms at once (`socket.join([...])`) and the leaving of all of them at a
 // disconnect are recorded as one `join`/`leave` event listing `rooms`, not one per name: a
 // peer's list of 10,000 names would otherwise write 20,000 events.
 
 import { Adapter, type BroadcastOptions, type Room, type SocketId } from "socket.io-adapter";
-import type { Correlator } from "./correlator.js";
+import { sanitize } from "../sanitize.js";
+import { sessionOfSocketId } from "../socketio-internals.js";
+import type { ApiCapture } from "./api-capture.js";
 import { callCode } from "./call-code.js";
-import { sanitize } from "./socketio-capture.js";
 
 type BroadcastPacket = { type: number; data?: unknown[]; nsp?: string };
 
@@ -22,22 +23,22 @@ export const isFanningOut = (adapter: unknown): boolean => fanningOut.has(adapte
  * `Base` is the adapter Socket.IO would use itself: `SessionAwareAdapter` when the server
  * has connection state recovery (it keeps each broadcast with its offset, to replay it).
  */
-export function createTracedAdapter(c: Correlator, host = "server", Base: typeof Adapter = Adapter) {
+export function createTracedAdapter(api: ApiCapture, host = "server", Base: typeof Adapter = Adapter) {
   return class TracedAdapter extends Base {
     override addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
-      const socket = this.nsp.sockets.get(id) as { conn?: { id?: string } } | undefined;
-      if (rooms.has(id) && socket?.conn?.id) c.connectingSid.set(host, socket.conn.id);
+      const sid = rooms.has(id) ? sessionOfSocketId(this.nsp as never, id) : undefined;
+      if (sid) api.c.socketSession(host, id, sid);
       const had = this.sids.get(id);
       const joined = [...rooms].filter((r) => r !== id && !had?.has(r));
       if (joined.length < 2) return super.addAll(id, rooms);
-      c.record({ layer: "api", kind: "join", host, nsp: this.nsp.name, socketId: id, rooms: joined, code: `socket.join(${JSON.stringify(joined).slice(0, 200)})` });
+      api.rooms({ layer: "api", kind: "join", host, nsp: this.nsp.name, socketId: id, rooms: joined, code: `socket.join(${JSON.stringify(joined).slice(0, 200)})` });
       return this.quietly(() => super.addAll(id, rooms));
     }
 
     override delAll(id: SocketId): void {
       const left = [...(this.sids.get(id) ?? [])].filter((r) => r !== id);
       if (left.length < 2) return super.delAll(id);
-      c.record({ layer: "api", kind: "leave", host, nsp: this.nsp.name, socketId: id, rooms: left, code: "socket.leave(…) for every room, as it disconnects" });
+      api.rooms({ layer: "api", kind: "leave", host, nsp: this.nsp.name, socketId: id, rooms: left, code: "socket.leave(…) for every room, as it disconnects" });
       this.quietly(() => super.delAll(id));
     }
 
@@ -81,7 +82,7 @@ export function createTracedAdapter(c: Correlator, host = "server", Base: typeof
       // How many sockets it is written to: none, and its packet is encoded but never sent (with
       // connection state recovery the server still keeps it, to replay to a socket that comes back).
       const recipients = this.recipients(opts);
-      const id = c.record({
+      const id = api.broadcast({
         layer: "api",
         kind: "broadcast",
         host,
@@ -95,12 +96,7 @@ export function createTracedAdapter(c: Correlator, host = "server", Base: typeof
         code: callCode(callee, data, withAck),
         recipients,
       });
-      c.pendingBroadcast.set(host, id);
-      try {
-        run();
-      } finally {
-        c.pendingBroadcast.delete(host);
-      }
+      api.causedBy(host, id, run);
     }
   };
 }

@@ -3,9 +3,9 @@
 import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createWireParser, type WireUnitParsed } from "../../../../src/main/lab/wire";
+import { createWireParser, type WireUnitParsed } from "../../../../../src/main/lab/capture/wire";
 import { bytes, clientText, expectCoverage, feedBytes, feedChunks, frame, MASK, OPEN, request, response, serverText, SID, type Step, SWITCHING, UPGRADE_REQUEST, wireStrings } from "./fixtures";
-import { createPrng } from "../../../../src/shared/tcp/prng.js";
+import { createPrng } from "../../../../../src/shared/tcp/prng.js";
 
 const POLL = `/socket.io/?EIO=4&transport=polling&sid=${SID}`;
 

@@ -1,6 +1,6 @@
 // The wire parser's vocabulary: what one TCP connection's bytes turn into. Plain data out,
 // so the lab can copy these fields straight into `wire` and `engine` trace events.
-import type { EnginePacketType } from "../../../shared/trace/types";
+import type { EnginePacketType } from "../../../../shared/trace/types";
 
 /** Relative to the host that owns the connection: "out" is what it wrote, "in" what it read. */
 export type StreamDir = "out" | "in";

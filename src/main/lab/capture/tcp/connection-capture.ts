@@ -5,11 +5,11 @@
 // that never left are recorded as `unsent`, and a close says how it ended and who began it.
 
 import type { Socket } from "node:net";
-import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../shared/trace/types.js";
+import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../../shared/trace/types.js";
 import { createRespParser } from "../wire/resp-parser.js";
 import { createWireParser } from "../wire/wire-parser.js";
 import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
-import { Correlator } from "./correlator.js";
+import { Correlator } from "../correlator.js";
 import { tapSocket } from "./net-socket-tap.js";
 
 interface Span {

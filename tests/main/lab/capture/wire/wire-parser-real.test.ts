@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWireParser, type WireParser, type WireUnitParsed } from "../../../../src/main/lab/wire";
+import { createWireParser, type WireParser, type WireUnitParsed } from "../../../../../src/main/lab/capture/wire";
 import { expectCoverage, type Step } from "./fixtures";
 
 interface Recorded {

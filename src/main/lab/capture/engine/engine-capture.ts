@@ -2,9 +2,9 @@
 // `packet` (a packet a host received). Each is linked to the Socket.IO packet it carries
 // (sending) or the wire unit it came in (receiving).
 
-import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../shared/trace/types.js";
-import { Correlator, engineData } from "./correlator.js";
-import { sidOfOpenData } from "../../../shared/engine/open-packet.js";
+import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../../shared/trace/types.js";
+import { Correlator, engineData } from "../correlator.js";
+import { sidOfOpenData } from "../../../../shared/engine/open-packet.js";
 
 interface RawPacket {
   type: string;
@@ -17,15 +17,14 @@ export class EngineCapture {
   /** A host created a packet to send; it waits for the bytes that will carry it. */
   created(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
     const { data, binary } = engineData(packet.data);
-    const parents: number[] = [];
-    const last = this.c.lastEncode.get(host);
-    if (packet.type === "message" && last && last.chunks.some((chunk) => chunk === packet.data)) parents.push(last.eventId);
+    // A message's data is one chunk the Socket.IO layer encoded: that packet is its parent.
+    const encoded = packet.type === "message" ? this.c.encodedAs(host, packet.data) : undefined;
     const ev: EnginePacketEvent = { id: 0, t: 0, layer: "engine", kind: "packet", host, dir: "out", type: packet.type as EnginePacketType };
     if (data !== "") ev.data = data;
     if (binary) ev.binary = true;
     if (sid) ev.sid = sid;
     if (transport) ev.transport = transport;
-    if (parents.length) ev.parents = parents;
+    if (encoded !== undefined) ev.parents = [encoded];
     const id = this.c.stamp(ev);
     this.c.push(this.c.outgoing, Correlator.key(host, sid), { type: packet.type as EnginePacketType, data, binary, eventId: id });
   }
@@ -44,7 +43,8 @@ export class EngineCapture {
     if (transport) ev.transport = transport;
     if (wire) ev.parents = [wire.eventId];
     const id = this.c.stamp(ev);
-    if (type === "message") this.c.currentEngineIn.set(host, { eventId: id, sid });
+    // Its data goes to the Socket.IO decoder next, which finds this packet by that data.
+    if (type === "message") this.c.engineMessage(host, packet.data, { eventId: id, sid });
   }
 }
 

@@ -1,7 +1,7 @@
 // Engine.IO v4 packet and payload encoding as text: `<type digit>[data]`, binary as
 // `b` + base64, packets of an HTTP payload joined by \x1e. Knows nothing of HTTP or frames.
 import { Buffer } from "node:buffer";
-import { ENGINE_PACKET_TYPES } from "../../../shared/trace/types";
+import { ENGINE_PACKET_TYPES } from "../../../../shared/trace/types";
 import type { ParsedEnginePacket } from "./types";
 
 export const RECORD_SEPARATOR = "\x1e";

@@ -1,14 +1,17 @@
-// Socket.IO packet capture through the public `parser` option: an Encoder and a Decoder
-// that extend socket.io-parser's, record every packet with its exact encoded string, and
-// link it to the API call it was encoded for, or to the engine packets it was decoded from.
+// Socket.IO packet capture through the public `parser` option: an Encoder and a Decoder that
+// extend socket.io-parser's and record every packet with its exact encoded string. A packet
+// being sent names the api event that caused it (the api layer says which, see
+// `PacketCauses`); one received names the engine packets its data came in (handed over by
+// the engine layer, found by that data). Decoded packets are handed to the api layer.
 
 import * as sioParser from "socket.io-parser";
-import type { ApiEvent, SocketIoPacketEvent, SocketIoPacketType } from "../../../shared/trace/types.js";
-import { SOCKETIO_PACKET_TYPES } from "../../../shared/trace/types.js";
-import { Correlator, type DecodedPacket } from "./correlator.js";
-import { callCode } from "./call-code.js";
+import type { SocketIoPacketEvent, SocketIoPacketType } from "../../../../shared/trace/types.js";
+import { SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/types.js";
+import { Correlator, type DecodedPacket } from "../correlator.js";
+import { sanitize } from "../sanitize.js";
 
-interface Packet {
+/** A packet as socket.io-parser's encoder and decoder see it. */
+export interface Packet {
   type: number;
   nsp: string;
   id?: number;
@@ -16,9 +19,14 @@ interface Packet {
   attachments?: number;
 }
 
+/** The api layer's side of an encode: which api events caused `packet` (recording them if it must). */
+export interface PacketCauses {
+  encoding(host: string, sessionOf: () => string | undefined, packet: Packet): number[];
+}
+
 const typeName = (t: number): SocketIoPacketType => SOCKETIO_PACKET_TYPES[t] ?? "EVENT";
-const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
-const isAck = (t: number): boolean => t === sioParser.PacketType.ACK || t === sioParser.PacketType.BINARY_ACK;
+export const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
+export const isAck = (t: number): boolean => t === sioParser.PacketType.ACK || t === sioParser.PacketType.BINARY_ACK;
 
 /** The event name of an EVENT packet as a string (Socket.IO accepts numbers too). */
 export function eventName(data: unknown): string | undefined {
@@ -31,53 +39,15 @@ export function eventName(data: unknown): string | undefined {
  * take). `sessionOf()` tells which Engine.IO session the host is encoding for: a client has
  * one at a time; the server's encoder is shared, so for it the session is read where known.
  */
-export function createTracedParser(c: Correlator, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
+export function createTracedParser(c: Correlator, causes: PacketCauses, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
   class TracedEncoder extends sioParser.Encoder {
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
-      const parents: number[] = [];
-      const call = c.pendingCall.get(host);
-      const broadcastId = c.pendingBroadcast.get(host);
-      if (broadcastId !== undefined && isEvent(packet.type)) {
-        parents.push(broadcastId);
-      } else if (call && isEvent(packet.type) && eventName(packet.data) === call.event) {
-        c.pendingCall.delete(host);
-        const hasAck = packet.id !== undefined;
-        const args = sanitize(call.args) as unknown[];
-        const emit = { id: 0, t: 0, layer: "api", kind: "emit", host, nsp: packet.nsp } as ApiEvent;
-        if (call.socketId) emit.socketId = call.socketId;
-        emit.event = call.event;
-        emit.args = args;
-        emit.ack = hasAck;
-        emit.code = callCode(call.callee ?? "socket.emit", [call.event, ...args], hasAck);
-        if (call.attempt !== undefined) emit.attempt = call.attempt;
-        const emitId = c.stamp(emit);
-        parents.push(emitId);
-        if (hasAck) {
-          const key = Correlator.key(host, call.sid ?? sessionOf(), packet.nsp, packet.id);
-          c.remember(c.ackExpected, key, emitId);
-          c.unboundAcks.get(host)?.shift()?.({ key, emitId });
-        }
-      } else if (isAck(packet.type)) {
-        const apiId = c.pendingApiEvent.get(host);
-        if (apiId !== undefined) {
-          c.pendingApiEvent.delete(host);
-          parents.push(apiId);
-        } else {
-          // A client's ack callback: socket.io-client gives no hook on it, so the ack-send is
-          // recorded at its only visible effect, this encode, which runs inside the callback.
-          const key = Correlator.key(host, packet.nsp, packet.id);
-          const owed = c.ackOwed.get(key);
-          c.ackOwed.delete(key);
-          const reply = sanitize(packet.data ?? []) as unknown[];
-          const send: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-send", host, nsp: packet.nsp, args: reply, code: callCode("callback", reply, false) };
-          if (owed !== undefined) send.parents = [owed];
-          parents.push(c.stamp(send));
-        }
-      }
+      const parents = causes.encoding(host, sessionOf, packet);
       if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
-        // The server's CONNECT answers the client's, which still waits for its api `connect`.
-        const sid = c.connectingSid.get(host);
+        // The server's CONNECT answers the client's: it carries the new socket's id, whose session the adapter told.
+        const socketId = (packet.data as { sid?: unknown } | undefined)?.sid;
+        const sid = typeof socketId === "string" ? c.sessionOfSocket(host, socketId) : undefined;
         const asked = c.decoded.get(Correlator.key(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
         if (asked) parents.push(asked.eventId);
       }
@@ -85,7 +55,7 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
       // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
       const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
       const id = c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
-      c.lastEncode.set(host, { chunks: out, eventId: id });
+      c.encoded(host, out, id);
       return out;
     }
   }
@@ -104,7 +74,7 @@ export function createTracedParser(c: Correlator, host: string, side: "server" |
     }
 
     override add(obj: unknown): void {
-      const engine = c.currentEngineIn.get(host);
+      const engine = c.takeEngineMessage(host, obj);
       if (engine) {
         this.fed.push(engine.eventId);
         this.sid = engine.sid;
@@ -165,20 +135,4 @@ function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, 
   if (packet.data !== undefined) ev.data = sanitize(packet.data);
   if (parents.length) ev.parents = parents;
   return ev;
-}
-
-/** Packet data as plain JSON data (Buffers become `{ _binary: base64 }`). */
-export function sanitize(value: unknown, depth = 0): unknown {
-  if (depth > 32) return "[too deep]";
-  if (Buffer.isBuffer(value)) return { _binary: value.toString("base64"), length: value.length };
-  if (value instanceof ArrayBuffer) return { _binary: Buffer.from(value).toString("base64"), length: value.byteLength };
-  if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
-  if (typeof value === "function") return "[callback]";
-  if (value instanceof Error) return { error: value.message };
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = sanitize(v, depth + 1);
-    return out;
-  }
-  return value;
 }

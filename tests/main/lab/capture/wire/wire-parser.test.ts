@@ -3,7 +3,7 @@
 import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createWireParser, type WireUnitParsed } from "../../../../src/main/lab/wire";
+import { createWireParser, type WireUnitParsed } from "../../../../../src/main/lab/capture/wire";
 import {
   bytes,
   clientText,

@@ -2,7 +2,7 @@
 // parsing that direction, and still accounts for every byte it was fed.
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { createWireParser, type WireUnitParsed } from "../../../../src/main/lab/wire";
+import { createWireParser, type WireUnitParsed } from "../../../../../src/main/lab/capture/wire";
 import { bytes, clientText, expectCoverage, feedBytes, feedChunks, frame, MASK, request, response, serverText, type Step, SWITCHING, UPGRADE_REQUEST } from "./fixtures";
 
 const POLL = "/socket.io/?EIO=4&transport=polling&sid=abc";

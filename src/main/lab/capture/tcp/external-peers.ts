@@ -1,8 +1,8 @@
 // Names the hosts the lab did not start (a peer at an address no lab host has): one host per
 // address, `external-N`, declared in the trace the first time it is seen.
 
-import type { Endpoint } from "../../../shared/trace/types.js";
-import type { Correlator } from "./correlator.js";
+import type { Endpoint } from "../../../../shared/trace/types.js";
+import type { Correlator } from "../correlator.js";
 
 export function createExternalPeers(c: Correlator): (remote: Endpoint) => string {
   const byIp = new Map<string, string>();

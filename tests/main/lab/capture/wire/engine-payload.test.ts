@@ -1,6 +1,6 @@
 // Engine.IO v4 text encoding: packets and \x1e-joined payloads, exact wire strings.
 import { describe, expect, it } from "vitest";
-import { decodeEnginePacket, decodeEnginePayload, encodeEnginePacket, openPacketSid } from "../../../../src/main/lab/wire/engine-payload";
+import { decodeEnginePacket, decodeEnginePayload, encodeEnginePacket, openPacketSid } from "../../../../../src/main/lab/capture/wire/engine-payload";
 
 describe("decodeEnginePayload", () => {
   it.each([

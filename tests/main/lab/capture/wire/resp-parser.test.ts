@@ -2,7 +2,7 @@
 // The RESP parser on literal bytes: commands a client writes, replies and pushed messages
 // the server sends, values split across chunks, and bytes that break the protocol.
 import { describe, expect, it } from "vitest";
-import { createRespParser } from "../../../../src/main/lab/wire/resp-parser.js";
+import { createRespParser } from "../../../../../src/main/lab/capture/wire/resp-parser.js";
 
 const bytes = (s: string): Buffer => Buffer.from(s, "latin1");
 

@@ -2,8 +2,8 @@
 // bit by bit, and helpers that feed a parser and check that every byte is accounted for.
 import { Buffer } from "node:buffer";
 import { expect } from "vitest";
-import { encodeEnginePacket } from "../../../../src/main/lab/wire/engine-payload";
-import type { StreamDir, WireParser, WireUnitParsed } from "../../../../src/main/lab/wire";
+import { encodeEnginePacket } from "../../../../../src/main/lab/capture/wire/engine-payload";
+import type { StreamDir, WireParser, WireUnitParsed } from "../../../../../src/main/lab/capture/wire";
 
 export const bytes = (s: string): Buffer => Buffer.from(s, "latin1");
 
