@@ -86,3 +86,37 @@ export interface AdapterEncode {
 export function adapterEncode(adapter: Adapter): AdapterEncode {
   return adapter as unknown as AdapterEncode;
 }
+
+/** engine.io: whether a server's engine holds session `sid` now (`engine.clients`, untyped). */
+export function engineHasSession(io: { engine: unknown }, sid: string): boolean {
+  return (io.engine as { clients: Record<string, unknown> }).clients[sid] !== undefined;
+}
+
+/**
+ * @socket.io/redis-adapter: `RedisAdapter.prototype.onmessage` (private in its types), which
+ * receives another node's broadcast and emits it locally at once. Returns the original.
+ */
+export function redisAdapterOnMessage(proto: object): { get(): (...a: unknown[]) => unknown; set(fn: (...a: unknown[]) => unknown): void } {
+  const p = proto as { onmessage(...a: unknown[]): unknown };
+  return {
+    get: () => p.onmessage,
+    set: (fn) => {
+      p.onmessage = fn;
+    },
+  };
+}
+
+/**
+ * @socket.io/redis-streams-adapter (a ClusterAdapter of socket.io-adapter): `doPublish`
+ * (protected) sends a message to the other nodes; `onRawMessage` and `onMessage` (private)
+ * take in what another node sent.
+ */
+export interface ClusterAdapterHooks {
+  doPublish(message: { type: number; data?: { packet?: object } }): unknown;
+  onRawMessage(...a: unknown[]): unknown;
+  onMessage(...a: unknown[]): unknown;
+}
+
+export function clusterAdapterHooks(adapter: unknown): Adapter & ClusterAdapterHooks {
+  return adapter as Adapter & ClusterAdapterHooks;
+}

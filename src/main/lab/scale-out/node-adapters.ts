@@ -14,6 +14,7 @@ import { createTracedAdapter } from "../capture/api/traced-adapter.js";
 import { createBusAdapter, type InProcessBus } from "./bus-adapter.js";
 import type { AdapterChoice } from "./choices.js";
 import { encodeCauses } from "./encode-causes.js";
+import { clusterAdapterHooks, redisAdapterOnMessage } from "../capture/socketio-internals.js";
 import { createRedisClients, type RedisClients } from "./redis-clients.js";
 import { NO_REDIS_SERVER } from "./redis-server.js";
 
@@ -68,11 +69,10 @@ function redisAdapter(api: ApiCapture, host: string, clients: RedisClients, last
     }
   }
   // `onmessage` (private in its types) receives another node's broadcast and emits it here at once.
-  const proto = NodeRedisAdapter.prototype as unknown as { onmessage(...a: unknown[]): unknown };
-  const onmessage = RedisAdapter.prototype["onmessage" as keyof RedisAdapter] as unknown as (...a: unknown[]) => unknown;
-  proto.onmessage = function (this: unknown, ...args: unknown[]) {
+  const onmessage = redisAdapterOnMessage(RedisAdapter.prototype).get();
+  redisAdapterOnMessage(NodeRedisAdapter.prototype).set(function (this: unknown, ...args: unknown[]) {
     return api.causedBy(host, lastRead(), () => onmessage.apply(this, args));
-  };
+  });
   return createTracedAdapter(api, host, NodeRedisAdapter as unknown as typeof Adapter);
 }
 
@@ -85,11 +85,7 @@ function streamsAdapter(api: ApiCapture, host: string, clients: RedisClients, la
   const factory = createStreamsAdapter(clients.create(), heartbeat);
   const traced = new Map<unknown, typeof Adapter>();
   return function NodeStreamsAdapter(nsp: Namespace) {
-    const adapter = factory(nsp) as unknown as Adapter & {
-      doPublish(message: { type: number; data?: { packet?: object } }): unknown;
-      onRawMessage(...a: unknown[]): unknown;
-      onMessage(...a: unknown[]): unknown;
-    };
+    const adapter = clusterAdapterHooks(factory(nsp));
     const base = Object.getPrototypeOf(adapter).constructor as typeof Adapter;
     if (!traced.has(base)) traced.set(base, createTracedAdapter(api, host, base));
     Object.setPrototypeOf(adapter, traced.get(base)!.prototype);

@@ -11,6 +11,7 @@ import { ConnectionCapture } from "../capture/tcp/connection-capture.js";
 import { createExternalPeers } from "../capture/tcp/external-peers.js";
 import { ApiCapture } from "../capture/api/api-capture.js";
 import { Correlator } from "../capture/correlator.js";
+import { engineHasSession, sessionOfManager } from "../capture/socketio-internals.js";
 import { EngineCapture } from "../capture/engine/engine-capture.js";
 import { APP, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
 import { loopbackAliases } from "../loopback.js";
@@ -183,9 +184,9 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
       await node.close();
     },
     nodeOf(client) {
-      const sid = (client.manager.engine as unknown as { id?: string | null } | undefined)?.id;
+      const sid = sessionOfManager(client.manager);
       if (!sid) return undefined;
-      return nodes.find((n) => (n.io.engine as unknown as { clients: Record<string, unknown> }).clients[sid] !== undefined);
+      return nodes.find((n) => engineHasSession(n.io, sid));
     },
     async dispose() {
       await Promise.all([...base.clients.values()].map((client) => client.close()));
