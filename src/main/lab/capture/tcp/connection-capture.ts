@@ -1,15 +1,19 @@
-// TCP and wire capture for one host's connections: records `tcp` open/data/close with the
-// byte self-check, parses the bytes into `wire` units, and links them to `engine` packets
-// (sending: engine → wire → tcp; receiving: tcp → wire → engine) and to the peer's bytes.
-// Written bytes count as sent once Node settles the write (or the peer reads them); bytes
-// that never left are recorded as `unsent`, and a close says how it ended and who began it.
+// TCP capture for one host's connections: records `tcp` open/data/unsent/close/refused with
+// the byte self-check, and hands each direction's bytes to the wire parsers, whose units it
+// records (wire/wire-events.ts) in stream order with the chunks that carry them; the engine
+// packets in those units are linked by engine/wire-links.ts. Sending: engine → wire → tcp;
+// receiving: tcp → wire → engine. Written bytes count as sent once Node settles the write (or
+// the peer reads them); bytes that never left are recorded as `unsent`, and a close says how
+// it ended and who began it.
 
 import type { Socket } from "node:net";
-import { assertNever, type Endpoint, type EnginePacketEvent, type EnginePacketType, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../../shared/trace/types.js";
+import type { Endpoint, TcpCloseEvent, TcpDataEvent, TcpOpenEvent, TcpRefusedEvent, TcpUnsentEvent, WireEvent } from "../../../../shared/trace/types.js";
+import type { Correlator } from "../correlator.js";
+import { EngineWireLinks } from "../engine/wire-links.js";
 import { createRespParser } from "../wire/resp-parser.js";
+import type { StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
+import { malformedUnit, wireEvent } from "../wire/wire-events.js";
 import { createWireParser } from "../wire/wire-parser.js";
-import type { ParsedEnginePacket, StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
-import { Correlator } from "../correlator.js";
 import { tapSocket } from "./net-socket-tap.js";
 
 interface Span {
@@ -112,11 +116,6 @@ export interface TapOptions {
 }
 
 const KEEP_SPANS = 256;
-const UNCLAIMED_AFTER_MS = 100;
-/** Packets no engine emits a `packet` event for: recorded from the wire as soon as parsed. */
-function isTransportInternal(p: ParsedEnginePacket): boolean {
-  return p.type === "upgrade" || ((p.type === "ping" || p.type === "pong") && p.data === "probe");
-}
 
 const newDirection = (): Direction => ({ offset: 0, pending: [], units: [], unitsTo: 0, sent: 0, unsent: 0, anyFailed: false, chunkSpans: [], unitSpans: [] });
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
@@ -165,13 +164,15 @@ export class ConnectionCapture {
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
   private sweepScheduled = false;
-  private unclaimedTimer: NodeJS.Timeout | undefined;
   private readonly closeWaiters = new Set<() => void>();
+  private readonly links: EngineWireLinks;
 
   constructor(
     private readonly c: Correlator,
     private readonly hooks: ConnectionCaptureHooks = {},
-  ) {}
+  ) {
+    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.socket.isPaused()));
+  }
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
   tapClient(host: string, socket: Socket, target?: Endpoint, options: TapOptions = {}): void {
@@ -422,102 +423,24 @@ export class ConnectionCapture {
       if (dir === "out") {
         // Linked now (the engine packets it carries are pending now), recorded once its bytes settle.
         const cause = conn.cause?.();
-        const parents = conn.unitsOnly ? (cause !== undefined ? [cause] : []) : unit.packets.map((p) => this.matchOutgoing(conn, sid, unit, p));
-        const out: OutUnit = { start: unit.offset, end, event: this.unitEvent(conn, unit, sid, parents) };
+        const parents = conn.unitsOnly ? (cause !== undefined ? [cause] : []) : unit.packets.map((p) => this.links.outgoing(conn, sid, unit, p));
+        const out: OutUnit = { start: unit.offset, end, event: wireEvent(conn.host, conn.id, unit, sid, parents) };
         if (unit.error) out.error = unit.error;
         d.units.push(out);
         continue;
       }
-      const ev = this.unitEvent(conn, unit, sid, overlapping(d.chunkSpans, unit.offset, end));
+      const ev = wireEvent(conn.host, conn.id, unit, sid, overlapping(d.chunkSpans, unit.offset, end));
       const id = this.c.stamp(ev);
       remember(d.unitSpans, { start: unit.offset, end, id });
       if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
       conn.onUnit?.(id, unit);
       if (conn.unitsOnly) continue;
-      for (const p of unit.packets) this.queueIncoming(conn, sid, unit, p, id);
+      for (const p of unit.packets) this.links.incoming(conn, sid, unit, p, id);
     }
   }
 
   private malformed(conn: Connection, dir: StreamDir, unit: WireEvent, error: string, id: number): void {
-    this.c.record({ layer: "lab", kind: "error", host: conn.host, conn: conn.id, dir, message: `malformed ${unit.kind} on ${conn.id}: ${error}`, raw: unit.preview, parents: [id] });
-  }
-
-  /**
-   * One object per unit, fields added in the trace's key order (common fields, then `kind`
-   * and its own): this runs for every frame and HTTP message, so no spreads of partial objects.
-   */
-  private unitEvent(conn: Connection, unit: WireUnitParsed, sid: string | undefined, parents: number[]): WireEvent {
-    const ev = { id: 0, t: 0, layer: "wire", host: conn.host, conn: conn.id, dir: unit.dir, offset: unit.offset, length: unit.length, headerLength: unit.headerLength, preview: unit.preview } as Record<string, unknown>;
-    if (sid) ev.sid = sid;
-    if (parents.length) ev.parents = parents;
-    ev.kind = unit.kind;
-    switch (unit.kind) {
-      case "http-request":
-        ev.method = unit.method ?? "";
-        ev.path = unit.path ?? "";
-        ev.headers = unit.headers ?? {};
-        if (unit.upgrade) ev.upgrade = true;
-        break;
-      case "http-response":
-        ev.status = unit.status ?? 0;
-        ev.headers = unit.headers ?? {};
-        break;
-      case "ws-upgrade":
-        ev.status = unit.status ?? 101;
-        ev.headers = unit.headers ?? {};
-        break;
-      case "ws-frame":
-        ev.opcode = unit.opcode ?? 0;
-        ev.fin = unit.fin ?? true;
-        ev.masked = unit.masked ?? false;
-        if (unit.rsv1) ev.rsv1 = true;
-        ev.payloadLength = unit.payloadLength ?? 0;
-        break;
-      case "resp":
-        ev.type = unit.respType ?? "";
-        if (unit.command !== undefined) ev.command = unit.command;
-        if (unit.items !== undefined) ev.items = unit.items;
-        break;
-      default:
-        assertNever(unit.kind, "wire unit kind");
-    }
-    return ev as unknown as WireEvent;
-  }
-
-  /** A packet parsed from written bytes: the logical packet it carries, or one recovered now. */
-  private matchOutgoing(conn: Connection, sid: string | undefined, unit: WireUnitParsed, p: ParsedEnginePacket): number {
-    const data = p.data ?? "";
-    const found = this.c.take(this.c.outgoing, Correlator.key(conn.host, sid), (q) => q.type === p.type && q.data === data);
-    if (found) return found.eventId;
-    return this.recordRecovered(conn, sid, unit, p, "out", []);
-  }
-
-  private queueIncoming(conn: Connection, sid: string | undefined, unit: WireUnitParsed, p: ParsedEnginePacket, unitId: number): void {
-    if (isTransportInternal(p)) {
-      this.recordRecovered(conn, sid, unit, p, "in", [unitId]);
-      return;
-    }
-    this.c.push(this.c.incoming, Correlator.key(conn.host, sid), {
-      type: p.type as EnginePacketType,
-      data: p.data ?? "",
-      binary: p.binary ?? false,
-      eventId: unitId,
-      conn: conn.id,
-      at: this.c.recorder.now(),
-      ...(unit.transport ? { transport: unit.transport } : {}),
-    });
-    this.scheduleUnclaimed();
-  }
-
-  private recordRecovered(conn: Connection, sid: string | undefined, unit: WireUnitParsed, p: ParsedEnginePacket, dir: StreamDir, parents: number[]): number {
-    const ev: EnginePacketEvent = { id: 0, t: 0, layer: "engine", kind: "packet", host: conn.host, conn: conn.id, dir, type: p.type };
-    if (p.data !== undefined && p.data !== "") ev.data = p.data;
-    if (p.binary) ev.binary = true;
-    if (sid) ev.sid = sid;
-    ev.transport = unit.transport ?? (unit.kind === "ws-frame" ? "websocket" : "polling");
-    ev.recovered = true;
-    if (parents.length) ev.parents = parents;
-    return this.c.stamp(ev);
+    this.c.record(malformedUnit(conn.host, conn.id, dir, unit, error, id));
   }
 
   /** Once the event loop has turned, written bytes still waiting for a unit are recorded as they are. */
@@ -542,71 +465,9 @@ export class ConnectionCapture {
     });
   }
 
-  /**
-   * Parsed packets that no public event claimed (a session already closed, say) are recorded
-   * as recovered. The wait is long: socket.io-client's XHR shim delivers a response several
-   * turns of the event loop after its bytes arrive.
-   */
-  private scheduleUnclaimed(): void {
-    if (this.unclaimedTimer) return;
-    this.unclaimedTimer = setTimeout(() => {
-      this.unclaimedTimer = undefined;
-      try {
-        this.recordUnclaimed(this.c.recorder.now() - UNCLAIMED_AFTER_MS);
-      } catch (err) {
-        // Capture must never end the lab: say so and drop what could not be recorded.
-        this.c.incoming.clear();
-        this.c.record({ layer: "lab", kind: "error", host: "server", code: "CAPTURE_FAILED", message: `capture could not record unclaimed packets: ${(err as Error)?.message ?? String(err)}` });
-      }
-      if (this.c.incoming.size > 0) this.scheduleUnclaimed();
-    }, UNCLAIMED_AFTER_MS);
-    this.unclaimedTimer.unref();
-  }
-
-  /**
-   * Records every parsed packet still unclaimed now, of one host's session (it closed: no
-   * event will claim them, e.g. a `close` packet the transport handles itself), of one host
-   * (it is removed) or of all (the lab is closing).
-   */
+  /** Records the packets parsed from the wire that no engine event claimed (see `EngineWireLinks.flushUnclaimed`). */
   flushUnclaimed(host?: string, sid?: string): void {
-    if (host === undefined) {
-      if (this.unclaimedTimer) clearTimeout(this.unclaimedTimer);
-      this.unclaimedTimer = undefined;
-    }
-    this.recordUnclaimed(Infinity, host === undefined ? undefined : sid === undefined ? `${host}|` : Correlator.key(host, sid));
-  }
-
-  /** `only`: one host|sid key, or every key of a host (`host|`). */
-  private recordUnclaimed(cutoff: number, only?: string): void {
-    for (const [key, list] of this.c.incoming) {
-      if (only !== undefined && (only.endsWith("|") ? !key.startsWith(only) : key !== only)) continue;
-      const host = key.slice(0, key.indexOf("|"));
-      const sid = key.slice(key.indexOf("|") + 1);
-      const stale = list.filter((q) => (q.at ?? 0) <= cutoff);
-      if (stale.length === 0) continue;
-      const kept = list.filter((q) => (q.at ?? 0) > cutoff);
-      if (kept.length) this.c.incoming.set(key, kept);
-      else this.c.incoming.delete(key);
-      for (const q of stale) {
-        // Bytes a paused (frozen) socket holds were never read by its engine.
-        const conn = [...this.live].find((l) => l.id === q.conn);
-        if (conn?.socket.isPaused()) continue;
-        this.c.record({
-          layer: "engine",
-          kind: "packet",
-          host,
-          ...(q.conn ? { conn: q.conn } : {}),
-          dir: "in",
-          type: q.type,
-          ...(q.data ? { data: q.data } : {}),
-          ...(q.binary ? { binary: true } : {}),
-          ...(sid !== "?" ? { sid } : {}),
-          ...(q.transport ? { transport: q.transport } : {}),
-          recovered: true,
-          parents: [q.eventId],
-        });
-      }
-    }
+    this.links.flushUnclaimed(host, sid);
   }
 
   // ── close, how it ended, and the self-check ───────────────────────────────
