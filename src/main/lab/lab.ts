@@ -1,26 +1,21 @@
 // The lab: a real Socket.IO server (on two ports of one IP) and real clients on loopback,
 // every layer traced into one recorder. Plain Node: it never imports Electron.
 
-import { Agent, createServer, request, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import { createConnection, type AddressInfo, type Socket } from "node:net";
 import type { Server } from "socket.io";
-import { Adapter, SessionAwareAdapter } from "socket.io-adapter";
-import { Manager, type Socket as ClientSocket } from "socket.io-client";
+import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
 import type { Endpoint, TraceHeader } from "../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { ApiCapture } from "./capture/api/api-capture.js";
+import { Correlator } from "./capture/correlator.js";
+import { EngineCapture } from "./capture/engine/engine-capture.js";
 import { ConnectionCapture } from "./capture/tcp/connection-capture.js";
 import { createExternalPeers } from "./capture/tcp/external-peers.js";
-import { Correlator } from "./capture/correlator.js";
-import { EngineCapture, sessionClosed, sidOfOpen } from "./capture/engine/engine-capture.js";
-import { createTracedAdapter } from "./capture/api/traced-adapter.js";
-import { createTracedParser } from "./capture/socketio/traced-parser.js";
-import { closeManager, engineOfManager, sessionOfManager } from "./capture/socketio-internals.js";
-import { createTracedServer } from "./capture/traced-server.js";
+import { createLabClient } from "./lab-client.js";
+import { createLabServer } from "./lab-server.js";
 import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
-import { installServerApp, type AppConsole } from "./server-app.js";
+import type { AppConsole } from "./server-app.js";
 
 export const APP = { name: "SocketScope", version: "0.1.0" };
 export const NAMESPACES = ["/", "/chat", "/streaming-response", "/admin"] as const;
@@ -165,42 +160,6 @@ export interface Lab {
   dispose(): Promise<void>;
 }
 
-const transportList = (t: ClientTransports): ("polling" | "websocket")[] =>
-  t === "websocket" ? ["websocket"] : t === "polling" ? ["polling"] : ["polling", "websocket"];
-
-/** Resolves once an http.Agent has no request running or queued (or after `maxMs`). */
-function agentIdle(agent: Agent, maxMs: number): Promise<void> {
-  const idle = (): boolean => Object.keys(agent.sockets).length === 0 && Object.keys(agent.requests).length === 0;
-  if (idle()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      agent.off("free", check);
-      resolve();
-    };
-    // 'free' fires as a socket goes back to the pool, before the pool's books are updated.
-    const check = (): void => void setImmediate(() => idle() && done());
-    const timer = setTimeout(done, maxMs);
-    agent.on("free", check);
-  });
-}
-
-function listen(server: HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      server.off("listening", onListening);
-      reject(err);
-    };
-    const onListening = (): void => {
-      server.off("error", onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
-}
-
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   let bind = options.bind ?? "127.0.0.1";
   const header: TraceHeader = {
@@ -236,100 +195,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   let clientCount = 0;
   let disposed = false;
 
-  // ── server ────────────────────────────────────────────────────────────────
-  let httpServer: HttpServer | undefined;
-  let serviceServer: HttpServer | undefined;
-  let io: Server | undefined;
-  let port = 0;
-  let servicePort = 0;
-  const serverSockets = new Set<Socket>();
-  let holding = false;
-  const heldUpgrades: (() => void)[] = [];
-  let choices: ServerChoices = options.server ?? {};
-
-  const tapAccepted = (server: HttpServer): void => {
-    server.on("connection", (socket: Socket) => {
-      serverSockets.add(socket);
-      socket.once("close", () => serverSockets.delete(socket));
-      conns.tapServer("server", socket);
-    });
-  };
-
-  const listenOrFallback = async (server: HttpServer, wanted: number, service: string): Promise<number> => {
-    try {
-      return await listen(server, wanted, bind);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "EADDRINUSE" && code !== "EACCES") throw err;
-      const got = await listen(server, 0, bind);
-      const message = `port ${wanted} on ${bind} is busy (${code}); the ${service} listens on port ${got} instead`;
-      c.record({ layer: "lab", kind: "error", host: "server", level: "notice", code, message });
-      options.log?.(message);
-      return got;
-    }
-  };
-
-  const startServer = async (next?: ServerChoices): Promise<void> => {
-    if (next) choices = next;
-    if (options.noServer || httpServer) return;
-    // engine.io hands every request outside /socket.io/ to this listener: answer it, never leave it hanging
-    httpServer = createServer((_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found: this port serves Socket.IO at /socket.io/\n"));
-    tapAccepted(httpServer);
-    io = createTracedServer(httpServer, "server", { c, api, conns, engines }, NAMESPACES, {
-      adapter: createTracedAdapter(api, "server", choices.connectionStateRecovery ? SessionAwareAdapter : Adapter) as never,
-      ...(choices.connectionStateRecovery ? { connectionStateRecovery: choices.connectionStateRecovery } : {}),
-      ...(choices.perMessageDeflate ? { perMessageDeflate: choices.perMessageDeflate } : {}),
-      ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}),
-      ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}),
-    });
-    // Upgrade requests pass through a gate the lab can close (see holdUpgrades).
-    const upgradeListeners = httpServer.listeners("upgrade") as ((req: IncomingMessage, socket: Socket, head: Buffer) => void)[];
-    httpServer.removeAllListeners("upgrade");
-    httpServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      const answer = (): void => {
-        if (socket.destroyed) return;
-        for (const l of upgradeListeners) l.call(httpServer, req, socket, head);
-      };
-      if (holding) heldUpgrades.push(answer);
-      else answer();
-    });
-    installServerApp(io, log, { ...(options.chunkDelay !== undefined ? { chunkDelay: options.chunkDelay } : {}) });
-
-    const wantedPort = port || (options.port ?? 3000);
-    port = await listenOrFallback(httpServer, wantedPort, "Socket.IO server");
-    c.record({ layer: "lab", kind: "listen", host: "server", ip: bind, port, service: "socket.io" });
-
-    serviceServer = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const body = `SocketScope status service on port ${servicePort}: ${io?.engine.clientsCount ?? 0} Socket.IO sessions on port ${port}.\n`;
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
-      res.end(req.method === "HEAD" ? undefined : body);
-    });
-    tapAccepted(serviceServer);
-    servicePort = await listenOrFallback(serviceServer, servicePort || (options.servicePort ?? (port === 0 ? 0 : port + 1)), "status service");
-    c.record({ layer: "lab", kind: "listen", host: "server", ip: bind, port: servicePort, service: "http-status" });
-  };
-
-  const closeServer = (server: HttpServer | undefined): Promise<void> =>
-    new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
-
-  /**
-   * Stops the server as a server does: Socket.IO closes every session (a WebSocket close
-   * frame, or the close packet on a pending poll), then stops listening once its
-   * connections have ended. A peer that never finishes its side is cut off after a while.
-   */
-  const stopServer = async (): Promise<void> => {
-    const srv = io;
-    io = undefined;
-    for (const answer of heldUpgrades.splice(0)) answer();
-    const closed = srv ? new Promise<void>((resolve) => void srv.close(() => resolve())) : closeServer(httpServer);
-    const service = closeServer(serviceServer);
-    const ended = await conns.closedAll("server", 2000);
-    if (!ended) for (const s of serverSockets) s.destroy();
-    await closed;
-    await service;
-    httpServer = undefined;
-    serviceServer = undefined;
-  };
+  // ── servers ───────────────────────────────────────────────────────────────
+  const servers = createLabServer({ capture: { c, api, conns, engines }, options, bind: () => bind, log });
+  const startServer = (choices?: ServerChoices): Promise<void> => servers.start(choices);
+  const stopServer = (): Promise<void> => servers.stop();
 
   if (!options.noServer) c.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "Socket.IO server", ips: [bind] });
   await startServer();
@@ -337,150 +206,25 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const labUrl = (): string => {
     if (options.noServer) return "";
     const host = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
-    return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${servers.port}`;
   };
   let url = labUrl();
 
   // ── clients ───────────────────────────────────────────────────────────────
+  const clientContext = {
+    capture: { c, api, conns, engines },
+    bind: () => bind,
+    port: () => servers.port,
+    servicePort: () => servers.servicePort,
+    consoleOf,
+    removed: (id: string) => void clients.delete(id),
+  };
   const addClientNow = (opts: ClientOptions = {}): LabClient => {
     if (disposed) throw new Error("the lab is closed");
     const index = ++clientCount;
-    const id = `client-${index}`;
-    const ip = opts.ip ?? clientAddress(index, haveAliases);
-    const transports = opts.transports ?? "polling-upgrade";
-    const target = opts.url ?? url;
-    const label = opts.label ?? `client ${index}`;
-    const reconnection = opts.reconnection ?? true;
-    c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection });
-
-    const agent = (keepAlive: boolean): Agent => {
-      const a = new Agent({ keepAlive, localAddress: ip });
-      a.createConnection = ((o: Parameters<typeof createConnection>[0] & { host?: string; port?: number | string }) => {
-        const socket = createConnection(o);
-        conns.tapClient(id, socket, { ip: String(o.host ?? ""), port: Number(o.port ?? 0) });
-        return socket;
-      }) as unknown as Agent["createConnection"];
-      return a;
-    };
-    const pollingAgent = agent(true);
-    const wsAgent = agent(false);
-    const session = (): string | undefined => sessionOfManager(manager);
-    const manager: Manager = new Manager(target, {
-      transports: transportList(transports),
-      upgrade: transports === "polling-upgrade",
-      parser: createTracedParser(c, api, id, "client", session),
-      reconnection,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 4000,
-      autoConnect: false,
-      ...(opts.query ? { query: opts.query } : {}),
-      ...(opts.perMessageDeflate !== undefined ? { perMessageDeflate: opts.perMessageDeflate } : {}),
-      transportOptions: { polling: { agent: pollingAgent }, websocket: { agent: wsAgent } },
-    } as never);
-
-    const hooked = new WeakSet<object>();
-    const hookEngine = (): void => {
-      const engine = engineOfManager(manager);
-      if (!engine || hooked.has(engine)) return;
-      hooked.add(engine);
-      engine.on("packet", (p: { type: string; data?: unknown }) =>
-        engines.received(id, engine.id ?? sidOfOpen(p), engine.transport?.name as never, p),
-      );
-      engine.on("packetCreate", (p: { type: string; data?: unknown }) =>
-        engines.created(id, engine.id ?? undefined, engine.transport?.name as never, p),
-      );
-      engine.on("close", () => sessionClosed(c, id, engine.id, (h, sid) => conns.flushUnclaimed(h, sid)));
-    };
-    manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
-    api.tapManager(id, manager);
-
-    const sockets = new Map<string, ClientSocket>();
-    const client: LabClient = {
-      id,
-      console: consoleOf(id),
-      ip,
-      url: target,
-      transports,
-      manager,
-      sockets,
-      socket(nsp = "/", auth, socketOptions = {}) {
-        let s = sockets.get(nsp);
-        if (!s) {
-          s = manager.socket(nsp, { ...(auth ? { auth } : {}), ...socketOptions });
-          api.tapClientSocket(id, s, nsp);
-          sockets.set(nsp, s);
-          // socket.connect() after a refusal opens a new engine: trace it too.
-          const connect = s.connect.bind(s);
-          s.connect = s.open = () => {
-            connect();
-            hookEngine();
-            return s!;
-          };
-          s.connect();
-        }
-        return s;
-      },
-      request(path) {
-        return new Promise((resolve, reject) => {
-          const req = request({ host: bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind, port, path, agent: pollingAgent }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (d: string) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-          });
-          req.on("error", reject);
-          req.end();
-        });
-      },
-      cut() {
-        c.record({ layer: "lab", kind: "fault", host: id, fault: "cut", detail: `the lab ends ${id}'s TCP connections under its transports, as a network that dropped them` });
-        for (const s of conns.socketsOf(id)) s.destroy();
-      },
-      fetchService(path = "/") {
-        return new Promise((resolve, reject) => {
-          const req = request({ host: bind, port: servicePort, path, agent: pollingAgent }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (d: string) => (body += d));
-            res.on("end", () => resolve(body));
-          });
-          req.on("error", reject);
-          req.end();
-        });
-      },
-      freeze() {
-        c.record({ layer: "lab", kind: "fault", host: id, fault: "freeze", detail: `${id} stops reading from its connections, as a program that hangs` });
-        for (const s of conns.socketsOf(id)) s.pause();
-      },
-      close() {
-        closing ??= closeClient();
-        return closing;
-      },
-    };
-    let closing: Promise<void> | undefined;
-    const closeClient = async (): Promise<void> => {
-      for (const s of sockets.values()) s.disconnect();
-      // The Manager closes its engine once its last socket disconnected; with none, close it here.
-      closeManager(manager);
-      manager.engine?.close();
-      // A frozen client comes back to life to quit: it reads what waited for it, then closes.
-      for (const s of conns.socketsOf(id)) if (s.isPaused()) s.resume();
-      // Polling requests still running (the close packet's POST, the pending GET) finish first;
-      // then the idle keep-alive connections are let go, this client's FIN first.
-      await agentIdle(pollingAgent, 2000);
-      pollingAgent.destroy();
-      wsAgent.destroy();
-      if (!(await conns.closedAll(id, 2000))) {
-        for (const s of conns.socketsOf(id)) s.destroy();
-        await conns.closedAll(id, 500);
-      }
-      conns.flushUnclaimed(id);
-      c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
-      c.forgetHost(id);
-      api.forgetHost(id);
-      clients.delete(id);
-    };
-    clients.set(id, client);
+    const who = { id: `client-${index}`, label: opts.label ?? `client ${index}`, ip: opts.ip ?? clientAddress(index, haveAliases), target: opts.url ?? url };
+    const client = createLabClient(clientContext, who, opts);
+    clients.set(client.id, client);
     return client;
   };
   const addClient = async (opts: ClientOptions = {}): Promise<LabClient> => addClientNow(opts);
@@ -490,16 +234,16 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     correlator: c,
     api,
     get server() {
-      return io;
+      return servers.io;
     },
     get url() {
       return url;
     },
     get port() {
-      return port;
+      return servers.port;
     },
     get servicePort() {
-      return servicePort;
+      return servers.servicePort;
     },
     get bind() {
       return bind;
@@ -524,17 +268,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       for (const client of clients.values()) if (client.manager === socket.io) return client;
       return undefined;
     },
-    holdUpgrades() {
-      if (holding) return;
-      holding = true;
-      c.record({ layer: "lab", kind: "fault", host: "server", fault: "hold-upgrade", detail: "the server holds its answer to WebSocket upgrade requests" });
-    },
-    releaseUpgrades() {
-      if (!holding) return;
-      holding = false;
-      c.record({ layer: "lab", kind: "fault", host: "server", fault: "release-upgrade", detail: "the server answers the WebSocket upgrade requests it held" });
-      for (const answer of heldUpgrades.splice(0)) answer();
-    },
+    holdUpgrades: () => servers.holdUpgrades(),
+    releaseUpgrades: () => servers.releaseUpgrades(),
     addClient,
     async removeClient(id) {
       await clients.get(id)?.close();
