@@ -31,7 +31,32 @@ export function summarise(profile: CpuProfile, top = 25): string {
   }
   const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
   const list = (m: Map<string, number>): string[] => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${pct(v)}  ${k}`);
-  return [`total ${(total / 1000).toFixed(0)} ms sampled`, "", "self time by function:", ...list(fns), "", "self time by file:", ...list(files)].join("\n");
+  const byCategory = new Map<string, number>();
+  for (const [id, us] of self) {
+    const f = byId.get(id)!.callFrame;
+    const c = category(f.url, f.functionName);
+    byCategory.set(c, (byCategory.get(c) ?? 0) + us);
+  }
+  const ms = (us: number): string => `${(us / 1000).toFixed(0).padStart(6)} ms`;
+  const categories = [...byCategory].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${pct(v)} ${ms(v)}  ${k}`);
+  return [`total ${(total / 1000).toFixed(0)} ms sampled`, "", "self time by category:", ...categories, "", "self time by function:", ...list(fns), "", "self time by file:", ...list(files)].join("\n");
+}
+
+/**
+ * Where a sample's time goes: the lab's capture (src/main/lab/capture), the recorder and the
+ * trace's serialisation (src/main/trace), Socket.IO and its stack (socket.io, engine.io, ws,
+ * their parsers), Node's I/O (streams, net, timers, native writes), the garbage collector, and
+ * the rest (module loading, the lab's own code, idle).
+ */
+export function category(url: string, fn: string): string {
+  if (fn === "(garbage collector)") return "garbage collection";
+  if (fn === "(idle)" || fn === "(program)") return "idle / program";
+  if (url.includes("/src/main/lab/capture/")) return "capture";
+  if (url.includes("/src/main/trace/")) return "recorder and serialisation";
+  if (/node_modules\/(socket\.io|engine\.io|ws|@socket\.io|debug|base64id)/.test(url)) return "socket.io (server and client)";
+  if (/^node:(net|internal\/(stream|streams|net|timers|process|buffer|http|fixed_queue|async_hooks|perf|event_target)|events|buffer|stream|timers|http)/.test(url) || (!url && /writev|writeUtf8String|writeBuffer|readv?|TextDecoder|FastBuffer/.test(fn))) return "node I/O, buffers and timers";
+  if (url.includes("/src/")) return "lab and app code";
+  return "other (module loading, native)";
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -7,6 +7,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
+import { measureCaptureFloor } from "./capture-floor.js";
 import { measureCaptureOverhead } from "./capture-overhead.js";
 import { measurePipeline } from "./pipeline.js";
 import { measureNodeLoad, measureTraceFiles } from "./trace-files.js";
@@ -80,6 +81,11 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_polling_lab_ms = poll.labMs;
       d.capture_polling_events_per_emit = poll.eventsPerEmit;
       d.capture_polling_cpu_ratio = poll.cpuRatio;
+      log("capture floor over WebSocket (the hooks alone, and the hooks writing a binary log)…");
+      const floor = await measureCaptureFloor({ transport: "websocket", emits: quick ? 100 : 5000 });
+      d.capture_floor_ws_hooks = floor.hooksRatio;
+      d.capture_floor_ws_binary_log = floor.binaryLogRatio;
+      d.capture_floor_ws_records_per_emit = floor.recordsPerEmit;
     }
     if (only.has("pipeline")) {
       log("event pipeline (Electron bridge and web mode)…");
