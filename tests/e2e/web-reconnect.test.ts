@@ -31,8 +31,19 @@ describe.skipIf(!run)("web mode reconnects", () => {
     await button("Next step").click();
     await settle();
     const timeline = page.getByRole("region", { name: "Timeline", exact: true });
-    await expect.poll(async () => (await timeline.innerText()).match(/(\d+) of (\d+) events/)?.[2], { timeout: 10_000 }).toBeTruthy();
-    const before = (await timeline.innerText()).match(/of (\d+) events/)?.[1];
+    // The step's events arrive in batches after the step ends: wait until the count stops changing.
+    const shown = async () => (await timeline.innerText()).match(/of (\d+) events/)?.[1];
+    let before: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const last = before;
+          before = await shown();
+          return before !== undefined && before === last;
+        },
+        { timeout: 10_000, intervals: [300] },
+      )
+      .toBe(true);
 
     await web.stopServer();
     const alert = page.getByRole("alert").filter({ hasText: "Lost the connection to the lab" });
