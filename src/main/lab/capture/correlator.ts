@@ -53,7 +53,9 @@ const MAX_QUEUE = 256;
 /** Most entries a map of pending links keeps. */
 const MAX_PENDING = 10_000;
 /** Encoded chunks kept per host: an encode is sent at once (one engine packet per recipient). */
-const KEEP_ENCODED = 64;
+const KEEP_ENCODED = 16;
+/** Engine messages kept per host until the decoder takes them (it does so at once). */
+const KEEP_ENGINE_IN = 16;
 
 export class Correlator {
   /** engine → wire: packets a host created, waiting for the bytes that carry them; by host|sid. */
@@ -66,8 +68,8 @@ export class Correlator {
   readonly ackArrived = new Map<string, number>();
   /** socketio → engine: per host, each recently encoded chunk (text, or a Buffer itself) → its packet event. */
   private readonly encodedChunks = new Map<string, Map<unknown, number>>();
-  /** engine → socketio: per host, messages received, by their data (text, or the Buffer itself). */
-  private readonly engineIn = new Map<string, Map<unknown, EngineMessage[]>>();
+  /** engine → socketio: per host, the last messages received, with their data (text, or the Buffer itself). */
+  private readonly engineIn = new Map<string, { data: unknown; message: EngineMessage }[]>();
   /** api (adapter) → socketio: the Engine.IO session of each server socket, by host|socket id. */
   private readonly socketSessions = new Map<string, string>();
 
@@ -134,22 +136,18 @@ export class Correlator {
   // ── engine → socketio ──
   /** The engine of `host` received a `message` (event `eventId`) whose data goes to the decoder next. */
   engineMessage(host: string, data: unknown, message: EngineMessage): void {
-    let byData = this.engineIn.get(host);
-    if (!byData) this.engineIn.set(host, (byData = new Map()));
-    const list = byData.get(data);
-    if (list) list.push(message);
-    else byData.set(data, [message]);
-    if (byData.size > MAX_QUEUE) byData.delete(byData.keys().next().value);
+    let recent = this.engineIn.get(host);
+    if (!recent) this.engineIn.set(host, (recent = []));
+    // The decoder is fed in the same call (socket.io reads the engine's `data` event): only a few ever wait.
+    if (recent.push({ data, message }) > KEEP_ENGINE_IN) recent.shift();
   }
 
   /** The engine message the decoder of `host` is fed `data` from (oldest first). */
   takeEngineMessage(host: string, data: unknown): EngineMessage | undefined {
-    const byData = this.engineIn.get(host);
-    const list = byData?.get(data);
-    if (!list) return undefined;
-    const found = list.shift();
-    if (list.length === 0) byData!.delete(data);
-    return found;
+    const recent = this.engineIn.get(host);
+    const i = recent ? recent.findIndex((m) => m.data === data) : -1;
+    if (i < 0) return undefined;
+    return recent!.splice(i, 1)[0]!.message;
   }
 
   // ── api (adapter) → socketio ──

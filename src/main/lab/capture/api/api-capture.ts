@@ -121,15 +121,7 @@ export class ApiCapture implements PacketCauses {
 
   /** Runs `fn` with `cause` as what `host` sends for: its encodes and its writes name it. */
   causedBy<T>(host: string, cause: number | undefined, fn: () => T): T {
-    if (cause === undefined) return fn();
-    const outer = this.causes.get(host);
-    this.causes.set(host, cause);
-    try {
-      return fn();
-    } finally {
-      if (outer === undefined) this.causes.delete(host);
-      else this.causes.set(host, outer);
-    }
+    return within(this.causes, host, cause, fn);
   }
 
   /** The api event whose application code runs on `host` now, if any (see `running`). */
@@ -498,19 +490,24 @@ export class ApiCapture implements PacketCauses {
 
   /** Runs `fn` as code caused by api event `id` on `host` (see `running`). */
   private runAs<T>(host: string, id: number | undefined, fn: () => T): T {
-    if (id === undefined) return fn();
-    const outer = this.running.get(host);
-    this.running.set(host, id);
-    try {
-      return fn();
-    } finally {
-      if (outer === undefined) this.running.delete(host);
-      else this.running.set(host, outer);
-    }
+    return within(this.running, host, id, fn);
   }
 
   private remember(map: Map<string, number>, key: string, value: number): void {
     map.set(key, value);
     if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
+  }
+}
+
+/** Runs `fn` with `map` holding `value` for `host` (nothing changes when `value` is undefined), then restores it. */
+function within<T>(map: Map<string, number>, host: string, value: number | undefined, fn: () => T): T {
+  if (value === undefined) return fn();
+  const outer = map.get(host);
+  map.set(host, value);
+  try {
+    return fn();
+  } finally {
+    if (outer === undefined) map.delete(host);
+    else map.set(host, outer);
   }
 }
