@@ -11,8 +11,8 @@ import { Server } from "socket.io";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import * as sioParser from "socket.io-parser";
 import { tapSocket } from "../src/main/lab/capture/tcp/net-socket-tap.js";
-import { bare, drive, type Harness, type Transport } from "./capture-overhead.js";
-import { collectGarbage, median, round } from "./stats.js";
+import { bare, drive, timed, type Harness, type Transport } from "./capture-overhead.js";
+import { median, round } from "./stats.js";
 
 export type FloorMode = "hooks" | "binary-log";
 
@@ -139,18 +139,6 @@ export interface CaptureFloor {
   recordsPerEmit: number;
 }
 
-async function timed(make: () => Promise<Harness>, n: number, window: number): Promise<{ ms: number; records: number }> {
-  collectGarbage();
-  const h = await make();
-  try {
-    const before = h.events();
-    const ms = await drive(h.socket, n, window);
-    return { ms, records: h.events() - before };
-  } finally {
-    await h.close();
-  }
-}
-
 export async function measureCaptureFloor(options: { transport: Transport; emits: number; rounds?: number; window?: number }): Promise<CaptureFloor> {
   const { transport, emits } = options;
   const rounds = options.rounds ?? 5;
@@ -166,7 +154,7 @@ export async function measureCaptureFloor(options: { transport: Transport; emits
     for (const which of order) {
       const res = await timed(makers[which], emits, window);
       ms[which] = res.ms;
-      if (which === "log") perEmit.push(res.records / emits);
+      if (which === "log") perEmit.push(res.events / emits);
     }
     hooks.push(ms.hooks! / ms.bare!);
     logs.push(ms.log! / ms.bare!);

@@ -91,9 +91,10 @@ export interface CaptureOverhead {
   cpuRatio: number;
 }
 
-async function timed(make: (t: Transport) => Promise<Harness>, transport: Transport, n: number, window: number): Promise<{ ms: number; cpuMs: number; events: number }> {
+/** One round: a fresh harness after a full GC, `n` acked emits; wall and CPU time, and the events (or records) it counted. */
+export async function timed(make: () => Promise<Harness>, n: number, window: number): Promise<{ ms: number; cpuMs: number; events: number }> {
   collectGarbage();
-  const h = await make(transport);
+  const h = await make();
   try {
     const before = h.events();
     const cpu = process.cpuUsage();
@@ -110,8 +111,8 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
   const rounds = options.rounds ?? 5;
   const window = options.window ?? 100;
   // One unmeasured round of each warms the JIT for both.
-  await timed(bare, transport, Math.min(emits, 500), window);
-  await timed(traced, transport, Math.min(emits, 500), window);
+  await timed(() => bare(transport), Math.min(emits, 500), window);
+  await timed(() => traced(transport), Math.min(emits, 500), window);
   const ratios: number[] = [];
   const bareMs: number[] = [];
   const labMs: number[] = [];
@@ -122,7 +123,7 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
     const got: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     const cpu: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     for (const which of order) {
-      const res = await timed(which === "bare" ? bare : traced, transport, emits, window);
+      const res = await timed(() => (which === "bare" ? bare : traced)(transport), emits, window);
       got[which] = res.ms;
       cpu[which] = res.cpuMs;
       if (which === "lab") perEmit.push(res.events / emits);
