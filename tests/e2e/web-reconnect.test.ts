@@ -41,7 +41,7 @@ describe.skipIf(!run)("web mode reconnects", () => {
           before = await shown();
           return before !== undefined && before === last;
         },
-        { timeout: 10_000, intervals: [300] },
+        { timeout: 10_000, interval: 300 },
       )
       .toBe(true);
 
