@@ -11,7 +11,7 @@ import { Server } from "socket.io";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import * as sioParser from "socket.io-parser";
 import { tapSocket } from "../src/main/lab/capture/tcp/net-socket-tap.js";
-import { bare, drive, timed, type Harness, type Transport } from "./capture-overhead.js";
+import { bare, timed, type Harness, type Transport } from "./capture-overhead.js";
 import { median, round } from "./stats.js";
 
 export type FloorMode = "hooks" | "binary-log";
