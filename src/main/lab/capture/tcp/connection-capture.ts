@@ -7,14 +7,14 @@
 // it ended and who began it.
 
 import type { Socket } from "node:net";
-import type { Endpoint, TcpCloseEvent, TcpDataEvent, TcpOpenEvent, TcpRefusedEvent, TcpUnsentEvent, WireEvent } from "../../../../shared/trace/types.js";
+import { assertNever, type Endpoint, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../../shared/trace/types.js";
 import type { Correlator } from "../correlator.js";
 import { EngineWireLinks } from "../engine/wire-links.js";
 import { createRespParser } from "../wire/resp-parser.js";
 import type { StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { malformedUnit, wireEvent } from "../wire/wire-events.js";
 import { createWireParser } from "../wire/wire-parser.js";
-import { tapSocket } from "./net-socket-tap.js";
+import { probeSocket, type TcpRecord } from "./socket-probe.js";
 
 interface Span {
   start: number;
@@ -67,6 +67,7 @@ export interface ConnectionInfo {
 }
 
 interface Connection extends ConnectionInfo {
+  /** The live socket: only for what the lab does to it (pause, destroy) and for the probe; never read to record. */
   socket: Socket;
   parser: WireParser;
   open: boolean;
@@ -75,6 +76,8 @@ interface Connection extends ConnectionInfo {
   in: Direction;
   /** Writes issued before the TCP connection was established (offsets given on connect). */
   early: OutChunk[];
+  /** Writes not settled yet, by the number the probe gave them. */
+  writes: Map<number, OutChunk>;
   untap: () => void;
   peer?: Connection;
   /** Set on the server side when the other end is not one of the lab's hosts. */
@@ -176,15 +179,12 @@ export class ConnectionCapture {
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
   tapClient(host: string, socket: Socket, target?: Endpoint, options: TapOptions = {}): void {
-    const conn = this.create(host, "client", socket, options);
-    if (target) conn.target = target;
-    socket.once("connect", () => this.opened(conn));
+    this.create(host, "client", socket, options, target);
   }
 
   /** Taps a socket an http.Server accepted. */
   tapServer(host: string, socket: Socket, options: TapOptions = {}): void {
-    const conn = this.create(host, "server", socket, options);
-    this.opened(conn);
+    this.create(host, "server", socket, options);
   }
 
   /** Connections still open (for disposal and for views of the lab state). */
@@ -219,7 +219,7 @@ export class ConnectionCapture {
     return [...this.live].filter((c) => c.host === host && !c.closed).map((c) => c.socket);
   }
 
-  private create(host: string, role: "client" | "server", socket: Socket, options: TapOptions = {}): Connection {
+  private create(host: string, role: "client" | "server", socket: Socket, options: TapOptions, target?: Endpoint): Connection {
     const resp = options.protocol === "resp";
     const conn: Connection = {
       id: `${host}/tcp${this.nextConn++}`,
@@ -234,42 +234,61 @@ export class ConnectionCapture {
       out: newDirection(),
       in: newDirection(),
       early: [],
+      writes: new Map(),
       untap: () => {},
     };
     if (resp || options.unitsOnly) conn.unitsOnly = true;
     if (options.cause) conn.cause = options.cause;
     if (options.onUnit) conn.onUnit = options.onUnit;
-    conn.untap = tapSocket(
-      socket,
-      {
-        read: (chunk) => this.read(conn, chunk),
-        wrote: (chunk) => this.wrote(conn, chunk),
-        settled: (chunk, err) => this.settle(conn, chunk, err),
-        closing: (how) => this.closing(conn, how),
-        failed: (err) => this.failed(conn, err),
-      },
-      { serverSide: role === "server" },
-    );
-    socket.once("close", (hadError: boolean) => this.closed(conn, hadError));
-    socket.once("end", () => {
-      conn.remoteCloseAt ??= this.c.recorder.now();
-    });
-    socket.on("error", (err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
-      conn.lastError = err.code ?? err.message;
-      if (err.code && RESET_CODES.has(err.code)) {
-        conn.resetSeen = true;
-        conn.remoteCloseAt ??= this.c.recorder.now();
-      }
-      if (!conn.open && typeof err.address === "string" && typeof err.port === "number") conn.target = { ip: err.address, port: err.port };
-    });
+    if (target) conn.target = target;
     this.live.add(conn);
+    conn.untap = probeSocket(socket, (record) => this.apply(conn, record), { serverSide: role === "server", now: () => this.c.recorder.now() });
     return conn;
   }
 
-  private opened(conn: Connection): void {
-    const s = conn.socket;
-    conn.local = { ip: s.localAddress ?? "", port: s.localPort ?? 0 };
-    conn.remote = { ip: s.remoteAddress ?? "", port: s.remotePort ?? 0 };
+  /** One record of what the connection's socket did (see socket-probe.ts): the capture's only input. */
+  private apply(conn: Connection, r: TcpRecord): void {
+    switch (r.kind) {
+      case "connect":
+        this.opened(conn, r.local, r.remote);
+        return;
+      case "read":
+        this.read(conn, r.bytes);
+        return;
+      case "write":
+        this.wrote(conn, r.write, r.bytes);
+        return;
+      case "settled":
+        this.settle(conn, r.write, r.error);
+        return;
+      case "closing":
+        this.closing(conn, r.how, r.t);
+        return;
+      case "end":
+        conn.remoteCloseAt ??= r.t;
+        return;
+      case "error":
+        conn.lastError = r.code ?? r.message;
+        if (r.code && RESET_CODES.has(r.code)) {
+          conn.resetSeen = true;
+          conn.remoteCloseAt ??= r.t;
+        }
+        if (!conn.open && r.address !== undefined && r.port !== undefined) conn.target = { ip: r.address, port: r.port };
+        return;
+      case "close":
+        this.closed(conn, r);
+        return;
+      case "failed":
+        this.failed(conn, r.message);
+        return;
+      default:
+        assertNever(r, "tcp record");
+    }
+  }
+
+  private opened(conn: Connection, local: Endpoint, remote: Endpoint): void {
+    conn.local = local;
+    conn.remote = remote;
     conn.open = true;
     this.byTuple.set(endpointKey(conn.local, conn.remote), conn);
     this.link(conn);
@@ -292,8 +311,9 @@ export class ConnectionCapture {
   }
 
   // ── sending: bytes written wait until Node settles them, and for the wire unit they complete ──
-  private wrote(conn: Connection, bytes: Buffer): OutChunk {
+  private wrote(conn: Connection, write: number, bytes: Buffer): void {
     const chunk: OutChunk = { offset: -1, bytes, state: "pending" };
+    conn.writes.set(write, chunk);
     if (!conn.open) {
       // Before the connection is established: kept (a copy: the caller may reuse its buffer).
       chunk.bytes = Buffer.from(bytes);
@@ -301,7 +321,6 @@ export class ConnectionCapture {
     } else {
       this.wroteNow(conn, chunk);
     }
-    return chunk;
   }
 
   private wroteNow(conn: Connection, chunk: OutChunk): void {
@@ -312,11 +331,13 @@ export class ConnectionCapture {
     this.parsed(conn, conn.parser.feed("out", chunk.bytes));
   }
 
-  private settle(conn: Connection, chunk: OutChunk, err: Error | null | undefined): void {
-    if (chunk.state !== "pending") return;
-    if (err) {
+  private settle(conn: Connection, write: number, error: string | undefined): void {
+    const chunk = conn.writes.get(write);
+    conn.writes.delete(write);
+    if (chunk?.state !== "pending") return;
+    if (error !== undefined) {
       chunk.state = "failed";
-      chunk.reason = (err as NodeJS.ErrnoException).code ?? err.message;
+      chunk.reason = error;
       conn.out.anyFailed = true;
     } else {
       chunk.state = "sent";
@@ -389,7 +410,6 @@ export class ConnectionCapture {
 
   // ── receiving: bytes read, then the units they complete ─────────────────────
   private read(conn: Connection, chunk: Buffer): void {
-    if (!conn.open) this.opened(conn);
     const d = conn.in;
     const start = d.offset;
     d.offset += chunk.length;
@@ -471,9 +491,9 @@ export class ConnectionCapture {
   }
 
   // ── close, how it ended, and the self-check ───────────────────────────────
-  private closing(conn: Connection, how: "end" | "destroy" | "reset"): void {
+  private closing(conn: Connection, how: "end" | "destroy" | "reset", t: number): void {
     if (conn.localCloseAt !== undefined) return;
-    conn.localCloseAt = this.c.recorder.now();
+    conn.localCloseAt = t;
     conn.localHow = how;
     // Closing the descriptor with bytes still unread makes the kernel answer with a reset.
     if (how !== "end" && conn.peer && conn.open) {
@@ -485,10 +505,10 @@ export class ConnectionCapture {
   /** A capture step outside the tap failed on `conn`: the tap goes, the traffic goes on untraced. */
   private stopCapture(conn: Connection, err: unknown): void {
     conn.untap();
-    this.failed(conn, err);
+    this.failed(conn, (err as Error)?.message ?? String(err));
   }
 
-  private failed(conn: Connection, err: unknown): void {
+  private failed(conn: Connection, message: string): void {
     if (conn.broken) return;
     conn.broken = true;
     this.c.record({
@@ -497,11 +517,12 @@ export class ConnectionCapture {
       host: conn.host,
       conn: conn.id,
       code: "CAPTURE_FAILED",
-      message: `capture stopped on ${conn.id}: ${(err as Error)?.message ?? String(err)}; its traffic goes on untraced`,
+      message: `capture stopped on ${conn.id}: ${message}; its traffic goes on untraced`,
     });
   }
 
-  private closed(conn: Connection, hadError: boolean): void {
+  private closed(conn: Connection, record: Extract<TcpRecord, { kind: "close" }>): void {
+    const { hadError } = record;
     if (conn.closed) return;
     conn.closed = true;
     if (!conn.open) {
@@ -510,8 +531,7 @@ export class ConnectionCapture {
       conn.untap();
       if (conn.lastError) {
         const ev: TcpRefusedEvent = { id: 0, t: 0, layer: "tcp", kind: "refused", host: conn.host, conn: conn.id, remote: conn.target ?? { ip: "", port: 0 }, code: conn.lastError };
-        const local = conn.socket.localAddress;
-        if (local) ev.local = { ip: local, port: conn.socket.localPort ?? 0 };
+        if (record.local) ev.local = record.local;
         this.c.stamp(ev);
       }
       this.wake();
@@ -521,7 +541,7 @@ export class ConnectionCapture {
       this.parsed(conn, conn.parser.end());
       this.flushOut(conn, { final: true });
     }
-    const s = conn.socket;
+    const s = { bytesRead: record.bytesRead, bytesWritten: record.bytesWritten };
     const bytesIn = conn.in.offset;
     const bytesOut = conn.out.sent;
     const unsent = conn.out.unsent;

@@ -1,0 +1,84 @@
+// The hot path of the TCP capture: what one socket did, as small records, and nothing else. The
+// probe reads no state of the capture and makes no event: it hands each record (with the time
+// it happened) to the capture's `apply`, which parses, links and records. Everything the
+// capture needs of the live socket travels in the records: its addresses once connected, each
+// write's settling (or its error), its byte counters when it closes.
+
+import type { Socket } from "node:net";
+import type { Endpoint } from "../../../../shared/trace/types.js";
+import { tapSocket } from "./net-socket-tap.js";
+
+export type TcpRecord =
+  | { kind: "connect"; t: number; local: Endpoint; remote: Endpoint }
+  | { kind: "read"; t: number; bytes: Buffer }
+  /** A write issued; `write` numbers it for its `settled` record. */
+  | { kind: "write"; t: number; write: number; bytes: Buffer }
+  /** Node settled a write: its bytes left, or never did (`error`: the code or message). */
+  | { kind: "settled"; t: number; write: number; error?: string }
+  /** This end begins to close: `end` sends a FIN once writes drain, `destroy` closes now, `reset` sends RST. */
+  | { kind: "closing"; t: number; how: "end" | "destroy" | "reset" }
+  /** The other end's FIN reached this end. */
+  | { kind: "end"; t: number }
+  | { kind: "error"; t: number; code?: string; message: string; address?: string; port?: number }
+  /** The descriptor closed: Node's own byte counts, and this end's address if it had one (a refused attempt). */
+  | { kind: "close"; t: number; hadError: boolean; bytesRead: number; bytesWritten: number; local?: Endpoint }
+  /** A capture hook threw: the tap removed itself and the traffic goes on untraced. */
+  | { kind: "failed"; t: number; message: string };
+
+export interface ProbeOptions {
+  /** A socket an http.Server accepted (already connected; read by C++ unless told otherwise). */
+  serverSide?: boolean;
+  /** The lab's clock. */
+  now(): number;
+}
+
+const endpoint = (ip: string | undefined, port: number | undefined): Endpoint => ({ ip: ip ?? "", port: port ?? 0 });
+
+/** Probes one socket; `apply` gets its records in the order they happened. Returns a function that removes the probe. */
+export function probeSocket(socket: Socket, apply: (record: TcpRecord) => void, options: ProbeOptions): () => void {
+  const { now } = options;
+  let connected = false;
+  let writes = 0;
+  const connect = (): void => {
+    if (connected) return;
+    connected = true;
+    apply({ kind: "connect", t: now(), local: endpoint(socket.localAddress, socket.localPort), remote: endpoint(socket.remoteAddress, socket.remotePort) });
+  };
+  const untap = tapSocket<number>(
+    socket,
+    {
+      read: (bytes) => {
+        // Bytes can only come over a connection: say so first if its 'connect' has not run yet.
+        connect();
+        apply({ kind: "read", t: now(), bytes });
+      },
+      wrote: (bytes) => {
+        const write = ++writes;
+        apply({ kind: "write", t: now(), write, bytes });
+        return write;
+      },
+      settled: (write, err) => apply(err ? { kind: "settled", t: now(), write, error: (err as NodeJS.ErrnoException).code ?? err.message } : { kind: "settled", t: now(), write }),
+      closing: (how) => apply({ kind: "closing", t: now(), how }),
+      failed: (err) => apply({ kind: "failed", t: now(), message: (err as Error)?.message ?? String(err) }),
+    },
+    { serverSide: options.serverSide === true },
+  );
+  if (options.serverSide) connect();
+  else socket.once("connect", connect);
+  socket.once("end", () => apply({ kind: "end", t: now() }));
+  socket.on("error", (err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
+    const record: TcpRecord = { kind: "error", t: now(), message: err.message };
+    if (err.code) record.code = err.code;
+    if (typeof err.address === "string" && typeof err.port === "number") {
+      record.address = err.address;
+      record.port = err.port;
+    }
+    apply(record);
+  });
+  socket.once("close", (hadError: boolean) => {
+    const record: TcpRecord = { kind: "close", t: now(), hadError, bytesRead: socket.bytesRead, bytesWritten: socket.bytesWritten };
+    if (socket.localAddress) record.local = endpoint(socket.localAddress, socket.localPort);
+    apply(record);
+  });
+  return untap;
+}
