@@ -7,7 +7,7 @@ import { Agent, request } from "node:http";
 import { createConnection } from "node:net";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
-import { sessionClosed, sidOfOpen } from "./capture/engine/engine-capture.js";
+import { probeEngine } from "./capture/engine/engine-probe.js";
 import { createTracedParser } from "./capture/socketio/traced-parser.js";
 import { closeManager, engineOfManager, sessionOfManager } from "./capture/socketio-internals.js";
 import type { TracedServerCapture } from "./capture/traced-server.js";
@@ -91,13 +91,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
     const engine = engineOfManager(manager);
     if (!engine || hooked.has(engine)) return;
     hooked.add(engine);
-    engine.on("packet", (p: { type: string; data?: unknown }) =>
-      engines.received(id, engine.id ?? sidOfOpen(p), engine.transport?.name as never, p),
-    );
-    engine.on("packetCreate", (p: { type: string; data?: unknown }) =>
-      engines.created(id, engine.id ?? undefined, engine.transport?.name as never, p),
-    );
-    engine.on("close", () => sessionClosed(c, id, engine.id, (h, sid) => conns.flushUnclaimed(h, sid)));
+    probeEngine(id, engine, (r) => engines.apply(r), () => c.recorder.now());
   };
   manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
   api.tapManager(id, manager);

@@ -179,7 +179,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       return namePeer?.(remote, local) ?? externalPeer(remote);
     },
   });
-  const engines = options.capture?.engines ?? new EngineCapture(c);
+  const engines = options.capture?.engines ?? new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {

@@ -6,7 +6,8 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { ApiCapture } from "./api/api-capture.js";
 import type { Correlator } from "./correlator.js";
-import { sessionClosed, type EngineCapture } from "./engine/engine-capture.js";
+import type { EngineCapture } from "./engine/engine-capture.js";
+import { probeEngine } from "./engine/engine-probe.js";
 import { createTracedParser } from "./socketio/traced-parser.js";
 import { asEngineSession } from "./socketio-internals.js";
 import type { ConnectionCapture } from "./tcp/connection-capture.js";
@@ -21,15 +22,9 @@ export interface TracedServerCapture {
 
 /** `new Server(http, options)` traced as `host`, with `namespaces` tapped before any application handler. */
 export function createTracedServer(http: HttpServer, host: string, capture: TracedServerCapture, namespaces: readonly string[], options: Partial<ServerOptions>): Server {
-  const { c, api, conns, engines } = capture;
+  const { c, api, engines } = capture;
   const io = new Server(http, { parser: createTracedParser(c, api, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
-  io.engine.on("connection", (session: unknown) => {
-    const eio = asEngineSession(session);
-    const sid = eio.id ?? undefined;
-    eio.on("packet", (p) => engines.received(host, sid, eio.transport?.name as never, p));
-    eio.on("packetCreate", (p) => engines.created(host, sid, eio.transport?.name as never, p));
-    eio.on("close", () => sessionClosed(c, host, sid, (h, s) => conns.flushUnclaimed(h, s)));
-  });
+  io.engine.on("connection", (session: unknown) => probeEngine(host, asEngineSession(session), (r) => engines.apply(r), () => c.recorder.now()));
   // The engine answering a bad request with its HTTP error (400 "Session ID unknown", …) is the server working as it should.
   io.engine.on("connection_error", (err: { message: string; code: number }) => {
     c.record({ layer: "lab", kind: "error", host, level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });

@@ -70,7 +70,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const c = new Correlator(recorder);
   const api = new ApiCapture(c);
   const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c) });
-  const engines = new EngineCapture(c);
+  const engines = new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
       const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");

@@ -5,6 +5,7 @@
 import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../../shared/trace/types.js";
 import { Correlator, engineData } from "../correlator.js";
 import { sidOfOpenData } from "../../../../shared/engine/open-packet.js";
+import type { EngineRecord } from "./engine-probe.js";
 
 interface RawPacket {
   type: string;
@@ -12,10 +13,30 @@ interface RawPacket {
 }
 
 export class EngineCapture {
-  constructor(private readonly c: Correlator) {}
+  /**
+   * `onSessionClosed`: a session of a host closed; packets parsed from bytes it read and still
+   * unclaimed are recorded then (the wire links' `flushUnclaimed`), before its hand-offs go.
+   */
+  constructor(
+    private readonly c: Correlator,
+    private readonly onSessionClosed: (host: string, sid: string) => void = () => {},
+  ) {}
+
+  /** One record of what an engine session did (see engine-probe.ts). */
+  apply(r: EngineRecord): void {
+    if (r.kind === "closed") {
+      if (!r.sid) return;
+      this.onSessionClosed(r.host, r.sid);
+      this.c.forgetSession(r.host, r.sid);
+      return;
+    }
+    const packet = { type: r.type, data: r.data };
+    if (r.dir === "out") this.created(r.host, r.sid, r.transport, packet);
+    else this.received(r.host, r.sid, r.transport, packet);
+  }
 
   /** A host created a packet to send; it waits for the bytes that will carry it. */
-  created(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
+  private created(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
     const { data, binary } = engineData(packet.data);
     // A message's data is one chunk the Socket.IO layer encoded: that packet is its parent.
     const encoded = packet.type === "message" ? this.c.encodedAs(host, packet.data) : undefined;
@@ -30,7 +51,7 @@ export class EngineCapture {
   }
 
   /** A host's engine emitted `packet`: link it to the bytes it was parsed from. */
-  received(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
+  private received(host: string, sid: string | undefined, transport: Transport | undefined, packet: RawPacket): void {
     const { data, binary } = engineData(packet.data);
     const type = packet.type as EnginePacketType;
     const wire = this.c.take(this.c.incoming, Correlator.key(host, sid), (q) => q.type === type && q.data === data);
@@ -46,16 +67,6 @@ export class EngineCapture {
     // Its data goes to the Socket.IO decoder next, which finds this packet by that data.
     if (type === "message") this.c.engineMessage(host, packet.data, { eventId: id, sid });
   }
-}
-
-/**
- * A host's engine session closed: what was pending for it can never be matched. Packets
- * parsed from bytes it read and still unclaimed are recorded first (`recordUnclaimed`).
- */
-export function sessionClosed(c: Correlator, host: string, sid: string | null | undefined, recordUnclaimed: (host: string, sid: string) => void): void {
-  if (!sid) return;
-  recordUnclaimed(host, sid);
-  c.forgetSession(host, sid);
 }
 
 /** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */

@@ -1,0 +1,28 @@
+// The hot path of the Engine.IO capture: each packet an engine session creates or receives,
+// and its close, as records with the time they happened. A probe reads the session's id and
+// transport at that moment and nothing else; `EngineCapture.apply` records and links them.
+
+import type { Transport } from "../../../../shared/trace/types.js";
+import type { EngineSession } from "../socketio-internals.js";
+import { sidOfOpen } from "./engine-capture.js";
+
+export type EngineRecord =
+  /** `dir: out`: the session created the packet (to send); `in`: it received it. `data` as the engine had it. */
+  | { kind: "packet"; t: number; host: string; dir: "in" | "out"; sid: string | undefined; transport: Transport | undefined; type: string; data: unknown }
+  | { kind: "closed"; t: number; host: string; sid: string | undefined };
+
+interface RawPacket {
+  type: string;
+  data?: unknown;
+}
+
+/**
+ * Probes one engine session of `host` (a server's, from its `connection` event; a client's, the
+ * Manager's engine). A client's engine has no id until its `open` packet, which carries it.
+ */
+export function probeEngine(host: string, session: EngineSession, apply: (record: EngineRecord) => void, now: () => number): void {
+  const transport = (): Transport | undefined => session.transport?.name as Transport | undefined;
+  session.on("packet", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "in", sid: session.id ?? sidOfOpen(p), transport: transport(), type: p.type, data: p.data }));
+  session.on("packetCreate", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "out", sid: session.id ?? undefined, transport: transport(), type: p.type, data: p.data }));
+  session.on("close", () => apply({ kind: "closed", t: now(), host, sid: session.id ?? undefined }));
+}
