@@ -55,7 +55,7 @@ function agentIdle(agent: Agent, maxMs: number): Promise<void> {
 
 /** A new traced client (not connected yet: its first `socket()` connects it). */
 export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts: ClientOptions): LabClient {
-  const { c, api, conns, engines } = ctx.capture;
+  const { c, api, conns, engines, packets } = ctx.capture;
   const { id, label, ip, target } = who;
   const transports = opts.transports ?? "polling-upgrade";
   const reconnection = opts.reconnection ?? true;
@@ -76,7 +76,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
   const manager: Manager = new Manager(target, {
     transports: transportList(transports),
     upgrade: transports === "polling-upgrade",
-    parser: createTracedParser(c, api, id, "client", session),
+    parser: createTracedParser(packets, id, "client", session),
     reconnection,
     reconnectionDelay: 500,
     reconnectionDelayMax: 4000,

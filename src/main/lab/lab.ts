@@ -10,6 +10,7 @@ import { createRecorder, type Recorder } from "../trace/recorder.js";
 import { ApiCapture } from "./capture/api/api-capture.js";
 import { Correlator } from "./capture/correlator.js";
 import { EngineCapture } from "./capture/engine/engine-capture.js";
+import { SocketIoCapture } from "./capture/socketio/traced-parser.js";
 import { ConnectionCapture } from "./capture/tcp/connection-capture.js";
 import { createExternalPeers } from "./capture/tcp/external-peers.js";
 import { createLabClient } from "./lab-client.js";
@@ -55,6 +56,7 @@ export type ExternalPeerNamer = (remote: Endpoint, local: Endpoint) => string | 
 export interface LabCapture {
   correlator: Correlator;
   api: ApiCapture;
+  packets: SocketIoCapture;
   connections: ConnectionCapture;
   engines: EngineCapture;
 }
@@ -172,6 +174,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = options.capture?.correlator ?? new Correlator(recorder);
   const api = options.capture?.api ?? new ApiCapture(c);
+  const packets = options.capture?.packets ?? new SocketIoCapture(c, api);
   const externalPeer = createExternalPeers(c);
   let namePeer: ExternalPeerNamer | undefined;
   const conns = options.capture?.connections ?? new ConnectionCapture(c, {
@@ -196,7 +199,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   let disposed = false;
 
   // ── servers ───────────────────────────────────────────────────────────────
-  const servers = createLabServer({ capture: { c, api, conns, engines }, options, bind: () => bind, log });
+  const servers = createLabServer({ capture: { c, api, packets, conns, engines }, options, bind: () => bind, log });
   const startServer = (choices?: ServerChoices): Promise<void> => servers.start(choices);
   const stopServer = (): Promise<void> => servers.stop();
 
@@ -212,7 +215,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
   // ── clients ───────────────────────────────────────────────────────────────
   const clientContext = {
-    capture: { c, api, conns, engines },
+    capture: { c, api, packets, conns, engines },
     bind: () => bind,
     port: () => servers.port,
     servicePort: () => servers.servicePort,

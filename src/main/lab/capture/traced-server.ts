@@ -8,7 +8,7 @@ import type { ApiCapture } from "./api/api-capture.js";
 import type { Correlator } from "./correlator.js";
 import type { EngineCapture } from "./engine/engine-capture.js";
 import { probeEngine } from "./engine/engine-probe.js";
-import { createTracedParser } from "./socketio/traced-parser.js";
+import { createTracedParser, type SocketIoCapture } from "./socketio/traced-parser.js";
 import { asEngineSession } from "./socketio-internals.js";
 import type { ConnectionCapture } from "./tcp/connection-capture.js";
 
@@ -16,14 +16,16 @@ import type { ConnectionCapture } from "./tcp/connection-capture.js";
 export interface TracedServerCapture {
   c: Correlator;
   api: ApiCapture;
+  /** The Socket.IO layer (its packets, from the traced parsers' records). */
+  packets: SocketIoCapture;
   conns: ConnectionCapture;
   engines: EngineCapture;
 }
 
 /** `new Server(http, options)` traced as `host`, with `namespaces` tapped before any application handler. */
 export function createTracedServer(http: HttpServer, host: string, capture: TracedServerCapture, namespaces: readonly string[], options: Partial<ServerOptions>): Server {
-  const { c, api, engines } = capture;
-  const io = new Server(http, { parser: createTracedParser(c, api, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
+  const { c, api, engines, packets } = capture;
+  const io = new Server(http, { parser: createTracedParser(packets, host, "server"), serveClient: false, maxHttpBufferSize: 1e6, ...options });
   io.engine.on("connection", (session: unknown) => probeEngine(host, asEngineSession(session), (r) => engines.apply(r), () => c.recorder.now()));
   // The engine answering a bad request with its HTTP error (400 "Session ID unknown", …) is the server working as it should.
   io.engine.on("connection_error", (err: { message: string; code: number }) => {

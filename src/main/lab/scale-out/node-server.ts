@@ -9,6 +9,7 @@ import type { Adapter } from "socket.io-adapter";
 import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
 import type { ApiCapture } from "../capture/api/api-capture.js";
 import type { Correlator } from "../capture/correlator.js";
+import type { SocketIoCapture } from "../capture/socketio/traced-parser.js";
 import type { EngineCapture } from "../capture/engine/engine-capture.js";
 import { createTracedServer } from "../capture/traced-server.js";
 import { NAMESPACES } from "../lab.js";
@@ -17,6 +18,7 @@ import { installServerApp, type AppConsole } from "../server-app.js";
 export interface NodeContext {
   c: Correlator;
   api: ApiCapture;
+  packets: SocketIoCapture;
   conns: ConnectionCapture;
   engines: EngineCapture;
   consoleOf(host: string): AppConsole;
@@ -60,7 +62,7 @@ function listen(server: HttpServer, port: number, ip: string): Promise<number> {
 }
 
 export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unknown): Promise<ServerNode> {
-  const { c, api, conns, engines } = ctx;
+  const { c, api, packets, conns, engines } = ctx;
   const { host, ip } = spec;
   const console = ctx.consoleOf(host);
   const sockets = new Set<Socket>();
@@ -71,7 +73,7 @@ export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unkno
     conns.tapServer(host, socket);
   });
   // A request for a session this node never opened is answered 400 "Session ID unknown" (a notice).
-  const io = createTracedServer(http, host, { c, api, conns, engines }, NAMESPACES, {
+  const io = createTracedServer(http, host, { c, api, packets, conns, engines }, NAMESPACES, {
     adapter: adapter as never,
     ...(ctx.pingInterval ? { pingInterval: ctx.pingInterval } : {}),
     ...(ctx.pingTimeout ? { pingTimeout: ctx.pingTimeout } : {}),

@@ -11,6 +11,7 @@ import { ConnectionCapture } from "../capture/tcp/connection-capture.js";
 import { createExternalPeers } from "../capture/tcp/external-peers.js";
 import { ApiCapture } from "../capture/api/api-capture.js";
 import { Correlator } from "../capture/correlator.js";
+import { SocketIoCapture } from "../capture/socketio/traced-parser.js";
 import { engineHasSession, sessionOfManager } from "../capture/socketio-internals.js";
 import { EngineCapture } from "../capture/engine/engine-capture.js";
 import { APP, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
@@ -69,6 +70,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
   const c = new Correlator(recorder);
   const api = new ApiCapture(c);
+  const packets = new SocketIoCapture(c, api);
   const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c) });
   const engines = new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   const consoleOf = (host: string): AppConsole => ({
@@ -116,12 +118,12 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
     }
     for (const spec of nodeSpecs) {
       nodes.push(
-        await startNode(spec, { c, api, conns, engines, consoleOf, ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}), ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}), ...(options.log ? { log: options.log } : {}) }, adapterFor(current, spec)),
+        await startNode(spec, { c, api, packets, conns, engines, consoleOf, ...(options.pingInterval ? { pingInterval: options.pingInterval } : {}), ...(options.pingTimeout ? { pingTimeout: options.pingTimeout } : {}), ...(options.log ? { log: options.log } : {}) }, adapterFor(current, spec)),
       );
     }
     balancer = await startBalancer({ c, conns, host: "balancer", ip: bind, port: basePort, nodes, mode: options.startBalance ?? choices.balance });
     c.record({ layer: "lab", kind: "listen", host: "balancer", ip: bind, port: balancer.port, service: "load-balancer" });
-    base = await createLab({ ...options, noServer: true, recorder, capture: { correlator: c, api, connections: conns, engines } });
+    base = await createLab({ ...options, noServer: true, recorder, capture: { correlator: c, api, packets, connections: conns, engines } });
   } catch (err) {
     await closeAll();
     if (ownRecorder) recorder.close();

@@ -73,7 +73,7 @@ export class ApiCapture implements PacketCauses {
   constructor(readonly c: Correlator) {}
 
   // ── the encoder's question: which api events caused this packet? ──
-  encoding(host: string, sessionOf: () => string | undefined, packet: Packet): number[] {
+  encoding(host: string, session: string | undefined, packet: Packet): number[] {
     const call = this.calls.get(host);
     const cause = this.causes.get(host);
     if (cause !== undefined && isEvent(packet.type)) return [cause];
@@ -90,7 +90,7 @@ export class ApiCapture implements PacketCauses {
       if (call.attempt !== undefined) emit.attempt = call.attempt;
       const emitId = this.c.stamp(emit);
       if (hasAck) {
-        const key = Correlator.key(host, call.sid ?? sessionOf(), packet.nsp, packet.id);
+        const key = Correlator.key(host, call.sid ?? session, packet.nsp, packet.id);
         this.remember(this.ackExpected, key, emitId);
         this.unbound.get(host)?.shift()?.({ key, emitId });
       }

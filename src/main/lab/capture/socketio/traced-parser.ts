@@ -1,8 +1,10 @@
-// Socket.IO packet capture through the public `parser` option: an Encoder and a Decoder that
-// extend socket.io-parser's and record every packet with its exact encoded string. A packet
-// being sent names the api event that caused it (the api layer says which, see
-// `PacketCauses`); one received names the engine packets its data came in (handed over by
-// the engine layer, found by that data). Decoded packets are handed to the api layer.
+// Socket.IO packet capture through the public `parser` option. The probe is an Encoder and a
+// Decoder that extend socket.io-parser's and only report, as records, what they encoded and
+// what they were fed and decoded (with the time). `SocketIoCapture.apply` records every packet
+// with its exact encoded string: a packet being sent names the api event that caused it (the
+// api layer says which, see `PacketCauses`); one received names the engine packets its data
+// came in (handed over by the engine layer, found by that data). Decoded packets are handed to
+// the api layer.
 
 import * as sioParser from "socket.io-parser";
 import type { SocketIoPacketEvent, SocketIoPacketType } from "../../../../shared/trace/types.js";
@@ -21,8 +23,18 @@ export interface Packet {
 
 /** The api layer's side of an encode: which api events caused `packet` (recording them if it must). */
 export interface PacketCauses {
-  encoding(host: string, sessionOf: () => string | undefined, packet: Packet): number[];
+  encoding(host: string, session: string | undefined, packet: Packet): number[];
 }
+
+export type SocketIoRecord =
+  /** A host encoded `packet` as `out` (a string, then its binary attachments); `session`: the client's, where it has one. */
+  | { kind: "encode"; t: number; host: string; side: "server" | "client"; session: string | undefined; packet: Packet; out: unknown[] }
+  /** Decoder `decoder` of a host was fed `input` (a packet's string, or one binary attachment). */
+  | { kind: "add"; t: number; host: string; decoder: number; input: unknown }
+  /** That decoder completed a packet. */
+  | { kind: "decoded"; t: number; host: string; decoder: number; packet: Packet }
+  /** That decoder refused its input (the socket.io-parser error). */
+  | { kind: "refused"; t: number; host: string; decoder: number; message: string; input: unknown };
 
 const typeName = (t: number): SocketIoPacketType => SOCKETIO_PACKET_TYPES[t] ?? "EVENT";
 export const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
@@ -34,93 +46,156 @@ export function eventName(data: unknown): string | undefined {
   return typeof first === "string" || typeof first === "number" ? String(first) : undefined;
 }
 
+let nextDecoder = 1;
+
 /**
- * A parser module for one host (the shape `new Server(…, { parser })` and `io(…, { parser })`
- * take). `sessionOf()` tells which Engine.IO session the host is encoding for: a client has
- * one at a time; the server's encoder is shared, so for it the session is read where known.
+ * The probe: a parser module for one host (the shape `new Server(…, { parser })` and
+ * `io(…, { parser })` take) whose encoder and decoders report to `apply`. `sessionOf()` tells
+ * which Engine.IO session the host is encoding for: a client has one at a time; the server's
+ * encoder is shared, so for it the session is found from the packet where it can be.
  */
-export function createTracedParser(c: Correlator, causes: PacketCauses, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
+export function createTracedParser(capture: SocketIoCapture, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
+  const now = (): number => capture.c.recorder.now();
   class TracedEncoder extends sioParser.Encoder {
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
-      const parents = causes.encoding(host, sessionOf, packet);
-      if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
-        // The server's CONNECT answers the client's: it carries the new socket's id, whose session the adapter told.
-        const socketId = (packet.data as { sid?: unknown } | undefined)?.sid;
-        const sid = typeof socketId === "string" ? c.sessionOfSocket(host, socketId) : undefined;
-        const asked = c.decoded.get(Correlator.key(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
-        if (asked) parents.push(asked.eventId);
-      }
-      const encoded = typeof out[0] === "string" ? out[0] : "";
-      // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
-      const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
-      const id = c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
-      c.encoded(host, out, id);
+      capture.apply({ kind: "encode", t: now(), host, side, session: sessionOf(), packet, out });
       return out;
     }
   }
 
   class TracedDecoder extends sioParser.Decoder {
-    private fed: number[] = [];
-    private sid: string | undefined;
-    private firstString = "";
-    /** socket.io-parser retypes BINARY_EVENT/BINARY_ACK as EVENT/ACK while decoding: the wire says what it was. */
-    private wireType: number | undefined;
-    private wireAttachments: number | undefined;
+    private readonly number = nextDecoder++;
 
     constructor(opts?: unknown) {
       super(opts as never);
-      this.on("decoded", (packet: Packet) => this.decodedPacket(packet));
+      this.on("decoded", (packet: Packet) => capture.apply({ kind: "decoded", t: now(), host, decoder: this.number, packet }));
     }
 
-    override add(obj: unknown): void {
-      const engine = c.takeEngineMessage(host, obj);
-      if (engine) {
-        this.fed.push(engine.eventId);
-        this.sid = engine.sid;
-      }
-      if (typeof obj === "string") {
-        this.firstString = obj;
-        const head = /^([0-6])(?:(\d+)-)?/.exec(obj);
-        this.wireType = head ? Number(head[1]) : undefined;
-        this.wireAttachments = head?.[2] !== undefined ? Number(head[2]) : undefined;
-      }
+    override add(input: unknown): void {
+      capture.apply({ kind: "add", t: now(), host, decoder: this.number, input });
       try {
-        super.add(obj as never);
+        super.add(input as never);
       } catch (err) {
-        c.record({
-          layer: "lab",
-          kind: "error",
-          host,
-          message: `Socket.IO decoder refused a packet: ${(err as Error).message}`,
-          raw: typeof obj === "string" ? obj.slice(0, 200) : "(binary)",
-          ...(engine ? { parents: [engine.eventId] } : {}),
-        });
-        this.fed = [];
+        capture.apply({ kind: "refused", t: now(), host, decoder: this.number, message: (err as Error).message, input });
         throw err;
       }
-    }
-
-    private decodedPacket(packet: Packet): void {
-      const parents = this.fed;
-      this.fed = [];
-      const binary = this.wireType === sioParser.PacketType.BINARY_EVENT || this.wireType === sioParser.PacketType.BINARY_ACK;
-      const type = binary ? this.wireType! : packet.type;
-      const id = c.stamp(packetEvent(host, "in", typeName(type), packet, binary ? this.wireAttachments : packet.attachments, this.firstString, parents));
-      if (isAck(packet.type)) {
-        // The callback records its own `ack-receive` when (and if) it really runs.
-        c.remember(c.ackArrived, Correlator.key(host, this.sid, packet.nsp, packet.id), id);
-        return;
-      }
-      const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
-      const pending: DecodedPacket = { eventId: id, type: typeName(packet.type), nsp: packet.nsp };
-      if (packet.id !== undefined) pending.ackId = packet.id;
-      if (event !== undefined) pending.event = event;
-      c.push(c.decoded, Correlator.key(host, this.sid, packet.nsp), pending);
     }
   }
 
   return { protocol: sioParser.protocol, PacketType: sioParser.PacketType, Encoder: TracedEncoder, Decoder: TracedDecoder };
+}
+
+/** What one decoder has been fed towards its next packet. */
+interface DecoderState {
+  /** The engine packets its inputs came in. */
+  fed: number[];
+  sid: string | undefined;
+  firstString: string;
+  /** socket.io-parser retypes BINARY_EVENT/BINARY_ACK as EVENT/ACK while decoding: the wire says what it was. */
+  wireType: number | undefined;
+  wireAttachments: number | undefined;
+  /** The engine packet the last input came in, if one did. */
+  lastEngine: number | undefined;
+}
+
+/** Decoders followed at once; the oldest is forgotten past this (a decoder per connection). */
+const MAX_DECODERS = 10_000;
+
+/** Records the Socket.IO layer from its probe's records (see `createTracedParser`). */
+export class SocketIoCapture {
+  private readonly decoders = new Map<number, DecoderState>();
+
+  constructor(
+    readonly c: Correlator,
+    private readonly causes: PacketCauses,
+  ) {}
+
+  apply(r: SocketIoRecord): void {
+    switch (r.kind) {
+      case "encode":
+        this.encoded(r.host, r.side, r.session, r.packet, r.out);
+        return;
+      case "add":
+        this.fed(r.host, this.decoder(r.decoder), r.input);
+        return;
+      case "decoded":
+        this.decodedPacket(r.host, this.decoder(r.decoder), r.packet);
+        return;
+      case "refused": {
+        const d = this.decoder(r.decoder);
+        this.c.record({
+          layer: "lab",
+          kind: "error",
+          host: r.host,
+          message: `Socket.IO decoder refused a packet: ${r.message}`,
+          raw: typeof r.input === "string" ? r.input.slice(0, 200) : "(binary)",
+          ...(d.lastEngine !== undefined ? { parents: [d.lastEngine] } : {}),
+        });
+        d.fed = [];
+        return;
+      }
+    }
+  }
+
+  private encoded(host: string, side: "server" | "client", session: string | undefined, packet: Packet, out: unknown[]): void {
+    const parents = this.causes.encoding(host, session, packet);
+    if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
+      // The server's CONNECT answers the client's: it carries the new socket's id, whose session the adapter told.
+      const socketId = (packet.data as { sid?: unknown } | undefined)?.sid;
+      const sid = typeof socketId === "string" ? this.c.sessionOfSocket(host, socketId) : undefined;
+      const asked = this.c.decoded.get(Correlator.key(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
+      if (asked) parents.push(asked.eventId);
+    }
+    const encoded = typeof out[0] === "string" ? out[0] : "";
+    // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
+    const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
+    const id = this.c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
+    this.c.encoded(host, out, id);
+  }
+
+  private decoder(n: number): DecoderState {
+    let d = this.decoders.get(n);
+    if (!d) {
+      d = { fed: [], sid: undefined, firstString: "", wireType: undefined, wireAttachments: undefined, lastEngine: undefined };
+      this.decoders.set(n, d);
+      if (this.decoders.size > MAX_DECODERS) this.decoders.delete(this.decoders.keys().next().value!);
+    }
+    return d;
+  }
+
+  private fed(host: string, d: DecoderState, input: unknown): void {
+    const engine = this.c.takeEngineMessage(host, input);
+    d.lastEngine = engine?.eventId;
+    if (engine) {
+      d.fed.push(engine.eventId);
+      d.sid = engine.sid;
+    }
+    if (typeof input === "string") {
+      d.firstString = input;
+      const head = /^([0-6])(?:(\d+)-)?/.exec(input);
+      d.wireType = head ? Number(head[1]) : undefined;
+      d.wireAttachments = head?.[2] !== undefined ? Number(head[2]) : undefined;
+    }
+  }
+
+  private decodedPacket(host: string, d: DecoderState, packet: Packet): void {
+    const parents = d.fed;
+    d.fed = [];
+    const binary = d.wireType === sioParser.PacketType.BINARY_EVENT || d.wireType === sioParser.PacketType.BINARY_ACK;
+    const type = binary ? d.wireType! : packet.type;
+    const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
+    if (isAck(packet.type)) {
+      // The callback records its own `ack-receive` when (and if) it really runs.
+      this.c.remember(this.c.ackArrived, Correlator.key(host, d.sid, packet.nsp, packet.id), id);
+      return;
+    }
+    const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
+    const pending: DecodedPacket = { eventId: id, type: typeName(packet.type), nsp: packet.nsp };
+    if (packet.id !== undefined) pending.ackId = packet.id;
+    if (event !== undefined) pending.event = event;
+    this.c.push(this.c.decoded, Correlator.key(host, d.sid, packet.nsp), pending);
+  }
 }
 
 /**
