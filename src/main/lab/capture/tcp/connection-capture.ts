@@ -67,8 +67,8 @@ export interface ConnectionInfo {
 }
 
 interface Connection extends ConnectionInfo {
-  /** The live socket: only for what the lab does to it (pause, destroy) and for the probe; never read to record. */
-  socket: Socket;
+  /** The live socket, where there is one: only for what the lab does to it (pause, destroy); never read to record. */
+  socket?: Socket;
   parser: WireParser;
   open: boolean;
   closed: boolean;
@@ -174,17 +174,28 @@ export class ConnectionCapture {
     private readonly c: Correlator,
     private readonly hooks: ConnectionCaptureHooks = {},
   ) {
-    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.socket.isPaused()));
+    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.socket?.isPaused() === true));
   }
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
   tapClient(host: string, socket: Socket, target?: Endpoint, options: TapOptions = {}): void {
-    this.create(host, "client", socket, options, target);
+    const conn = this.create(host, "client", options, target);
+    this.probe(conn, socket);
   }
 
   /** Taps a socket an http.Server accepted. */
   tapServer(host: string, socket: Socket, options: TapOptions = {}): void {
-    this.create(host, "server", socket, options);
+    const conn = this.create(host, "server", options);
+    this.probe(conn, socket);
+  }
+
+  /**
+   * A connection known only by its records (see socket-probe.ts): what a probe elsewhere (a
+   * capture that is fed records, not sockets) reports. Returns the function to apply them with.
+   */
+  follow(host: string, role: "client" | "server", options: TapOptions = {}, target?: Endpoint): (record: TcpRecord) => void {
+    const conn = this.create(host, role, options, target);
+    return (record) => this.apply(conn, record);
   }
 
   /** Connections still open (for disposal and for views of the lab state). */
@@ -216,16 +227,15 @@ export class ConnectionCapture {
 
   /** The open sockets of one host (to pause a client that should stop answering, say). */
   socketsOf(host: string): Socket[] {
-    return [...this.live].filter((c) => c.host === host && !c.closed).map((c) => c.socket);
+    return [...this.live].flatMap((c) => (c.host === host && !c.closed && c.socket ? [c.socket] : []));
   }
 
-  private create(host: string, role: "client" | "server", socket: Socket, options: TapOptions, target?: Endpoint): Connection {
+  private create(host: string, role: "client" | "server", options: TapOptions, target?: Endpoint): Connection {
     const resp = options.protocol === "resp";
     const conn: Connection = {
       id: `${host}/tcp${this.nextConn++}`,
       host,
       role,
-      socket,
       local: { ip: "", port: 0 },
       remote: { ip: "", port: 0 },
       parser: resp ? createRespParser(role) : createWireParser(role),
@@ -242,8 +252,12 @@ export class ConnectionCapture {
     if (options.onUnit) conn.onUnit = options.onUnit;
     if (target) conn.target = target;
     this.live.add(conn);
-    conn.untap = probeSocket(socket, (record) => this.apply(conn, record), { serverSide: role === "server", now: () => this.c.recorder.now() });
     return conn;
+  }
+
+  private probe(conn: Connection, socket: Socket): void {
+    conn.socket = socket;
+    conn.untap = probeSocket(socket, (record) => this.apply(conn, record), { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
   }
 
   /** One record of what the connection's socket did (see socket-probe.ts): the capture's only input. */
