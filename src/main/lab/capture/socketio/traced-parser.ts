@@ -34,7 +34,9 @@ export type SocketIoRecord =
   /** That decoder completed a packet. */
   | { kind: "decoded"; t: number; host: string; decoder: number; packet: Packet }
   /** That decoder refused its input (the socket.io-parser error). */
-  | { kind: "refused"; t: number; host: string; decoder: number; message: string; input: unknown };
+  | { kind: "refused"; t: number; host: string; decoder: number; message: string; input: unknown }
+  /** That decoder's connection closed (socket.io destroys it): nothing more will come from it. */
+  | { kind: "destroyed"; t: number; host: string; decoder: number };
 
 const typeName = (t: number): SocketIoPacketType => SOCKETIO_PACKET_TYPES[t] ?? "EVENT";
 export const isEvent = (t: number): boolean => t === sioParser.PacketType.EVENT || t === sioParser.PacketType.BINARY_EVENT;
@@ -80,6 +82,11 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
         capture.apply({ kind: "refused", t: now(), host, decoder: this.number, message: (err as Error).message, input });
         throw err;
       }
+    }
+
+    override destroy(): void {
+      capture.apply({ kind: "destroyed", t: now(), host, decoder: this.number });
+      super.destroy();
     }
   }
 
@@ -135,6 +142,9 @@ export class SocketIoCapture {
         d.fed = [];
         return;
       }
+      case "destroyed":
+        this.decoders.delete(r.decoder);
+        return;
     }
   }
 
