@@ -15,7 +15,7 @@ import { callCode } from "./call-code.js";
 
 type BroadcastPacket = { type: number; data?: unknown[]; nsp?: string };
 
-/** Adapters inside a join or leave of several rooms: api-capture's per-room listeners stay quiet. */
+/** Adapters inside a join or leave of several rooms: api-probe's per-room listeners stay quiet. */
 const fanningOut = new WeakSet<Adapter>();
 export const isFanningOut = (adapter: unknown): boolean => fanningOut.has(adapter as Adapter);
 
