@@ -1,0 +1,112 @@
+// The engine, Socket.IO and api captures fed records alone (no server, no client, no socket):
+// an acked emit's round trip comes out linked layer by layer, as the lab records it live. The
+// records are what the probes report; this is the contract a capture running away from the
+// Socket.IO thread relies on.
+import { describe, expect, it } from "vitest";
+import * as sioParser from "socket.io-parser";
+import { ApiCapture } from "../../../../src/main/lab/capture/api/api-capture.js";
+import { Correlator } from "../../../../src/main/lab/capture/correlator.js";
+import { EngineCapture } from "../../../../src/main/lab/capture/engine/engine-capture.js";
+import { SocketIoCapture, type Packet } from "../../../../src/main/lab/capture/socketio/traced-parser.js";
+import { createRecorder } from "../../../../src/main/trace/recorder.js";
+import type { TraceEvent, TraceHeader } from "../../../../src/shared/trace/types.js";
+
+const header: TraceHeader = { format: "socketscope-trace", version: 1, createdAt: "2026-12-04T10:00:00.000Z", app: { name: "SocketScope", version: "0.1.0" } };
+const SID = "sess-1";
+
+function captures() {
+  const recorder = createRecorder({ header });
+  const c = new Correlator(recorder);
+  const api = new ApiCapture(c);
+  const packets = new SocketIoCapture(c, api);
+  const engines = new EngineCapture(c);
+  const events = (): TraceEvent[] => {
+    recorder.flush();
+    return recorder.recent();
+  };
+  return { c, api, packets, engines, events };
+}
+
+/** What a host's encoder would produce for `packet` (the real socket.io-parser). */
+const encode = (packet: Packet): string => new sioParser.Encoder().encode(packet as sioParser.Packet)[0] as string;
+
+describe("the engine, Socket.IO and api captures fed records alone", () => {
+  it("link an acked emit's round trip: emit → packet → engine → (peer) engine → packet → receive → ack-send → ACK → ack-receive", () => {
+    const { api, packets, engines, events } = captures();
+    let t = 0;
+    const server = "server";
+    const client = "client-1";
+
+    // The server knows the client's socket as "sock-1" on session SID.
+    api.apply({ kind: "connection", host: server, nsp: "/", socketId: "sock-1", sid: SID, side: "server" });
+
+    // client: socket.emit("hello", "world", cb)
+    const token = api.token();
+    api.apply({ kind: "bind", host: client, token });
+    api.apply({ kind: "call", host: client, nsp: "/", socketId: "sock-1", event: "hello", args: ["world"], side: "client" });
+    const emitPacket: Packet = { type: 2, nsp: "/", id: 0, data: ["hello", "world"] };
+    const emitted = encode(emitPacket);
+    packets.apply({ kind: "encode", t: ++t, host: client, side: "client", session: SID, packet: emitPacket, out: [emitted] });
+    engines.apply({ kind: "packet", t: ++t, host: client, dir: "out", sid: SID, transport: "websocket", type: "message", data: emitted });
+    expect(api.bound(token)).toBe(true);
+
+    // server: the engine receives the message, the decoder is fed it, the handler gets it and acks.
+    engines.apply({ kind: "packet", t: ++t, host: server, dir: "in", sid: SID, transport: "websocket", type: "message", data: emitted });
+    packets.apply({ kind: "add", t: ++t, host: server, decoder: 1, input: emitted });
+    packets.apply({ kind: "decoded", t: ++t, host: server, decoder: 1, packet: { type: 2, nsp: "/", id: 0, data: ["hello", "world"] } });
+    const receive = api.apply({ kind: "receive", host: server, nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: ["world"], withCallback: true, side: "server" })!;
+    api.apply({ kind: "run", host: server, id: receive });
+    api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive });
+    const ackPacket: Packet = { type: 3, nsp: "/", id: 0, data: ["got it"] };
+    const acked = encode(ackPacket);
+    packets.apply({ kind: "encode", t: ++t, host: server, side: "server", session: undefined, packet: ackPacket, out: [acked] });
+    engines.apply({ kind: "packet", t: ++t, host: server, dir: "out", sid: SID, transport: "websocket", type: "message", data: acked });
+    api.apply({ kind: "done", host: server });
+
+    // client: the ACK arrives and the callback runs.
+    engines.apply({ kind: "packet", t: ++t, host: client, dir: "in", sid: SID, transport: "websocket", type: "message", data: acked });
+    packets.apply({ kind: "add", t: ++t, host: client, decoder: 2, input: acked });
+    packets.apply({ kind: "decoded", t: ++t, host: client, decoder: 2, packet: { type: 3, nsp: "/", id: 0, data: ["got it"] } });
+    api.apply({ kind: "ack-receive", host: client, nsp: "/", token, reply: ["got it"] });
+
+    const all = events();
+    const one = (pred: (e: TraceEvent) => boolean): TraceEvent => {
+      const found = all.filter(pred);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const emit = one((e) => e.layer === "api" && e.kind === "emit");
+    expect(emit).toMatchObject({ host: client, event: "hello", args: ["world"], ack: true, code: 'socket.emit("hello", "world", cb)' });
+    const eventOut = one((e) => e.layer === "socketio" && e.host === client && e.dir === "out");
+    expect(eventOut).toMatchObject({ type: "EVENT", ackId: 0, encoded: '20["hello","world"]', parents: [emit.id] });
+    const engineOut = one((e) => e.layer === "engine" && e.host === client && e.dir === "out");
+    expect(engineOut).toMatchObject({ type: "message", parents: [eventOut.id] });
+    const engineIn = one((e) => e.layer === "engine" && e.host === server && e.dir === "in");
+    const eventIn = one((e) => e.layer === "socketio" && e.host === server && e.dir === "in");
+    expect(eventIn).toMatchObject({ type: "EVENT", parents: [engineIn.id] });
+    expect(one((e) => e.layer === "api" && e.kind === "receive")).toMatchObject({ id: receive, parents: [eventIn.id], ack: true });
+    const ackSend = one((e) => e.layer === "api" && e.kind === "ack-send");
+    expect(ackSend).toMatchObject({ args: ["got it"], parents: [receive] });
+    const ackOut = one((e) => e.layer === "socketio" && e.host === server && e.dir === "out");
+    expect(ackOut).toMatchObject({ type: "ACK", encoded: '30["got it"]', parents: [ackSend.id] });
+    const ackIn = one((e) => e.layer === "socketio" && e.host === client && e.dir === "in");
+    expect(one((e) => e.layer === "api" && e.kind === "ack-receive")).toMatchObject({ args: ["got it"], parents: [ackIn.id, emit.id] });
+  });
+
+  it("names the handler's code in what it logs, and forgets an ack callback the emit never encoded", () => {
+    const { api, events } = captures();
+    api.apply({ kind: "run", host: "server", id: 7 });
+    api.log("server", "inside");
+    api.apply({ kind: "done", host: "server" });
+    api.log("server", "outside");
+    const token = api.token();
+    api.apply({ kind: "bind", host: "client-1", token });
+    api.apply({ kind: "unbind", host: "client-1", token });
+    expect(api.bound(token)).toBe(false);
+    const logs = events().filter((e) => e.layer === "lab" && e.kind === "log");
+    expect(logs.map((e) => [e.layer === "lab" && e.kind === "log" ? e.text : "", e.parents])).toEqual([
+      ["inside", [7]],
+      ["outside", undefined],
+    ]);
+  });
+});
