@@ -40,8 +40,8 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     // The server knows the client's socket as "sock-1" on session SID.
     api.apply({ kind: "connection", host: server, nsp: "/", socketId: "sock-1", sid: SID, side: "server" });
 
-    // client: socket.emit("hello", "world", cb)
-    const token = api.token();
+    // client: socket.emit("hello", "world", cb); tokens and refs are the probes' own numbers.
+    const token = 1;
     api.apply({ kind: "bind", host: client, token });
     api.apply({ kind: "call", host: client, nsp: "/", socketId: "sock-1", event: "hello", args: ["world"], side: "client" });
     const emitPacket: Packet = { type: 2, nsp: "/", id: 0, data: ["hello", "world"] };
@@ -54,9 +54,9 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     engines.apply({ kind: "packet", t: ++t, host: server, dir: "in", sid: SID, transport: "websocket", type: "message", data: emitted });
     packets.apply({ kind: "add", t: ++t, host: server, decoder: 1, input: emitted });
     packets.apply({ kind: "decoded", t: ++t, host: server, decoder: 1, packet: { type: 2, nsp: "/", id: 0, data: ["hello", "world"] } });
-    const receive = api.apply({ kind: "receive", host: server, nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: ["world"], withCallback: true, side: "server" })!;
-    api.apply({ kind: "run", host: server, id: receive });
-    api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive });
+    const receive = api.apply({ kind: "receive", ref: 100, host: server, nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: ["world"], withCallback: true, side: "server" })!;
+    api.apply({ kind: "run", host: server, ref: 100 });
+    api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive: 100 });
     const ackPacket: Packet = { type: 3, nsp: "/", id: 0, data: ["got it"] };
     const acked = encode(ackPacket);
     packets.apply({ kind: "encode", t: ++t, host: server, side: "server", session: undefined, packet: ackPacket, out: [acked] });
@@ -67,7 +67,7 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     engines.apply({ kind: "packet", t: ++t, host: client, dir: "in", sid: SID, transport: "websocket", type: "message", data: acked });
     packets.apply({ kind: "add", t: ++t, host: client, decoder: 2, input: acked });
     packets.apply({ kind: "decoded", t: ++t, host: client, decoder: 2, packet: { type: 3, nsp: "/", id: 0, data: ["got it"] } });
-    api.apply({ kind: "ack-receive", host: client, nsp: "/", token, reply: ["got it"] });
+    api.apply({ kind: "ack-receive", ref: 101, host: client, nsp: "/", token, reply: ["got it"] });
 
     const all = events();
     const one = (pred: (e: TraceEvent) => boolean): TraceEvent => {
@@ -95,17 +95,18 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
 
   it("names the handler's code in what it logs, and forgets an ack callback the emit never encoded", () => {
     const { api, events } = captures();
-    api.apply({ kind: "run", host: "server", id: 7 });
+    const receive = api.apply({ kind: "receive", ref: 7, host: "server", nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: [], withCallback: false, side: "server" });
+    api.apply({ kind: "run", host: "server", ref: 7 });
     api.log("server", "inside");
     api.apply({ kind: "done", host: "server" });
     api.log("server", "outside");
-    const token = api.token();
+    const token = 3;
     api.apply({ kind: "bind", host: "client-1", token });
     api.apply({ kind: "unbind", host: "client-1", token });
     expect(api.bound(token)).toBe(false);
     const logs = events().filter((e) => e.layer === "lab" && e.kind === "log");
     expect(logs.map((e) => [e.layer === "lab" && e.kind === "log" ? e.text : "", e.parents])).toEqual([
-      ["inside", [7]],
+      ["inside", [receive]],
       ["outside", undefined],
     ]);
   });

@@ -1,7 +1,9 @@
 // Every api event is recorded here: what the application calls (`emit`, `broadcast`, `join`,
 // its ack callbacks) and what it is called with (`connection`, `receive`, `disconnect`, …), on
 // the server and on each client. The hooks on Socket.IO's live objects are in api-probe.ts;
-// they hand this layer records (`apply`), and keep no state of it.
+// they hand this layer records (`apply`), get nothing back, and keep no state of it: where a
+// later record must name an earlier one (an ack-send its receive, a handler's run its receive),
+// the probe gives the first a reference of its own (`ref`), which this layer maps to the event.
 //
 // What this layer knows between two records is its own: the call about to be encoded (told by
 // a `call` record, taken by the encoder through `encoding`), the ack callbacks waiting for their
@@ -21,18 +23,18 @@ import { callCode } from "./call-code.js";
 /** What the probes report (see api-probe.ts). `side` says whose hook it came from where both have one. */
 export type ApiRecord =
   | { kind: "connection"; host: string; nsp: string; socketId: string; sid: string | undefined; side: "server" | "client" }
-  /** A handler is about to get an event (`args` without the callback). Answered with the receive's id. */
-  | { kind: "receive"; host: string; nsp: string; socketId: string; sid: string | undefined; event: string; args: unknown[]; withCallback: boolean; side: "server" | "client" }
-  /** The server's handler called its ack callback (`receive`: the receive it answers); its ACK is encoded next. */
+  /** A handler is about to get an event (`args` without the callback); `ref` names this receive in later records. */
+  | { kind: "receive"; ref: number; host: string; nsp: string; socketId: string; sid: string | undefined; event: string; args: unknown[]; withCallback: boolean; side: "server" | "client" }
+  /** The server's handler called its ack callback (`receive`: the ref of the receive it answers); its ACK is encoded next. */
   | { kind: "ack-send"; host: string; nsp: string; socketId: string; reply: unknown[]; receive: number }
   /** An emit told its outgoing listeners: its packet is encoded next. */
   | { kind: "call"; host: string; nsp: string; socketId: string; sid?: string; event: string; args: unknown[]; callee?: string; attempt?: number; side: "server" | "client" }
   /** An ack callback (`token`) waits to learn which encoded emit it belongs to; `unbind`: it no longer does (nothing was encoded). */
   | { kind: "bind" | "unbind"; host: string; token: number }
-  /** An ack callback (`token`) runs: with the ACK's arguments, or with the error of a timeout. Answered with its id. */
-  | { kind: "ack-receive"; host: string; nsp: string; token: number; reply: unknown[]; timedOut?: string }
-  /** The application's code caused by api event `id` begins (`run`) or ends (`done`) on a host. */
-  | { kind: "run"; host: string; id: number }
+  /** An ack callback (`token`) runs: with the ACK's arguments, or with the error of a timeout; `ref` names it. */
+  | { kind: "ack-receive"; ref: number; host: string; nsp: string; token: number; reply: unknown[]; timedOut?: string }
+  /** The application's code caused by the receive or ack-receive `ref` begins (`run`) or ends (`done`) on a host. */
+  | { kind: "run"; host: string; ref: number }
   | { kind: "done"; host: string }
   | { kind: "disconnecting"; host: string; nsp: string; socketId: string; reason: string; rooms: string[] }
   | { kind: "disconnect"; host: string; nsp: string; socketId: string; sid: string | undefined; reason: string; side: "server" | "client" }
@@ -62,7 +64,7 @@ interface AckEmit {
   emitId: number;
 }
 
-/** Most entries a map of pending acks keeps. */
+/** Most entries a map of pending acks (or of references) keeps. */
 const MAX_PENDING = 10_000;
 
 export class ApiCapture implements PacketCauses {
@@ -82,7 +84,8 @@ export class ApiCapture implements PacketCauses {
   private readonly ackOwed = new Map<string, number>();
   /** Per host: the api events whose application code is running, innermost last (see `run`/`done`). */
   private readonly running = new Map<string, number[]>();
-  private nextToken = 1;
+  /** The probes' references (receives, ack-receives) → the events they name. */
+  private readonly refs = new Map<number, number>();
 
   constructor(readonly c: Correlator) {}
 
@@ -102,17 +105,16 @@ export class ApiCapture implements PacketCauses {
     probeManager(this, host, manager);
   }
 
-  /** A new token for an ack callback. */
-  token(): number {
-    return this.nextToken++;
-  }
-
-  /** Whether an ack callback was bound to an encoded emit. */
+  /**
+   * Whether an ack callback was bound to an encoded emit: the one question a probe still asks
+   * this layer (see `trackAcks` in api-probe.ts); a capture on another thread needs the answer
+   * from the probes' side instead (did an acked EVENT encode run during the emit?).
+   */
   bound(token: number): boolean {
     return this.boundTo.has(token);
   }
 
-  /** One record of what the application did or was told; returns the id of the event it made, where the probe needs it. */
+  /** One record of what the application did or was told. Returns the id of the event it made (for tests; probes use their refs). */
   apply(r: ApiRecord): number | undefined {
     const c = this.c;
     switch (r.kind) {
@@ -125,7 +127,8 @@ export class ApiCapture implements PacketCauses {
         return this.receive(r);
       case "ack-send": {
         const args = sanitize(r.reply) as unknown[];
-        const sendId = c.stamp({ id: 0, t: 0, layer: "api", kind: "ack-send", host: r.host, nsp: r.nsp, socketId: r.socketId, args, code: callCode("callback", sanitize(r.reply) as unknown[], false), parents: [r.receive] });
+        const receive = this.refs.get(r.receive);
+        const sendId = c.stamp({ id: 0, t: 0, layer: "api", kind: "ack-send", host: r.host, nsp: r.nsp, socketId: r.socketId, args, code: callCode("callback", sanitize(r.reply) as unknown[], false), ...(receive !== undefined ? { parents: [receive] } : {}) });
         this.ackSends.set(r.host, sendId);
         return sendId;
       }
@@ -155,7 +158,8 @@ export class ApiCapture implements PacketCauses {
       case "run": {
         let stack = this.running.get(r.host);
         if (!stack) this.running.set(r.host, (stack = []));
-        stack.push(r.id);
+        // -1: a reference this layer no longer knows; the code still runs, and logs name nothing.
+        stack.push(this.refs.get(r.ref) ?? -1);
         return undefined;
       }
       case "done": {
@@ -276,7 +280,8 @@ export class ApiCapture implements PacketCauses {
   /** `console.log` as the application's code on `host` calls it: a lab `log` event naming what ran. */
   log(host: string, text: string): void {
     const stack = this.running.get(host);
-    const cause = stack?.[stack.length - 1];
+    const top = stack?.[stack.length - 1];
+    const cause = top === -1 ? undefined : top;
     this.c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
   }
 
@@ -321,6 +326,7 @@ export class ApiCapture implements PacketCauses {
     };
     if (decoded) receive.parents = [decoded.eventId];
     const id = this.c.stamp(receive);
+    this.remember(this.refs, r.ref, id);
     if (r.side === "client" && r.withCallback && decoded?.ackId !== undefined) this.remember(this.ackOwed, Correlator.key(r.host, r.nsp, decoded.ackId), id);
     return id;
   }
@@ -338,7 +344,9 @@ export class ApiCapture implements PacketCauses {
     const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host: r.host, nsp: r.nsp, args: sanitize(r.timedOut ? [] : r.reply) as unknown[] };
     if (r.timedOut) ev.reason = r.timedOut;
     if (parents.length) ev.parents = parents;
-    return this.c.stamp(ev);
+    const id = this.c.stamp(ev);
+    this.remember(this.refs, r.ref, id);
+    return id;
   }
 
   private takeDecoded(host: string, sid: string | null | undefined, nsp: string, match: (d: DecodedPacket) => boolean): DecodedPacket | undefined {

@@ -15,6 +15,10 @@ import { isFanningOut } from "./traced-adapter.js";
 
 type Ack = (...args: unknown[]) => void;
 
+/** The probes' own references (a receive, an ack-receive) and ack-callback tokens: allocated here, never read back. */
+let nextRef = 1;
+const newRef = (): number => nextRef++;
+
 /** Splits a handler's arguments (`[event, ...args, callback?]`). */
 function splitCall(call: unknown[]): { event: string; args: unknown[]; callback: Ack | undefined } {
   const last = call[call.length - 1];
@@ -22,10 +26,10 @@ function splitCall(call: unknown[]): { event: string; args: unknown[]; callback:
   return { event: String(call[0]), args: callback ? call.slice(1, -1) : call.slice(1), callback };
 }
 
-/** Runs `fn` as code caused by api event `id` on `host` (what it logs names that event). */
-function runAs<T>(api: ApiCapture, host: string, id: number | undefined, fn: () => T): T {
-  if (id === undefined) return fn();
-  api.apply({ kind: "run", host, id });
+/** Runs `fn` as code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
+function runAs<T>(api: ApiCapture, host: string, ref: number | undefined, fn: () => T): T {
+  if (ref === undefined) return fn();
+  api.apply({ kind: "run", host, ref });
   try {
     return fn();
   } finally {
@@ -43,11 +47,12 @@ export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: stri
 
     socket.use((packet, next) => {
       const { event, args, callback } = splitCall(packet);
-      const receiveId = api.apply({ kind: "receive", host, nsp: nsp.name, socketId: socket.id, sid, event, args, withCallback: callback !== undefined, side: "server" })!;
-      lastReceive.set(`${socket.id}|${event}`, receiveId);
+      const receiveRef = newRef();
+      api.apply({ kind: "receive", ref: receiveRef, host, nsp: nsp.name, socketId: socket.id, sid, event, args, withCallback: callback !== undefined, side: "server" });
+      lastReceive.set(`${socket.id}|${event}`, receiveRef);
       if (callback) {
         packet[packet.length - 1] = (...reply: unknown[]) => {
-          api.apply({ kind: "ack-send", host, nsp: nsp.name, socketId: socket.id, reply, receive: receiveId });
+          api.apply({ kind: "ack-send", host, nsp: nsp.name, socketId: socket.id, reply, receive: receiveRef });
           callback(...reply);
         };
       }
@@ -120,7 +125,7 @@ export function probeClientSocket(api: ApiCapture, host: string, socket: ClientS
   socket.on("connect_error", (err: Error) => api.apply({ kind: "connect_error", host, nsp, sid: sid(), reason: err.message }));
   socket.onAny((...call: unknown[]) => {
     const { event, args, callback } = splitCall(call);
-    api.apply({ kind: "receive", host, nsp, socketId: socket.id ?? "", sid: sid(), event, args, withCallback: callback !== undefined, side: "client" });
+    api.apply({ kind: "receive", ref: newRef(), host, nsp, socketId: socket.id ?? "", sid: sid(), event, args, withCallback: callback !== undefined, side: "client" });
   });
   let outgoing = 0;
   const state = emitState(socket);
@@ -203,11 +208,12 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
     }
     const callback = args[args.length - 1];
     if (args.length < 2 || typeof callback !== "function") return emit(...args);
-    const token = api.token();
+    const token = newRef();
     const wrapped = function (this: unknown, ...reply: unknown[]) {
       const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
-      const id = api.apply({ kind: "ack-receive", host, nsp, token, reply, ...(timedOut !== undefined ? { timedOut } : {}) });
-      return runAs(api, host, id, () => (callback as Ack).apply(this, reply));
+      const ref = newRef();
+      api.apply({ kind: "ack-receive", ref, host, nsp, token, reply, ...(timedOut !== undefined ? { timedOut } : {}) });
+      return runAs(api, host, ref, () => (callback as Ack).apply(this, reply));
     };
     // emitWithAck marks its callback: an ACK's arguments then come after a null error.
     if ((callback as { withError?: boolean }).withError) (wrapped as { withError?: boolean }).withError = true;
