@@ -76,7 +76,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
   const manager: Manager = new Manager(target, {
     transports: transportList(transports),
     upgrade: transports === "polling-upgrade",
-    parser: createTracedParser(packets, id, "client", session),
+    parser: createTracedParser(packets, id, "client", session, api.signals),
     reconnection,
     reconnectionDelay: 500,
     reconnectionDelayMax: 4000,
@@ -181,6 +181,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
     c.record({ layer: "lab", kind: "host", host: id, role: "client", label, ips: [ip], reconnection, removed: true });
     c.forgetHost(id);
     api.forgetHost(id);
+    api.signals.forgetHost(id);
     ctx.removed(id);
   };
   return client;

@@ -18,6 +18,7 @@ import { Correlator, type DecodedPacket } from "../correlator.js";
 import { sanitize } from "../sanitize.js";
 import { eventName, isAck, isEvent, type Packet, type PacketCauses } from "../socketio/traced-parser.js";
 import { probeClientSocket, probeManager, probeServerNamespace } from "./api-probe.js";
+import { ProbeSignals } from "../probe-signals.js";
 import { callCode } from "./call-code.js";
 
 /** What the probes report (see api-probe.ts). `side` says whose hook it came from where both have one. */
@@ -87,7 +88,14 @@ export class ApiCapture implements PacketCauses {
   /** The probes' references (receives, ack-receives) → the events they name. */
   private readonly refs = new Map<number, number>();
 
-  constructor(readonly c: Correlator) {}
+  /**
+   * `signals`: what the probes tell each other on the Socket.IO thread (held here for the
+   * probes this capture sets up; the capture itself never reads it).
+   */
+  constructor(
+    readonly c: Correlator,
+    readonly signals: ProbeSignals = new ProbeSignals(),
+  ) {}
 
   // ── the probes (api-probe.ts) ──
   /** Traces one server namespace. Call before any application handler is registered. */
@@ -105,11 +113,7 @@ export class ApiCapture implements PacketCauses {
     probeManager(this, host, manager);
   }
 
-  /**
-   * Whether an ack callback was bound to an encoded emit: the one question a probe still asks
-   * this layer (see `trackAcks` in api-probe.ts); a capture on another thread needs the answer
-   * from the probes' side instead (did an acked EVENT encode run during the emit?).
-   */
+  /** Whether an ack callback was bound to an encoded emit (the probes decide without asking: see ProbeSignals). */
   bound(token: number): boolean {
     return this.boundTo.has(token);
   }

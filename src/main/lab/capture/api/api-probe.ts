@@ -229,13 +229,14 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
         if (last && !queued.has(last)) queued.set(last, token);
       }
     }
+    const encodedBefore = api.signals.ackedEncodesOf(host);
     api.apply({ kind: "bind", host, token });
     try {
       return emit(...args);
     } finally {
-      // Connected and still unbound: nothing was encoded (the packet was dropped), so the
-      // next emit must not take this place in the queue.
-      if (!api.bound(token) && socket.connected) api.apply({ kind: "unbind", host, token });
+      // Connected and nothing encoded (the packet was dropped, or held for later): the next
+      // emit must not take this place in the queue.
+      if (api.signals.ackedEncodesOf(host) === encodedBefore && socket.connected) api.apply({ kind: "unbind", host, token });
     }
   }) as never;
 }

@@ -10,6 +10,7 @@ import * as sioParser from "socket.io-parser";
 import type { SocketIoPacketEvent, SocketIoPacketType } from "../../../../shared/trace/types.js";
 import { SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/types.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
+import type { ProbeSignals } from "../probe-signals.js";
 import { sanitize } from "../sanitize.js";
 
 /** A packet as socket.io-parser's encoder and decoder see it. */
@@ -56,11 +57,12 @@ let nextDecoder = 1;
  * which Engine.IO session the host is encoding for: a client has one at a time; the server's
  * encoder is shared, so for it the session is found from the packet where it can be.
  */
-export function createTracedParser(capture: SocketIoCapture, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined) {
+export function createTracedParser(capture: SocketIoCapture, host: string, side: "server" | "client", sessionOf: () => string | undefined = () => undefined, signals?: ProbeSignals) {
   const now = (): number => capture.c.recorder.now();
   class TracedEncoder extends sioParser.Encoder {
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
+      if (packet.id !== undefined && isEvent(packet.type)) signals?.encodedWithAck(host);
       capture.apply({ kind: "encode", t: now(), host, side, session: sessionOf(), packet, out });
       return out;
     }
