@@ -4,7 +4,7 @@
 // (did an acked EVENT encode run during the emit?), without asking the capture.
 import { afterEach, describe, expect, it } from "vitest";
 import { createLab, type Lab } from "../../../../src/main/lab/lab.js";
-import type { TraceEvent } from "../../../../src/shared/trace/types.js";
+import type { ApiEvent } from "../../../../src/shared/trace/types.js";
 import { collectEvents } from "../../../helpers/lab-events.js";
 
 let lab: Lab | undefined;
@@ -31,8 +31,8 @@ describe("ack callbacks and the emits they answer", () => {
     await new Promise<void>((resolve) => socket.emit("hello", "third", () => resolve()));
     lab.recorder.flush();
 
-    const emits = events.filter((e): e is Extract<TraceEvent, { layer: "api"; kind: "emit" }> => e.layer === "api" && e.kind === "emit" && e.host === client.id);
-    expect(emits.map((e) => [e.args[0], e.dropped ?? false])).toEqual([
+    const emits = events.filter((e) => e.layer === "api" && e.kind === "emit" && e.host === client.id) as ApiEvent[];
+    expect(emits.map((e) => [e.args?.[0], e.dropped ?? false])).toEqual([
       ["first", false],
       ["dropped", true],
       ["third", false],
