@@ -3,7 +3,7 @@
 // second a small typed record, found again by what it carries (its bytes, its packet's type,
 // data and ack id, its socket's session), never by which call happened to run last:
 //
-//   sending    api ─(none: the api layer names its event to the encoder)─► socketio
+//   sending    api ─(PacketCauses.encoding: the Socket.IO capture asks which api events caused a packet)─► socketio
 //              socketio ─ encodedChunks: each encoded chunk, its packet's id ─► engine
 //              engine ─ outgoing: each created packet, by type and data ─► wire
 //   receiving  wire ─ incoming: each packet parsed from the bytes ─► engine
