@@ -66,9 +66,9 @@ export class Correlator {
   readonly decoded = new Map<string, DecodedPacket[]>();
   /** socketio → api: decoded ACK packets waiting for their callback: host|sid|nsp|ackId → packet id. */
   readonly ackArrived = new Map<string, number>();
-  /** socketio → engine: per host, each recently encoded chunk (text, or a Buffer itself) → its packet event. */
-  private readonly encodedChunks = new Map<string, Map<unknown, number>>();
-  /** engine → socketio: per host, the last messages received, with their data (text, or the Buffer itself). */
+  /** socketio → engine: per host, the recently encoded chunks (text or bytes) and their packet events, newest last. */
+  private readonly encodedChunks = new Map<string, { chunk: unknown; eventId: number }[]>();
+  /** engine → socketio: per host, the last messages received, with their data (text or bytes). */
   private readonly engineIn = new Map<string, { data: unknown; message: EngineMessage }[]>();
   /** api (adapter) → socketio: the Engine.IO session of each server socket, by host|socket id. */
   private readonly socketSessions = new Map<string, string>();
@@ -120,17 +120,21 @@ export class Correlator {
   /** The Socket.IO layer encoded `chunks` as packet event `eventId`. */
   encoded(host: string, chunks: readonly unknown[], eventId: number): void {
     let recent = this.encodedChunks.get(host);
-    if (!recent) this.encodedChunks.set(host, (recent = new Map()));
-    for (const chunk of chunks) {
-      recent.delete(chunk);
-      recent.set(chunk, eventId);
-    }
-    while (recent.size > KEEP_ENCODED) recent.delete(recent.keys().next().value);
+    if (!recent) this.encodedChunks.set(host, (recent = []));
+    for (const chunk of chunks) recent.push({ chunk, eventId });
+    if (recent.length > KEEP_ENCODED) recent.splice(0, recent.length - KEEP_ENCODED);
   }
 
-  /** The Socket.IO packet an engine `message` a host creates carries (its data is one encoded chunk). */
+  /**
+   * The Socket.IO packet an engine `message` a host creates carries (its data is one encoded
+   * chunk): the newest encode of the same text or bytes. Compared by content, not identity, so
+   * it holds for a copy of the data as much as for the object itself.
+   */
   encodedAs(host: string, data: unknown): number | undefined {
-    return this.encodedChunks.get(host)?.get(data);
+    const recent = this.encodedChunks.get(host);
+    if (!recent) return undefined;
+    for (let i = recent.length - 1; i >= 0; i--) if (sameData(recent[i]!.chunk, data)) return recent[i]!.eventId;
+    return undefined;
   }
 
   // ── engine → socketio ──
@@ -142,10 +146,10 @@ export class Correlator {
     if (recent.push({ data, message }) > KEEP_ENGINE_IN) recent.shift();
   }
 
-  /** The engine message the decoder of `host` is fed `data` from (oldest first). */
+  /** The engine message the decoder of `host` is fed `data` from (oldest first; the same text or bytes). */
   takeEngineMessage(host: string, data: unknown): EngineMessage | undefined {
     const recent = this.engineIn.get(host);
-    const i = recent ? recent.findIndex((m) => m.data === data) : -1;
+    const i = recent ? recent.findIndex((m) => sameData(m.data, data)) : -1;
     if (i < 0) return undefined;
     return recent!.splice(i, 1)[0]!.message;
   }
@@ -183,6 +187,22 @@ export class Correlator {
       for (const k of map.keys()) if (k.startsWith(prefix)) map.delete(k);
     }
   }
+}
+
+/** Whether two pieces of packet data are the same: the same text, or the same bytes (a copy of a Buffer is the same data). */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === "string" || typeof b === "string") return false;
+  const x = asBytes(a);
+  const y = asBytes(b);
+  return x !== undefined && y !== undefined && x.equals(y);
+}
+
+function asBytes(data: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
 }
 
 /** Engine packet data as the wire shows it: text, or base64 for binary. */

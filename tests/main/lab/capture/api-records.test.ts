@@ -110,4 +110,18 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
       ["outside", undefined],
     ]);
   });
+
+  it("hands data between layers by content: a copy of the bytes finds its packet, text never matches bytes", () => {
+    const { c } = captures();
+    c.encoded("server", ['451-["file",{"_placeholder":true,"num":0}]', Buffer.from([1, 2, 3])], 9);
+    expect(c.encodedAs("server", Buffer.from([1, 2, 3]))).toBe(9);
+    expect(c.encodedAs("server", new Uint8Array([1, 2, 3]))).toBe(9);
+    expect(c.encodedAs("server", "\u0001\u0002\u0003")).toBeUndefined();
+    expect(c.encodedAs("client-1", Buffer.from([1, 2, 3]))).toBeUndefined();
+    c.engineMessage("client-1", Buffer.from([4, 5]), { eventId: 5, sid: SID });
+    c.engineMessage("client-1", "45", { eventId: 6, sid: SID });
+    expect(c.takeEngineMessage("client-1", Buffer.from([4, 5]))).toEqual({ eventId: 5, sid: SID });
+    expect(c.takeEngineMessage("client-1", Buffer.from([4, 5]))).toBeUndefined();
+    expect(c.takeEngineMessage("client-1", "45")).toEqual({ eventId: 6, sid: SID });
+  });
 });
