@@ -6,7 +6,6 @@
 import { ClusterAdapterWithHeartbeat, MessageType, type Adapter, type ClusterAdapterOptions, type ClusterMessage, type ClusterResponse, type Offset, type ServerId } from "socket.io-adapter";
 import type { Namespace } from "socket.io";
 import type { ApiCapture } from "../capture/api/api-capture.js";
-import type { Correlator } from "../capture/correlator.js";
 import { sanitize } from "../capture/sanitize.js";
 import { encodeCauses } from "./encode-causes.js";
 
@@ -34,7 +33,8 @@ function dataOf(message: BusMessage): unknown {
 export class InProcessBus {
   private readonly members = new Set<BusMember>();
 
-  constructor(private readonly c: Correlator) {}
+  /** Bus messages are recorded through the api capture's `note`: each gets a reference that later causes name. */
+  constructor(private readonly api: ApiCapture) {}
 
   join(member: BusMember): void {
     this.members.add(member);
@@ -58,13 +58,13 @@ export class InProcessBus {
     const to = targets.length === 1 && isResponse(message) ? targets[0]!.host : undefined;
     const data = dataOf(message);
     const common = { layer: "lab", kind: "bus", message: name, nsp: message.nsp, uid: message.uid, ...(to ? { to } : {}), ...(requestId ? { requestId } : {}), ...(data !== undefined ? { data } : {}) } as const;
-    const outId = this.c.record({ ...common, host: from.host, dir: "out", ...(cause !== undefined ? { parents: [cause] } : {}) });
+    const outRef = this.api.note({ ...common, host: from.host, dir: "out", ...(cause !== undefined ? { parents: [cause] } : {}) });
     // A broker hands a message over later, never inside the publisher's call; each node gets its own copy.
     setImmediate(() => {
       for (const target of targets) {
         if (!this.members.has(target)) continue;
-        const inId = this.c.record({ ...common, host: target.host, dir: "in", parents: [outId] });
-        target.deliver(structuredClone(message), inId);
+        const inRef = this.api.note({ ...common, host: target.host, dir: "in", parents: [outRef] });
+        target.deliver(structuredClone(message), inRef);
       }
     });
   }
@@ -95,7 +95,7 @@ export function createBusAdapter(bus: InProcessBus, api: ApiCapture, host: strin
     }
 
     protected override doPublish(message: ClusterMessage): Promise<Offset> {
-      const cause = api.causeOn(host);
+      const cause = api.signals.causeOf(host);
       if (message.type === MessageType.BROADCAST && cause !== undefined) this.causes.set(message.data.packet as object, cause);
       bus.publish(this.member, message, cause);
       return Promise.resolve("");

@@ -1,7 +1,7 @@
 // A node's encode of a broadcast packet names what made the node send it: its own api
 // broadcast (which a cluster adapter publishes first and emits locally only after), or the
 // adapter message that brought another node's broadcast. The encoder reads that id from the
-// api layer's `causeOn`, as it does for a broadcast on a single server.
+// api layer (its `causedBy`), as it does for a broadcast on a single server.
 
 import type { Adapter } from "socket.io-adapter";
 import type { ApiCapture } from "../capture/api/api-capture.js";

@@ -14,6 +14,7 @@ import { createTracedAdapter } from "../capture/api/traced-adapter.js";
 import { createBusAdapter, type InProcessBus } from "./bus-adapter.js";
 import type { AdapterChoice } from "./choices.js";
 import { encodeCauses } from "./encode-causes.js";
+import { LAST_RESP_READ } from "../capture/probe-signals.js";
 import { clusterAdapterHooks, redisAdapterOnMessage } from "../capture/socketio-internals.js";
 import { createRedisClients, type RedisClients } from "./redis-clients.js";
 import { NO_REDIS_SERVER } from "./redis-server.js";
@@ -51,16 +52,15 @@ export function createNodeAdapter(choice: AdapterChoice, ctx: NodeAdapterContext
     case "redis-streams": {
       if (!ctx.redis) throw new Error(NO_REDIS_SERVER);
       /** The RESP unit this node read last: what carried a message that arrives now. */
-      let lastRead: number | undefined;
-      const clients = createRedisClients({ api, conns: ctx.conns, host, ip: ctx.ip, redis: ctx.redis, onUnit: (id) => (lastRead = id) });
-      const adapter = choice === "redis" ? redisAdapter(api, host, clients, () => lastRead) : streamsAdapter(api, host, clients, () => lastRead, heartbeat);
+      const clients = createRedisClients({ api, conns: ctx.conns, host, ip: ctx.ip, redis: ctx.redis, onUnit: (id) => api.respRead(host, id) });
+      const adapter = choice === "redis" ? redisAdapter(api, host, clients) : streamsAdapter(api, host, clients, heartbeat);
       return { choice, adapter, close: () => clients.close() };
     }
   }
 }
 
 /** @socket.io/redis-adapter (pub/sub): a PUBLISH per broadcast, a `pmessage` on every other node. */
-function redisAdapter(api: ApiCapture, host: string, clients: RedisClients, lastRead: () => number | undefined): unknown {
+function redisAdapter(api: ApiCapture, host: string, clients: RedisClients): unknown {
   const pub = clients.create();
   const sub = pub.duplicate();
   class NodeRedisAdapter extends RedisAdapter {
@@ -71,7 +71,7 @@ function redisAdapter(api: ApiCapture, host: string, clients: RedisClients, last
   // `onmessage` (private in its types) receives another node's broadcast and emits it here at once.
   const onmessage = redisAdapterOnMessage(RedisAdapter.prototype).get();
   redisAdapterOnMessage(NodeRedisAdapter.prototype).set(function (this: unknown, ...args: unknown[]) {
-    return api.causedBy(host, lastRead(), () => onmessage.apply(this, args));
+    return api.causedBy(host, LAST_RESP_READ, () => onmessage.apply(this, args));
   });
   return createTracedAdapter(api, host, NodeRedisAdapter as unknown as typeof Adapter);
 }
@@ -81,7 +81,7 @@ function redisAdapter(api: ApiCapture, host: string, clients: RedisClients, last
  * factory makes the instances (it routes what it reads to them), so each is given the traced
  * class's methods in place.
  */
-function streamsAdapter(api: ApiCapture, host: string, clients: RedisClients, lastRead: () => number | undefined, heartbeat: { heartbeatInterval: number; heartbeatTimeout: number }): unknown {
+function streamsAdapter(api: ApiCapture, host: string, clients: RedisClients, heartbeat: { heartbeatInterval: number; heartbeatTimeout: number }): unknown {
   const factory = createStreamsAdapter(clients.create(), heartbeat);
   const traced = new Map<unknown, typeof Adapter>();
   return function NodeStreamsAdapter(nsp: Namespace) {
@@ -93,13 +93,13 @@ function streamsAdapter(api: ApiCapture, host: string, clients: RedisClients, la
     // A cluster adapter publishes first and emits locally after: the local encode is told its broadcast.
     const doPublish = adapter.doPublish.bind(adapter);
     adapter.doPublish = (message) => {
-      const cause = api.causeOn(host);
+      const cause = api.signals.causeOf(host);
       if (message.type === 3 && message.data?.packet && cause !== undefined) causes.set(message.data.packet, cause);
       return doPublish(message);
     };
     for (const name of ["onRawMessage", "onMessage"] as const) {
       const original = adapter[name].bind(adapter);
-      adapter[name] = (...args: unknown[]) => api.causedBy(host, api.causeOn(host) ?? lastRead(), () => original(...args));
+      adapter[name] = (...args: unknown[]) => api.causedBy(host, api.signals.causeOf(host) ?? LAST_RESP_READ, () => original(...args));
     }
     return adapter;
   };

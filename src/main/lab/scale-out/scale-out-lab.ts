@@ -92,7 +92,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const nodes: ServerNode[] = [];
   let balancer: Balancer | undefined;
   const adapters: NodeAdapter[] = [];
-  const bus = new InProcessBus(c);
+  const bus = new InProcessBus(api);
   let current: AdapterChoice = options.startAdapter ?? choices.adapter;
   const adapterFor = (choice: AdapterChoice, node: { host: string; ip: string }): unknown => {
     const a = createNodeAdapter(choice, { api, conns, host: node.host, ip: node.ip, bus, redis, ...(options.heartbeatInterval ? { heartbeatInterval: options.heartbeatInterval } : {}) });

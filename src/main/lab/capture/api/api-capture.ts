@@ -18,7 +18,7 @@ import { Correlator, type DecodedPacket } from "../correlator.js";
 import { sanitize } from "../sanitize.js";
 import { eventName, isAck, isEvent, type Packet, type PacketCauses } from "../socketio/traced-parser.js";
 import { probeClientSocket, probeManager, probeServerNamespace } from "./api-probe.js";
-import { ProbeSignals } from "../probe-signals.js";
+import { LAST_RESP_READ, newRef, ProbeSignals } from "../probe-signals.js";
 import { callCode } from "./call-code.js";
 
 /** What the probes report (see api-probe.ts). `side` says whose hook it came from where both have one. */
@@ -34,6 +34,11 @@ export type ApiRecord =
   | { kind: "bind" | "unbind"; host: string; token: number }
   /** An ack callback (`token`) runs: with the ACK's arguments, or with the error of a timeout; `ref` names it. */
   | { kind: "ack-receive"; ref: number; host: string; nsp: string; token: number; reply: unknown[]; timedOut?: string }
+  /** What a host sends from now on is for `ref` (a broadcast, a bus message, LAST_RESP_READ) (`cause`), until `uncause`. */
+  | { kind: "cause"; host: string; ref: number }
+  | { kind: "uncause"; host: string }
+  /** An event a probe records whole (a broadcast, a bus message); `ref` names it, and its `parents` are references too. */
+  | { kind: "noted"; ref: number; event: NewEvent }
   /** The application's code caused by the receive or ack-receive `ref` begins (`run`) or ends (`done`) on a host. */
   | { kind: "run"; host: string; ref: number }
   | { kind: "done"; host: string }
@@ -73,8 +78,10 @@ export class ApiCapture implements PacketCauses {
   private readonly calls = new Map<string, PendingCall>();
   /** Per host: the `ack-send` whose ACK packet is encoded next. */
   private readonly ackSends = new Map<string, number>();
-  /** Per host: the event whose sending runs now (an api broadcast; on a node, an adapter message). */
-  private readonly causes = new Map<string, number>();
+  /** Per host: the events whose sending runs now (an api broadcast; on a node, an adapter message), innermost last; -1 for a cause no event names. */
+  private readonly causes = new Map<string, number[]>();
+  /** Per host: the last RESP value it read from Redis (what LAST_RESP_READ names). */
+  private readonly respReads = new Map<string, number>();
   /** Per host: ack callbacks (tokens) waiting to learn which encoded emit they belong to, in emit order. */
   private readonly unbound = new Map<string, number[]>();
   /** Ack callbacks (tokens) bound to the emit their packet was encoded for (a retry binds again). */
@@ -137,7 +144,7 @@ export class ApiCapture implements PacketCauses {
         return sendId;
       }
       case "call": {
-        if (r.side === "server" && this.causes.has(r.host)) return undefined;
+        if (r.side === "server" && this.causeOn(r.host) !== undefined) return undefined;
         const call: PendingCall = { nsp: r.nsp, socketId: r.socketId, event: r.event, args: r.args };
         if (r.sid !== undefined) call.sid = r.sid;
         if (r.callee !== undefined) call.callee = r.callee;
@@ -159,6 +166,25 @@ export class ApiCapture implements PacketCauses {
       }
       case "ack-receive":
         return this.ackReceive(r);
+      case "cause": {
+        let stack = this.causes.get(r.host);
+        if (!stack) this.causes.set(r.host, (stack = []));
+        stack.push((r.ref === LAST_RESP_READ ? this.respReads.get(r.host) : this.refs.get(r.ref)) ?? -1);
+        return undefined;
+      }
+      case "uncause": {
+        const stack = this.causes.get(r.host);
+        stack?.pop();
+        if (stack?.length === 0) this.causes.delete(r.host);
+        return undefined;
+      }
+      case "noted": {
+        const parents = (r.event.parents ?? []).map((p) => this.refs.get(p)).filter((p): p is number => p !== undefined);
+        const { parents: _refs, ...event } = r.event;
+        const id = c.record((parents.length ? { ...event, parents } : event) as NewEvent);
+        this.remember(this.refs, r.ref, id);
+        return id;
+      }
       case "run": {
         let stack = this.running.get(r.host);
         if (!stack) this.running.set(r.host, (stack = []));
@@ -223,7 +249,7 @@ export class ApiCapture implements PacketCauses {
   // ── the encoder's question: which api events caused this packet? ──
   encoding(host: string, session: string | undefined, packet: Packet): number[] {
     const call = this.calls.get(host);
-    const cause = this.causes.get(host);
+    const cause = this.causeOn(host);
     if (cause !== undefined && isEvent(packet.type)) return [cause];
     if (call && isEvent(packet.type) && eventName(packet.data) === call.event) {
       this.calls.delete(host);
@@ -263,22 +289,39 @@ export class ApiCapture implements PacketCauses {
   }
 
   // ── causes: what makes a host send now ──
-  /** The event whose sending runs on `host` now (an api broadcast, an adapter message). */
+  /** The event whose sending runs on `host` now (an api broadcast, an adapter message), for this capture's layers. */
   causeOn(host: string): number | undefined {
-    return this.causes.get(host);
+    const stack = this.causes.get(host);
+    const top = stack?.[stack.length - 1];
+    return top === -1 ? undefined : top;
   }
 
-  /** Runs `fn` with `cause` as what `host` sends for: its encodes and its writes name it. */
+  /**
+   * For the probes: runs `fn` with the reference `cause` (a broadcast, a bus message, or
+   * LAST_RESP_READ) as what `host` sends for: its encodes and its writes name it.
+   */
   causedBy<T>(host: string, cause: number | undefined, fn: () => T): T {
     if (cause === undefined) return fn();
-    const outer = this.causes.get(host);
-    this.causes.set(host, cause);
+    this.signals.enterCause(host, cause);
+    this.apply({ kind: "cause", host, ref: cause });
     try {
       return fn();
     } finally {
-      if (outer === undefined) this.causes.delete(host);
-      else this.causes.set(host, outer);
+      this.apply({ kind: "uncause", host });
+      this.signals.leaveCause(host);
     }
+  }
+
+  /** For the probes: records `event` whole (its `parents` are references) under the new reference it returns. */
+  note(event: NewEvent): number {
+    const ref = newRef();
+    this.apply({ kind: "noted", ref, event });
+    return ref;
+  }
+
+  /** The capture's side: `host` read a RESP value from Redis (unit `id`), what LAST_RESP_READ will name. */
+  respRead(host: string, id: number): void {
+    this.respReads.set(host, id);
   }
 
   /** `console.log` as the application's code on `host` calls it: a lab `log` event naming what ran. */
@@ -289,12 +332,6 @@ export class ApiCapture implements PacketCauses {
     this.c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
   }
 
-  // ── the adapter (traced-adapter.ts) ──
-  /** A broadcast as the adapter got it, before its one encode: returns its id (the encode's cause). */
-  broadcast(event: NewEvent): number {
-    return this.c.record(event);
-  }
-
   /** A socket joined or left rooms (`rooms` when several at once). */
   rooms(event: NewEvent): void {
     this.c.record(event);
@@ -302,7 +339,7 @@ export class ApiCapture implements PacketCauses {
 
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
-    for (const map of [this.calls, this.ackSends, this.causes, this.unbound, this.running] as Map<string, unknown>[]) map.delete(host);
+    for (const map of [this.calls, this.ackSends, this.causes, this.unbound, this.running, this.respReads] as Map<string, unknown>[]) map.delete(host);
     for (const map of [this.ackExpected, this.ackOwed] as Map<string, unknown>[]) {
       for (const k of map.keys()) if (k.startsWith(`${host}|`)) map.delete(k);
     }

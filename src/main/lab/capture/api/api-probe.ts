@@ -9,15 +9,13 @@
 
 import type { Namespace, Socket as ServerSocket } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
+import { newRef } from "../probe-signals.js";
 import { emitState, sessionOfManager, sessionOfServerSocket, type EmitState, type QueuedPacket } from "../socketio-internals.js";
 import type { ApiCapture } from "./api-capture.js";
 import { isFanningOut } from "./traced-adapter.js";
 
 type Ack = (...args: unknown[]) => void;
 
-/** The probes' own references (a receive, an ack-receive) and ack-callback tokens: allocated here, never read back. */
-let nextRef = 1;
-const newRef = (): number => nextRef++;
 
 /** Splits a handler's arguments (`[event, ...args, callback?]`). */
 function splitCall(call: unknown[]): { event: string; args: unknown[]; callback: Ack | undefined } {

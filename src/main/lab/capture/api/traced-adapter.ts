@@ -82,7 +82,7 @@ export function createTracedAdapter(api: ApiCapture, host = "server", Base: type
       // How many sockets it is written to: none, and its packet is encoded but never sent (with
       // connection state recovery the server still keeps it, to replay to a socket that comes back).
       const recipients = this.recipients(opts);
-      const id = api.broadcast({
+      const ref = api.note({
         layer: "api",
         kind: "broadcast",
         host,
@@ -96,7 +96,7 @@ export function createTracedAdapter(api: ApiCapture, host = "server", Base: type
         code: callCode(callee, data, withAck),
         recipients,
       });
-      api.causedBy(host, id, run);
+      api.causedBy(host, ref, run);
     }
   };
 }
