@@ -1,7 +1,11 @@
 // What one probe tells another on the thread that runs Socket.IO, without asking a capture:
-// per host, how many EVENT packets with an ack id its traced encoder has encoded. The api probe
-// reads it around an emit to know whether the emit's packet was encoded (its ack callback then
-// waits for that packet's ACK) or not (dropped or held: the callback must not keep its place).
+// per host, how many EVENT packets with an ack id its traced encoder has encoded (the api probe
+// reads it around an emit to know whether the emit's packet was encoded: its ack callback then
+// waits for that packet's ACK; if not, dropped or held, the callback must not keep its place),
+// and what the host's sending runs for now (the probes' references). Also the references
+// themselves, allocated here.
+
+import { HostStacks } from "./host-stacks.js";
 
 /**
  * References the probes give what they report (a receive, an ack-receive, a broadcast, a bus
@@ -17,7 +21,7 @@ export const LAST_RESP_READ = -2;
 export class ProbeSignals {
   private readonly ackedEncodes = new Map<string, number>();
   /** Per host: the references of what its sending runs for now, innermost last (see `ApiCapture.causedBy`). */
-  private readonly causes = new Map<string, number[]>();
+  private readonly causes = new HostStacks();
 
   /** The traced encoder of `host` encoded an EVENT with an ack id. */
   encodedWithAck(host: string): void {
@@ -31,24 +35,19 @@ export class ProbeSignals {
 
   /** What `host` sends for now, if anything (a reference, or LAST_RESP_READ). */
   causeOf(host: string): number | undefined {
-    const stack = this.causes.get(host);
-    return stack?.[stack.length - 1];
+    return this.causes.top(host);
   }
 
   enterCause(host: string, ref: number): void {
-    let stack = this.causes.get(host);
-    if (!stack) this.causes.set(host, (stack = []));
-    stack.push(ref);
+    this.causes.push(host, ref);
   }
 
   leaveCause(host: string): void {
-    const stack = this.causes.get(host);
-    stack?.pop();
-    if (stack?.length === 0) this.causes.delete(host);
+    this.causes.pop(host);
   }
 
   forgetHost(host: string): void {
     this.ackedEncodes.delete(host);
-    this.causes.delete(host);
+    this.causes.forget(host);
   }
 }

@@ -19,6 +19,7 @@ import { sanitize } from "../sanitize.js";
 import { eventName, isAck, isEvent, type Packet, type PacketCauses } from "../socketio/traced-parser.js";
 import { probeClientSocket, probeManager, probeServerNamespace } from "./api-probe.js";
 import { LAST_RESP_READ, newRef, ProbeSignals } from "../probe-signals.js";
+import { HostStacks } from "../host-stacks.js";
 import { callCode } from "./call-code.js";
 
 /** What the probes report (see api-probe.ts). `side` says whose hook it came from where both have one. */
@@ -72,14 +73,17 @@ interface AckEmit {
 
 /** Most entries a map of pending acks (or of references) keeps. */
 const MAX_PENDING = 10_000;
+/** On a stack of causes or of running code: an entry that names no event. */
+const NO_EVENT = -1;
+const eventOf = (top: number | undefined): number | undefined => (top === NO_EVENT ? undefined : top);
 
 export class ApiCapture implements PacketCauses {
   /** Per host: the call about to be encoded. */
   private readonly calls = new Map<string, PendingCall>();
   /** Per host: the `ack-send` whose ACK packet is encoded next. */
   private readonly ackSends = new Map<string, number>();
-  /** Per host: the events whose sending runs now (an api broadcast; on a node, an adapter message), innermost last; -1 for a cause no event names. */
-  private readonly causes = new Map<string, number[]>();
+  /** Per host: the events whose sending runs now (an api broadcast; on a node, an adapter message), innermost last; NO_EVENT for a cause no event names. */
+  private readonly causes = new HostStacks();
   /** Per host: the last RESP value it read from Redis (what LAST_RESP_READ names). */
   private readonly respReads = new Map<string, number>();
   /** Per host: ack callbacks (tokens) waiting to learn which encoded emit they belong to, in emit order. */
@@ -90,8 +94,8 @@ export class ApiCapture implements PacketCauses {
   private readonly ackExpected = new Map<string, number>();
   /** Received events carrying an ack callback (client side): host|nsp|ackId → api receive id. */
   private readonly ackOwed = new Map<string, number>();
-  /** Per host: the api events whose application code is running, innermost last (see `run`/`done`). */
-  private readonly running = new Map<string, number[]>();
+  /** Per host: the api events whose application code is running, innermost last (see `run`/`done`); NO_EVENT for a reference no longer known. */
+  private readonly running = new HostStacks();
   /** The probes' references (receives, ack-receives) → the events they name. */
   private readonly refs = new Map<number, number>();
 
@@ -139,7 +143,7 @@ export class ApiCapture implements PacketCauses {
       case "ack-send": {
         const args = sanitize(r.reply) as unknown[];
         const receive = this.refs.get(r.receive);
-        const sendId = c.stamp({ id: 0, t: 0, layer: "api", kind: "ack-send", host: r.host, nsp: r.nsp, socketId: r.socketId, args, code: callCode("callback", sanitize(r.reply) as unknown[], false), ...(receive !== undefined ? { parents: [receive] } : {}) });
+        const sendId = c.stamp({ id: 0, t: 0, layer: "api", kind: "ack-send", host: r.host, nsp: r.nsp, socketId: r.socketId, args, code: callCode("callback", args, false), ...(receive !== undefined ? { parents: [receive] } : {}) });
         this.ackSends.set(r.host, sendId);
         return sendId;
       }
@@ -166,18 +170,12 @@ export class ApiCapture implements PacketCauses {
       }
       case "ack-receive":
         return this.ackReceive(r);
-      case "cause": {
-        let stack = this.causes.get(r.host);
-        if (!stack) this.causes.set(r.host, (stack = []));
-        stack.push((r.ref === LAST_RESP_READ ? this.respReads.get(r.host) : this.refs.get(r.ref)) ?? -1);
+      case "cause":
+        this.causes.push(r.host, (r.ref === LAST_RESP_READ ? this.respReads.get(r.host) : this.refs.get(r.ref)) ?? NO_EVENT);
         return undefined;
-      }
-      case "uncause": {
-        const stack = this.causes.get(r.host);
-        stack?.pop();
-        if (stack?.length === 0) this.causes.delete(r.host);
+      case "uncause":
+        this.causes.pop(r.host);
         return undefined;
-      }
       case "noted": {
         const parents = (r.event.parents ?? []).map((p) => this.refs.get(p)).filter((p): p is number => p !== undefined);
         const { parents: _refs, ...event } = r.event;
@@ -185,19 +183,13 @@ export class ApiCapture implements PacketCauses {
         this.remember(this.refs, r.ref, id);
         return id;
       }
-      case "run": {
-        let stack = this.running.get(r.host);
-        if (!stack) this.running.set(r.host, (stack = []));
-        // -1: a reference this layer no longer knows; the code still runs, and logs name nothing.
-        stack.push(this.refs.get(r.ref) ?? -1);
+      case "run":
+        // A reference this layer no longer knows: the code still runs, and what it logs names nothing.
+        this.running.push(r.host, this.refs.get(r.ref) ?? NO_EVENT);
         return undefined;
-      }
-      case "done": {
-        const stack = this.running.get(r.host);
-        stack?.pop();
-        if (stack?.length === 0) this.running.delete(r.host);
+      case "done":
+        this.running.pop(r.host);
         return undefined;
-      }
       case "disconnecting":
         return c.record({ layer: "api", kind: "disconnecting", host: r.host, nsp: r.nsp, socketId: r.socketId, reason: r.reason, rooms: r.rooms });
       case "disconnect": {
@@ -291,9 +283,7 @@ export class ApiCapture implements PacketCauses {
   // ── causes: what makes a host send now ──
   /** The event whose sending runs on `host` now (an api broadcast, an adapter message), for this capture's layers. */
   causeOn(host: string): number | undefined {
-    const stack = this.causes.get(host);
-    const top = stack?.[stack.length - 1];
-    return top === -1 ? undefined : top;
+    return eventOf(this.causes.top(host));
   }
 
   /**
@@ -326,9 +316,7 @@ export class ApiCapture implements PacketCauses {
 
   /** `console.log` as the application's code on `host` calls it: a lab `log` event naming what ran. */
   log(host: string, text: string): void {
-    const stack = this.running.get(host);
-    const top = stack?.[stack.length - 1];
-    const cause = top === -1 ? undefined : top;
+    const cause = eventOf(this.running.top(host));
     this.c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
   }
 
@@ -339,7 +327,9 @@ export class ApiCapture implements PacketCauses {
 
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
-    for (const map of [this.calls, this.ackSends, this.causes, this.unbound, this.running, this.respReads] as Map<string, unknown>[]) map.delete(host);
+    for (const map of [this.calls, this.ackSends, this.unbound, this.respReads] as Map<string, unknown>[]) map.delete(host);
+    this.causes.forget(host);
+    this.running.forget(host);
     for (const map of [this.ackExpected, this.ackOwed] as Map<string, unknown>[]) {
       for (const k of map.keys()) if (k.startsWith(`${host}|`)) map.delete(k);
     }

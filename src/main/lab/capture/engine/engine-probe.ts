@@ -3,8 +3,8 @@
 // transport at that moment and nothing else; `EngineCapture.apply` records and links them.
 
 import type { Transport } from "../../../../shared/trace/types.js";
+import { sidOfOpenData } from "../../../../shared/engine/open-packet.js";
 import type { EngineSession } from "../socketio-internals.js";
-import { sidOfOpen } from "./engine-capture.js";
 
 export type EngineRecord =
   /** `dir: out`: the session created the packet (to send); `in`: it received it. `data` as the engine had it. */
@@ -14,6 +14,11 @@ export type EngineRecord =
 interface RawPacket {
   type: string;
   data?: unknown;
+}
+
+/** The sid in an `open` packet's JSON, for a client whose engine has no id yet. */
+function sidOfOpen(packet: RawPacket): string | undefined {
+  return packet.type === "open" && typeof packet.data === "string" ? sidOfOpenData(packet.data) : undefined;
 }
 
 /**
