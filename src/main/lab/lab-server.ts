@@ -3,7 +3,7 @@
 // IP, both traced as the host "server". Started, stopped and restarted with other choices.
 
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { Server } from "socket.io";
 import { Adapter, SessionAwareAdapter } from "socket.io-adapter";
 import { createTracedAdapter } from "./capture/api/traced-adapter.js";
@@ -11,6 +11,7 @@ import { createTracedServer, type TracedServerCapture } from "./capture/traced-s
 import type { LabOptions, ServerChoices } from "./lab.js";
 import { NAMESPACES } from "./lab.js";
 import { installServerApp, type AppConsole } from "./server-app.js";
+import { listen } from "./listen.js";
 
 export interface LabServer {
   /** The Socket.IO server; undefined while stopped. */
@@ -31,22 +32,6 @@ export interface LabServerContext {
   bind(): string;
   /** `console` of the server's code. */
   log: AppConsole;
-}
-
-function listen(server: HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      server.off("listening", onListening);
-      reject(err);
-    };
-    const onListening = (): void => {
-      server.off("error", onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
 }
 
 export function createLabServer(ctx: LabServerContext): LabServer {

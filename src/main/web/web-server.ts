@@ -18,6 +18,7 @@ import { createOpenedFiles } from "../protocol/opened-files.js";
 import { createTraceBatcher } from "../protocol/trace-batcher.js";
 import { upgradeToWebSocket, type WsServerSocket } from "./ws-server-socket.js";
 import { encodeServerMessage } from "./server-message.js";
+import { listen } from "../lab/listen.js";
 
 export interface WebServerOptions {
   port?: number;
@@ -45,22 +46,6 @@ function call(service: LabApi, m: ClientMessage): Promise<unknown> {
   if (!checked.ok) return Promise.reject(new Error(`refused: ${checked.error}`));
   const method = service[m.method] as (...args: unknown[]) => Promise<unknown>;
   return method.apply(service, checked.value);
-}
-
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
-  return new Promise((resolveListen, reject) => {
-    const onError = (err: Error): void => {
-      server.off("listening", onListening);
-      reject(err);
-    };
-    const onListening = (): void => {
-      server.off("error", onError);
-      resolveListen();
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {

@@ -2,8 +2,8 @@
 // port, running the lab's server app, traced at every layer as the single lab server is, as
 // host `node-N`. Its adapter can be changed while it runs, keeping its sockets and rooms.
 
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Server } from "socket.io";
 import type { Adapter } from "socket.io-adapter";
 import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
@@ -14,6 +14,7 @@ import type { EngineCapture } from "../capture/engine/engine-capture.js";
 import { createTracedServer } from "../capture/traced-server.js";
 import { NAMESPACES } from "../lab.js";
 import { installServerApp, type AppConsole } from "../server-app.js";
+import { listen } from "../listen.js";
 
 export interface NodeContext {
   c: Correlator;
@@ -50,16 +51,6 @@ export interface ServerNode {
 
 /** What a namespace's adapter holds that a new adapter must keep: rooms, and the capture's listeners on them. */
 const ROOM_EVENTS = ["create-room", "delete-room", "join-room", "leave-room"] as const;
-
-function listen(server: HttpServer, port: number, ip: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, ip, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 export async function startNode(spec: NodeSpec, ctx: NodeContext, adapter: unknown): Promise<ServerNode> {
   const { c, api, packets, conns, engines } = ctx;
