@@ -51,11 +51,13 @@ describe.skipIf(!run)("a lesson exported as one HTML file", () => {
     await expect.poll(() => narration.innerText(), { timeout: 15_000 }).toContain(scenario.steps[1]!.title);
 
     const playhead = async () => (await page.locator(".trow.playhead").first().innerText().catch(() => "")).trim();
+    // The timeline draws its playhead row a frame or more after the narration: read it once it is there.
+    await expect.poll(playhead, { timeout: 5_000 }).not.toBe("");
     const at = await playhead();
     await page.getByRole("button", { name: "Step forward", exact: true }).click();
-    await expect.poll(playhead).not.toBe(at);
+    await expect.poll(playhead, { timeout: 5_000 }).not.toBe(at);
     await page.getByRole("button", { name: "Step back", exact: true }).click();
-    await expect.poll(playhead).toBe(at);
+    await expect.poll(playhead, { timeout: 5_000 }).toBe(at);
 
     // A deep link to one event: the inspector shows it.
     await page.evaluate(() => {
