@@ -58,6 +58,10 @@ describe.skipIf(!run)("a lesson exported as one HTML file", () => {
     await expect.poll(playhead, { timeout: 5_000 }).not.toBe(at);
     await page.getByRole("button", { name: "Step back", exact: true }).click();
     await expect.poll(playhead, { timeout: 5_000 }).toBe(at);
+    // A smaller window (or a height measured after the deep link's seek) keeps the playhead's row in view.
+    await page.setViewportSize({ width: 1280, height: 680 });
+    await expect.poll(playhead, { timeout: 5_000 }).toBe(at);
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     // A deep link to one event: the inspector shows it.
     await page.evaluate(() => {

@@ -94,14 +94,16 @@ export function TimelineView() {
   // The keyboard's row: follows the playhead until ↑/↓ move it (null: the playhead's row).
   const [picked, setPicked] = useState<number | null>(null);
   const active = Math.min(count - 1, picked ?? playRow);
-  // Keep the playhead in view as it moves: the scroll position follows within this render, so
-  // the rows of the new window are committed once, and the layout effect only writes it (one
-  // layout, with the DOM already final). Only a moving playhead scrolls; the user's own
-  // scrolling is left alone.
-  const [followed, setFollowed] = useState(-2);
+  // Keep the playhead in view as it moves, and as the list is resized (a height measured after
+  // a deep link's seek, a window made smaller, a larger font): the scroll position follows
+  // within this render, so the rows of the new window are committed once, and the layout effect
+  // only writes it (one layout, with the DOM already final). Only a moving playhead or a new
+  // size scrolls; the user's own scrolling is left alone.
+  const follow = `${active} ${height} ${rowH}`;
+  const [followed, setFollowed] = useState("");
   const pendingScroll = useRef<number | null>(null);
-  if (followed !== active) {
-    setFollowed(active);
+  if (followed !== follow) {
+    setFollowed(follow);
     const w = rowWindow(scrollTop, count, height, rowH);
     const shownFirst = Math.min(w.first, Math.max(0, count - viewRows + 1));
     if (active >= 0 && (active < shownFirst || active >= shownFirst + viewRows - 2)) {
