@@ -16,6 +16,7 @@
 // grow memory without end.
 
 import type { Recorder } from "../../trace/recorder.js";
+import { BoundedMap } from "./bounded-map.js";
 import type { EnginePacketType, NewEvent, TraceEvent } from "../../../shared/trace/types.js";
 
 /** An engine packet known from one side (logical events, or the wire) awaiting the other. */
@@ -59,19 +60,19 @@ const KEEP_ENGINE_IN = 16;
 
 export class Correlator {
   /** engine → wire: packets a host created, waiting for the bytes that carry them; by host|sid. */
-  readonly outgoing = new Map<string, PendingEnginePacket[]>();
+  readonly outgoing = new BoundedMap<string, PendingEnginePacket[]>(MAX_PENDING);
   /** wire → engine: packets parsed from bytes a host read, waiting for the engine's event; by host|sid. */
-  readonly incoming = new Map<string, PendingEnginePacket[]>();
+  readonly incoming = new BoundedMap<string, PendingEnginePacket[]>(MAX_PENDING);
   /** socketio → api: decoded packets waiting for their api event; by host|sid|nsp. */
-  readonly decoded = new Map<string, DecodedPacket[]>();
+  readonly decoded = new BoundedMap<string, DecodedPacket[]>(MAX_PENDING);
   /** socketio → api: decoded ACK packets waiting for their callback: host|sid|nsp|ackId → packet id. */
-  readonly ackArrived = new Map<string, number>();
+  readonly ackArrived = new BoundedMap<string, number>(MAX_PENDING);
   /** socketio → engine: per host, the recently encoded chunks (text or bytes) and their packet events, newest last. */
   private readonly encodedChunks = new Map<string, { chunk: unknown; eventId: number }[]>();
   /** engine → socketio: per host, the last messages received, with their data (text or bytes). */
   private readonly engineIn = new Map<string, { data: unknown; message: EngineMessage }[]>();
   /** api (adapter) → socketio: the Engine.IO session of each server socket, by host|socket id. */
-  private readonly socketSessions = new Map<string, string>();
+  private readonly socketSessions = new BoundedMap<string, string>(MAX_PENDING);
 
   constructor(readonly recorder: Recorder) {}
 
@@ -88,21 +89,13 @@ export class Correlator {
     return parts.map((p) => (p === undefined ? "?" : String(p))).join("|");
   }
 
-  push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  push<T>(map: BoundedMap<string, T[]>, key: string, value: T): void {
     const list = map.get(key);
-    if (!list) {
-      map.set(key, [value]);
-      if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
-    } else {
+    if (!list) map.set(key, [value]);
+    else {
       list.push(value);
       if (list.length > MAX_QUEUE) list.splice(0, list.length - MAX_QUEUE);
     }
-  }
-
-  /** Sets a pending entry, dropping the oldest when too many are pending. */
-  remember<T>(map: Map<string, T>, key: string, value: T): void {
-    map.set(key, value);
-    if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
   }
 
   /** Removes and returns the first entry that matches (earlier non-matching entries stay). */
@@ -157,7 +150,7 @@ export class Correlator {
   // ── api (adapter) → socketio ──
   /** A server socket of `host` is on Engine.IO session `sid` (it joins its own room as it connects). */
   socketSession(host: string, socketId: string, sid: string): void {
-    this.remember(this.socketSessions, `${host}|${socketId}`, sid);
+    this.socketSessions.set(`${host}|${socketId}`, sid);
   }
 
   sessionOfSocket(host: string, socketId: string): string | undefined {

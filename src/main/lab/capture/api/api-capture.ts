@@ -14,6 +14,7 @@
 import type { Namespace } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import type { ApiEvent, NewEvent } from "../../../../shared/trace/types.js";
+import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import { sanitize } from "../sanitize.js";
 import { eventName, isAck, isEvent, type Packet, type PacketCauses } from "../socketio/traced-parser.js";
@@ -89,15 +90,15 @@ export class ApiCapture implements PacketCauses {
   /** Per host: ack callbacks (tokens) waiting to learn which encoded emit they belong to, in emit order. */
   private readonly unbound = new Map<string, number[]>();
   /** Ack callbacks (tokens) bound to the emit their packet was encoded for (a retry binds again). */
-  private readonly boundTo = new Map<number, AckEmit>();
+  private readonly boundTo = new BoundedMap<number, AckEmit>(MAX_PENDING);
   /** Emits waiting for their ack: host|sid|nsp|ackId → api emit id. */
-  private readonly ackExpected = new Map<string, number>();
+  private readonly ackExpected = new BoundedMap<string, number>(MAX_PENDING);
   /** Received events carrying an ack callback (client side): host|nsp|ackId → api receive id. */
-  private readonly ackOwed = new Map<string, number>();
+  private readonly ackOwed = new BoundedMap<string, number>(MAX_PENDING);
   /** Per host: the api events whose application code is running, innermost last (see `run`/`done`); NO_EVENT for a reference no longer known. */
   private readonly running = new HostStacks();
   /** The probes' references (receives, ack-receives) → the events they name. */
-  private readonly refs = new Map<number, number>();
+  private readonly refs = new BoundedMap<number, number>(MAX_PENDING);
 
   /**
    * `signals`: what the probes tell each other on the Socket.IO thread (held here for the
@@ -180,7 +181,7 @@ export class ApiCapture implements PacketCauses {
         const parents = (r.event.parents ?? []).map((p) => this.refs.get(p)).filter((p): p is number => p !== undefined);
         const { parents: _refs, ...event } = r.event;
         const id = c.record((parents.length ? { ...event, parents } : event) as NewEvent);
-        this.remember(this.refs, r.ref, id);
+        this.refs.set(r.ref, id);
         return id;
       }
       case "run":
@@ -257,9 +258,9 @@ export class ApiCapture implements PacketCauses {
       const emitId = this.c.stamp(emit);
       if (hasAck) {
         const key = Correlator.key(host, call.sid ?? session, packet.nsp, packet.id);
-        this.remember(this.ackExpected, key, emitId);
+        this.ackExpected.set(key, emitId);
         const token = this.unbound.get(host)?.shift();
-        if (token !== undefined) this.remember(this.boundTo, token, { key, emitId });
+        if (token !== undefined) this.boundTo.set(token, { key, emitId });
       }
       return [emitId];
     }
@@ -357,8 +358,8 @@ export class ApiCapture implements PacketCauses {
     };
     if (decoded) receive.parents = [decoded.eventId];
     const id = this.c.stamp(receive);
-    this.remember(this.refs, r.ref, id);
-    if (r.side === "client" && r.withCallback && decoded?.ackId !== undefined) this.remember(this.ackOwed, Correlator.key(r.host, r.nsp, decoded.ackId), id);
+    this.refs.set(r.ref, id);
+    if (r.side === "client" && r.withCallback && decoded?.ackId !== undefined) this.ackOwed.set(Correlator.key(r.host, r.nsp, decoded.ackId), id);
     return id;
   }
 
@@ -376,16 +377,11 @@ export class ApiCapture implements PacketCauses {
     if (r.timedOut) ev.reason = r.timedOut;
     if (parents.length) ev.parents = parents;
     const id = this.c.stamp(ev);
-    this.remember(this.refs, r.ref, id);
+    this.refs.set(r.ref, id);
     return id;
   }
 
   private takeDecoded(host: string, sid: string | null | undefined, nsp: string, match: (d: DecodedPacket) => boolean): DecodedPacket | undefined {
     return this.c.take(this.c.decoded, Correlator.key(host, sid ?? undefined, nsp), match);
-  }
-
-  private remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-    map.set(key, value);
-    if (map.size > MAX_PENDING) map.delete(map.keys().next().value!);
   }
 }

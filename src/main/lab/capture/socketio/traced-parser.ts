@@ -9,6 +9,7 @@
 import * as sioParser from "socket.io-parser";
 import type { SocketIoPacketEvent, SocketIoPacketType } from "../../../../shared/trace/types.js";
 import { SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/types.js";
+import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import type { ProbeSignals } from "../probe-signals.js";
 import { sanitize } from "../sanitize.js";
@@ -113,7 +114,7 @@ const MAX_DECODERS = 10_000;
 
 /** Records the Socket.IO layer from its probe's records (see `createTracedParser`). */
 export class SocketIoCapture {
-  private readonly decoders = new Map<number, DecoderState>();
+  private readonly decoders = new BoundedMap<number, DecoderState>(MAX_DECODERS);
 
   constructor(
     readonly c: Correlator,
@@ -171,7 +172,6 @@ export class SocketIoCapture {
     if (!d) {
       d = { fed: [], sid: undefined, firstString: "", wireType: undefined, wireAttachments: undefined, lastEngine: undefined };
       this.decoders.set(n, d);
-      if (this.decoders.size > MAX_DECODERS) this.decoders.delete(this.decoders.keys().next().value!);
     }
     return d;
   }
@@ -199,7 +199,7 @@ export class SocketIoCapture {
     const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
     if (isAck(packet.type)) {
       // The callback records its own `ack-receive` when (and if) it really runs.
-      this.c.remember(this.c.ackArrived, Correlator.key(host, d.sid, packet.nsp, packet.id), id);
+      this.c.ackArrived.set(Correlator.key(host, d.sid, packet.nsp, packet.id), id);
       return;
     }
     const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
