@@ -7,6 +7,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
+import { measureCaptureDeferred } from "./capture-deferred.js";
 import { measureCaptureFloor } from "./capture-floor.js";
 import { measureCaptureOverhead } from "./capture-overhead.js";
 import { measurePipeline } from "./pipeline.js";
@@ -86,6 +87,12 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_floor_ws_hooks = floor.hooksRatio;
       d.capture_floor_ws_binary_log = floor.binaryLogRatio;
       d.capture_floor_ws_records_per_emit = floor.recordsPerEmit;
+      log("capture with its records queued, applied after the emits (the lab's real probes alone, then the captures' work)…");
+      const deferred = await measureCaptureDeferred({ transport: "websocket", emits: quick ? 100 : 5000, rounds: quick ? 1 : 5 });
+      d.capture_probes_only_ws = deferred.probesRatio;
+      d.capture_probes_only_ws_ms = deferred.probesMs;
+      d.capture_replay_ws_ms = deferred.applyMs;
+      d.capture_probe_records_per_emit = deferred.recordsPerEmit;
     }
     if (only.has("pipeline")) {
       log("event pipeline (Electron bridge and web mode)…");

@@ -1,0 +1,152 @@
+// What a worker-thread capture could reach, measured with the lab's real probes: the lab's full
+// capture, except that while the emits run every record the probes report (TCP, Engine.IO,
+// Socket.IO, api) is only queued, in order; the captures apply the queue afterwards, timed on
+// their own. The drive's time is then what Socket.IO's thread would pay with the probes alone
+// (before any cost of handing records to another thread), and the replay's time what the
+// worker would have to keep up with (an upper bound: the queue holds every record until the
+// end, which a ring would not). The replay makes about as many events as the live capture
+// (its times are the replay's, and the TCP sweeps run once at its end: a cost, not a trace).
+
+import { ApiCapture } from "../src/main/lab/capture/api/api-capture.js";
+import { EngineCapture } from "../src/main/lab/capture/engine/engine-capture.js";
+import { SocketIoCapture } from "../src/main/lab/capture/socketio/traced-parser.js";
+import { ConnectionCapture } from "../src/main/lab/capture/tcp/connection-capture.js";
+import { createLab } from "../src/main/lab/lab.js";
+import { bare, drive, timed, traced, type Transport } from "./capture-overhead.js";
+import { collectGarbage, median, round } from "./stats.js";
+
+type Apply = (this: unknown, ...args: unknown[]) => unknown;
+interface Queued {
+  capture: unknown;
+  apply: Apply;
+  args: unknown[];
+}
+
+/** Records queued while set; applied at once while null. */
+let queue: Queued[] | null = null;
+
+const PROTOTYPES = [ConnectionCapture.prototype, EngineCapture.prototype, SocketIoCapture.prototype, ApiCapture.prototype] as unknown as Record<string, Apply>[];
+
+/** Routes each capture's `apply` through the queue; returns what puts them back. */
+function patchCaptures(): () => void {
+  const originals = PROTOTYPES.map((proto) => proto.apply!);
+  PROTOTYPES.forEach((proto, i) => {
+    const original = originals[i]!;
+    proto.apply = function (this: unknown, ...args: unknown[]): unknown {
+      if (queue === null) return original.apply(this, args);
+      queue.push({ capture: this, apply: original, args });
+      return undefined;
+    };
+  });
+  return () => PROTOTYPES.forEach((proto, i) => (proto.apply = originals[i]!));
+}
+
+export interface DeferredRound {
+  /** The drive with the probes queueing records (ms, wall). */
+  probesMs: number;
+  /** Applying the queue afterwards (ms). */
+  applyMs: number;
+  records: number;
+  events: number;
+}
+
+/** One round: the lab with its captures deferred, `n` acked emits, then (with `replay`) the queue applied. */
+export async function deferredRound(transport: Transport, n: number, window: number, replay = true): Promise<DeferredRound> {
+  const unpatch = patchCaptures();
+  collectGarbage();
+  const lab = await createLab({ port: 0 });
+  try {
+    const client = await lab.addClient({ transports: transport });
+    const socket = client.socket("/");
+    if (!socket.connected) await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const before = lab.recorder.count;
+    const queued: Queued[] = [];
+    queue = queued;
+    let probesMs: number;
+    try {
+      probesMs = await drive(socket, n, window);
+    } finally {
+      queue = null;
+    }
+    const start = performance.now();
+    if (!replay) return { probesMs, applyMs: 0, records: queued.length, events: 0 };
+    for (const q of queued) q.apply.apply(q.capture, q.args);
+    lab.recorder.flush();
+    const applyMs = performance.now() - start;
+    return { probesMs, applyMs, records: queued.length, events: lab.recorder.count - before };
+  } finally {
+    queue = null;
+    await lab.dispose();
+    unpatch();
+  }
+}
+
+export interface CaptureDeferred {
+  transport: Transport;
+  emits: number;
+  rounds: number;
+  bareMs: number;
+  labMs: number;
+  probesMs: number;
+  applyMs: number;
+  /** Median of (drive with probes only ÷ bare), rounds interleaved. */
+  probesRatio: number;
+  /** Median of (bare + apply) ÷ bare: where a worker that starts at once would finish, were it as fast as the live capture's apply. */
+  applyRatio: number;
+  recordsPerEmit: number;
+  eventsPerEmit: number;
+  /** Events per emit of the live capture, in the same rounds (the replay should make as many). */
+  liveEventsPerEmit: number;
+}
+
+export async function measureCaptureDeferred(options: { transport: Transport; emits: number; rounds?: number; window?: number }): Promise<CaptureDeferred> {
+  const { transport, emits } = options;
+  const rounds = options.rounds ?? 5;
+  const window = options.window ?? 100;
+  await timed(() => bare(transport), Math.min(emits, 500), window);
+  await deferredRound(transport, Math.min(emits, 500), window);
+  const bareMs: number[] = [];
+  const labMs: number[] = [];
+  const probesMs: number[] = [];
+  const applyMs: number[] = [];
+  const probesRatio: number[] = [];
+  const applyRatio: number[] = [];
+  const records: number[] = [];
+  const events: number[] = [];
+  const live: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const b = await timed(() => bare(transport), emits, window);
+    const d = await deferredRound(transport, emits, window);
+    const l = await timed(() => traced(transport), emits, window);
+    bareMs.push(b.ms);
+    labMs.push(l.ms);
+    probesMs.push(d.probesMs);
+    applyMs.push(d.applyMs);
+    probesRatio.push(d.probesMs / b.ms);
+    applyRatio.push((b.ms + d.applyMs) / b.ms);
+    records.push(d.records / emits);
+    events.push(d.events / emits);
+    live.push(l.events / emits);
+  }
+  return {
+    transport,
+    emits,
+    rounds,
+    bareMs: round(median(bareMs), 1),
+    labMs: round(median(labMs), 1),
+    probesMs: round(median(probesMs), 1),
+    applyMs: round(median(applyMs), 1),
+    probesRatio: round(median(probesRatio), 3),
+    applyRatio: round(median(applyRatio), 3),
+    recordsPerEmit: round(median(records), 1),
+    eventsPerEmit: round(median(events), 1),
+    liveEventsPerEmit: round(median(live), 1),
+  };
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const transport: Transport = process.argv[2] === "polling" ? "polling" : "websocket";
+  const emits = Number(process.argv[3] ?? (transport === "polling" ? 1_000 : 5_000));
+  console.log(JSON.stringify(await measureCaptureDeferred({ transport, emits }), null, 2));
+  process.exit(0);
+}
