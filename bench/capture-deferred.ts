@@ -1,10 +1,11 @@
 // What a worker-thread capture could reach, measured with the lab's real probes: the lab's full
 // capture, except that while the emits run every record the probes report (TCP, Engine.IO,
-// Socket.IO, api) is only queued, in order; the captures apply the queue afterwards, timed on
-// their own. The drive's time is then what Socket.IO's thread would pay with the probes alone
-// (before any cost of handing records to another thread), and the replay's time what the
-// worker would have to keep up with (an upper bound: the queue holds every record until the
-// end, which a ring would not). The replay makes about as many events as the live capture
+// Socket.IO, api) is only queued, in order. In a "ring" round the queue keeps the last 4,096
+// records (as a ring handed to a worker would), and the drive's time is what Socket.IO's thread
+// pays with the probes alone, before any cost of handing records to another thread. In a
+// "replay" round the queue keeps every record and the captures apply it after the emits, timed
+// on their own: what the worker would have to keep up with (an upper bound: records held to the
+// end age into the old generation). The replay makes about as many events as the live capture
 // (its times are the replay's, and the TCP sweeps run once at its end: a cost, not a trace).
 
 import { ApiCapture } from "../src/main/lab/capture/api/api-capture.js";
@@ -24,6 +25,11 @@ interface Queued {
 
 /** Records queued while set; applied at once while null. */
 let queue: Queued[] | null = null;
+/** Most records the queue keeps (a ring: older ones are dropped), or none. */
+let keep = Number.POSITIVE_INFINITY;
+const RING = 4096;
+/** Records queued in this round (a ring drops some of them). */
+let queuedCount = 0;
 
 const PROTOTYPES = [ConnectionCapture.prototype, EngineCapture.prototype, SocketIoCapture.prototype, ApiCapture.prototype] as unknown as Record<string, Apply>[];
 
@@ -34,6 +40,8 @@ function patchCaptures(): () => void {
     const original = originals[i]!;
     proto.apply = function (this: unknown, ...args: unknown[]): unknown {
       if (queue === null) return original.apply(this, args);
+      if (queue.length === keep) queue.length = 0;
+      queuedCount++;
       queue.push({ capture: this, apply: original, args });
       return undefined;
     };
@@ -50,8 +58,8 @@ export interface DeferredRound {
   events: number;
 }
 
-/** One round: the lab with its captures deferred, `n` acked emits, then (with `replay`) the queue applied. */
-export async function deferredRound(transport: Transport, n: number, window: number, replay = true): Promise<DeferredRound> {
+/** One round: the lab with its captures deferred, `n` acked emits; in a "replay" round the queue is then applied. */
+export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "replay"): Promise<DeferredRound> {
   const unpatch = patchCaptures();
   collectGarbage();
   const lab = await createLab({ port: 0 });
@@ -62,6 +70,8 @@ export async function deferredRound(transport: Transport, n: number, window: num
     const before = lab.recorder.count;
     const queued: Queued[] = [];
     queue = queued;
+    keep = mode === "ring" ? RING : Number.POSITIVE_INFINITY;
+    queuedCount = 0;
     let probesMs: number;
     try {
       probesMs = await drive(socket, n, window);
@@ -69,11 +79,12 @@ export async function deferredRound(transport: Transport, n: number, window: num
       queue = null;
     }
     const start = performance.now();
-    if (!replay) return { probesMs, applyMs: 0, records: queued.length, events: 0 };
+    const records = queuedCount;
+    if (mode === "ring") return { probesMs, applyMs: 0, records, events: 0 };
     for (const q of queued) q.apply.apply(q.capture, q.args);
     lab.recorder.flush();
     const applyMs = performance.now() - start;
-    return { probesMs, applyMs, records: queued.length, events: lab.recorder.count - before };
+    return { probesMs, applyMs, records, events: lab.recorder.count - before };
   } finally {
     queue = null;
     await lab.dispose();
@@ -104,7 +115,7 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
   const rounds = options.rounds ?? 5;
   const window = options.window ?? 100;
   await timed(() => bare(transport), Math.min(emits, 500), window);
-  await deferredRound(transport, Math.min(emits, 500), window);
+  await deferredRound(transport, Math.min(emits, 500), window, "replay");
   const bareMs: number[] = [];
   const labMs: number[] = [];
   const probesMs: number[] = [];
@@ -116,16 +127,17 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
   const live: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const b = await timed(() => bare(transport), emits, window);
-    const d = await deferredRound(transport, emits, window);
+    const d = await deferredRound(transport, emits, window, "ring");
+    const replayed = await deferredRound(transport, emits, window, "replay");
     const l = await timed(() => traced(transport), emits, window);
     bareMs.push(b.ms);
     labMs.push(l.ms);
     probesMs.push(d.probesMs);
-    applyMs.push(d.applyMs);
+    applyMs.push(replayed.applyMs);
     probesRatio.push(d.probesMs / b.ms);
-    applyRatio.push((b.ms + d.applyMs) / b.ms);
+    applyRatio.push((b.ms + replayed.applyMs) / b.ms);
     records.push(d.records / emits);
-    events.push(d.events / emits);
+    events.push(replayed.events / emits);
     live.push(l.events / emits);
   }
   return {
