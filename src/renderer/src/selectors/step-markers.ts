@@ -22,3 +22,45 @@ export const selectStepMarkers = memo(
     return out;
   },
 );
+
+/**
+ * The markers a seek bar `slots` markers wide can show apart: in trace order, a marker is kept
+ * when it stands at least one marker's width after the last one kept, and the step the
+ * playhead is in and the last marker (the end of the run) are always kept, dropping kept
+ * neighbours too close before them. A long trace (a class's hour of runs: tens of thousands of
+ * steps) would otherwise draw a button per step, on top of each other, each a tab stop and a
+ * restyle on every seek.
+ */
+export function fitMarkers(markers: StepMarker[], length: number, slots: number, cursor: number): StepMarker[] {
+  const n = Math.max(1, Math.floor(slots));
+  if (markers.length <= n) return markers;
+  // A marker's place on the bar, in marker widths.
+  const at = (m: StepMarker): number => ((m.index + 1) / Math.max(1, length)) * n;
+  const current = currentMarker(markers, cursor);
+  const last = markers[markers.length - 1];
+  const kept: StepMarker[] = [];
+  for (const m of markers) {
+    const x = at(m);
+    const prev = kept[kept.length - 1];
+    if (m === current || m === last) {
+      while (kept.length > 0 && kept[kept.length - 1] !== current && x - at(kept[kept.length - 1]!) < 1) kept.pop();
+      kept.push(m);
+    } else if (prev === undefined || x - at(prev) >= 1) kept.push(m);
+  }
+  return kept;
+}
+
+/** The last marker at or before the playhead (the step it is in), if any. */
+function currentMarker(markers: StepMarker[], cursor: number): StepMarker | undefined {
+  let lo = 0;
+  let hi = markers.length - 1;
+  let found: StepMarker | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (markers[mid]!.index <= cursor) {
+      found = markers[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
