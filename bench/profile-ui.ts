@@ -1,7 +1,9 @@
 // Profiling driver for the UI in web mode: records a Chromium CPU profile (CDP Profiler) while
 // a big trace file is opened through the app's file input and the timeline seeks to its last
-// event (as load_1m_ms does), or while 20 clients emit live.
+// event (as load_1m_ms does), or only that seek (after the file is open), or while 20 clients
+// emit live.
 //   npx tsx bench/profile-ui.ts load 1000000 /tmp/ui-load.cpuprofile
+//   npx tsx bench/profile-ui.ts seek 1000000 /tmp/ui-seek.cpuprofile
 //   npx tsx bench/profile-ui.ts live 10 /tmp/ui-live.cpuprofile
 // then: npx tsx bench/cpu-profile-summary.ts /tmp/ui-load.cpuprofile
 
@@ -14,8 +16,8 @@ import { startWebServer } from "../src/main/web/web-server.js";
 import { recordScenarios, writeRepeatedTrace } from "./scenario-traces.js";
 import { CHROMIUM, seekToEnd } from "./ui.js";
 
-const mode = process.argv[2] === "live" ? "live" : "load";
-const size = Number(process.argv[3] ?? (mode === "load" ? 1_000_000 : 10));
+const mode = process.argv[2] === "live" ? "live" : process.argv[2] === "seek" ? "seek" : "load";
+const size = Number(process.argv[3] ?? (mode === "live" ? 10 : 1_000_000));
 const out = process.argv[4] ?? join(tmpdir(), `ui-${mode}.cpuprofile`);
 const dir = mkdtempSync(join(tmpdir(), "ss-profile-ui-"));
 const service = createLabService({ port: 0 });
@@ -33,15 +35,16 @@ try {
   const cdp = await context.newCDPSession(page);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
-  if (mode === "load") {
+  if (mode !== "live") {
     const file = join(dir, "big.ndjson");
     await writeRepeatedTrace(file, await recordScenarios(dir), size);
-    await cdp.send("Profiler.start");
+    if (mode === "load") await cdp.send("Profiler.start");
     const start = performance.now();
     await page.locator('input[type="file"][aria-label="Open trace file"]').setInputFiles(file);
     await page.getByRole("status").filter({ hasText: /^Opened / }).waitFor({ timeout: 300_000 });
     const opened = performance.now();
     console.log(`opened ${size} events in ${Math.round(opened - start)} ms`);
+    if (mode === "seek") await cdp.send("Profiler.start");
     // Then as load_1m_ms does: seek to the last event, until the playhead row is drawn.
     await seekToEnd(page, 300_000);
     console.log(`seeked to the last event in ${Math.round(performance.now() - opened)} ms`);
