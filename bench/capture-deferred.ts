@@ -46,7 +46,9 @@ function patchCaptures(): () => void {
       return undefined;
     };
   });
-  return () => PROTOTYPES.forEach((proto, i) => (proto.apply = originals[i]!));
+  return () => {
+    for (const [i, proto] of PROTOTYPES.entries()) proto.apply = originals[i]!;
+  };
 }
 
 export interface DeferredRound {
