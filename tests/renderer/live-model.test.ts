@@ -6,6 +6,7 @@ import type { LabApi, TraceBatch } from "../../src/shared/lab-api";
 import { createTraceStore } from "../../src/renderer/src/store/trace-store";
 import { selectLadder } from "../../src/renderer/src/selectors/tcp-ladder";
 import { selectTraceModel } from "../../src/renderer/src/selectors/tcp-model";
+import { selectInspected } from "../../src/renderer/src/selectors/inspector";
 import { selectNetwork } from "../../src/renderer/src/selectors/network";
 import { connectLab, modelBehind, MODEL_EVERY_MS, type Scheduler } from "../../src/renderer/src/lab/connect-lab";
 import { buildHelloAck, HELLO_ACK_HEADER } from "./fixtures/hello-ack";
@@ -55,6 +56,17 @@ describe("TCP model on a live trace", () => {
     whole.actions.seek(events.length - 1, 0);
     const strip = (l: ReturnType<typeof selectLadder>) => l?.segments.map((g) => [g.index, g.from, g.flags.join(), g.seq, g.ack, g.len, g.sent, g.arrived, g.at]);
     expect(strip(selectLadder(after))).toEqual(strip(selectLadder(whole.store.getState())));
+  });
+
+  it("the inspector gives the event under the playhead its model time once the model catches up, the playhead still", () => {
+    const events = buildHelloAck();
+    const { store, actions } = createTraceStore({ playing: false });
+    actions.appendBatch({ reset: true, events: events.slice(0, -1) }, 0);
+    actions.appendBatch({ events: events.slice(-1) }, 0);
+    actions.seek(events.length - 1, 0);
+    expect(selectInspected(store.getState())?.modelTime).toBe("—");
+    actions.syncModel();
+    expect(selectInspected(store.getState())?.modelTime).toMatch(/^\d+\.\d{3} ms/);
   });
 
   it("a selected event past the model makes it behind too", () => {

@@ -79,7 +79,9 @@ function rawBytes(s: TraceState, e: TraceEvent): { bytes: Uint8Array | null; not
 }
 
 export const selectInspected = memo(
-  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s), s.modelVersion],
+  // The model's keys too: a live model catching up (modelLength) gives the event under the
+  // playhead its model time without the playhead moving.
+  (s: TraceState) => [s.trace, s.length, s.cursor, s.selection, selectNetwork(s), s.modelLength, s.modeller, s.modelVersion],
   (s: TraceState): Inspected | null => {
     const event = selectFocusEvent(s);
     if (!event) return null;
