@@ -1,5 +1,7 @@
 // BoundedMap keeps what a Map trimmed by "delete the first key" keeps, in the same order,
 // through sets, re-sets, deletes, clears and the table rebuilds they cause.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { BoundedMap } from "../../../../src/main/lab/capture/bounded-map.js";
 
@@ -45,5 +47,27 @@ describe("BoundedMap", () => {
       if (step % 997 === 0) expect([...bounded]).toEqual([...reference]);
     }
     expect([...bounded]).toEqual([...reference]);
+  });
+
+  it("keeps no old tables once it stops dropping: filled past its limit, drained, then busy below it", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const heap = (): number => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const map = new BoundedMap<number, number[]>(10_000);
+    let key = 0;
+    for (let i = 0; i <= 10_000; i++) map.set(key++, new Array(100).fill(i));
+    for (const k of [...map.keys()].slice(0, map.size - 100)) map.delete(k);
+    const before = heap();
+    // 200,000 entries of ~1 KB each pass through, 100 to 200 pending at a time.
+    for (let round = 0; round < 2000; round++) {
+      for (let i = 0; i < 100; i++) map.set(key, new Array(100).fill(key++));
+      for (let i = 0; i < 100; i++) map.delete(key - 200 + i);
+    }
+    expect(map.size).toBe(100);
+    // An iterator kept from the first drop would hold every table these passed through: ~190 MB.
+    expect(heap() - before).toBeLessThan(20 * 1024 * 1024);
   });
 });
