@@ -1,8 +1,9 @@
 // What a worker-thread capture could reach, measured with the lab's real probes: the lab's full
 // capture, except that while the emits run every record the probes report (TCP, Engine.IO,
-// Socket.IO, api) is only queued, in order. In a "ring" round the queue keeps the last 4,096
-// records (as a ring handed to a worker would), and the drive's time is what Socket.IO's thread
-// pays with the probes alone, before any cost of handing records to another thread. In a
+// Socket.IO, api) is only queued, in order. In a "ring" round the records go to 4,096 fixed
+// slots, overwritten in turn (as a ring read by a worker would be), and the drive's time is
+// what Socket.IO's thread pays with the probes alone (each record is still one object here,
+// not binary), before any cost of handing records to another thread. In a
 // "replay" round the queue keeps every record and the captures apply it after the emits, timed
 // on their own: what the worker would have to keep up with (an upper bound: records held to the
 // end age into the old generation). The replay makes about as many events as the live capture
@@ -23,12 +24,10 @@ interface Queued {
   args: unknown[];
 }
 
-/** Records queued while set; applied at once while null. */
-let queue: Queued[] | null = null;
-/** Most records the queue keeps (a ring: older ones are dropped), or none. */
-let keep = Number.POSITIVE_INFINITY;
+/** Where records go while set; applied at once while null. */
+let sink: ((q: Queued) => void) | null = null;
 const RING = 4096;
-/** Records queued in this round (a ring drops some of them). */
+/** Records queued in this round. */
 let queuedCount = 0;
 
 const PROTOTYPES = [ConnectionCapture.prototype, EngineCapture.prototype, SocketIoCapture.prototype, ApiCapture.prototype] as unknown as Record<string, Apply>[];
@@ -39,10 +38,9 @@ function patchCaptures(): () => void {
   PROTOTYPES.forEach((proto, i) => {
     const original = originals[i]!;
     proto.apply = function (this: unknown, ...args: unknown[]): unknown {
-      if (queue === null) return original.apply(this, args);
-      if (queue.length === keep) queue.length = 0;
+      if (sink === null) return original.apply(this, args);
       queuedCount++;
-      queue.push({ capture: this, apply: original, args });
+      sink({ capture: this, apply: original, args });
       return undefined;
     };
   });
@@ -63,33 +61,43 @@ export interface DeferredRound {
 /** One round: the lab with its captures deferred, `n` acked emits; in a "replay" round the queue is then applied. */
 export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "replay"): Promise<DeferredRound> {
   const unpatch = patchCaptures();
-  collectGarbage();
-  const lab = await createLab({ port: 0 });
   try {
-    const client = await lab.addClient({ transports: transport });
-    const socket = client.socket("/");
-    if (!socket.connected) await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    const before = lab.recorder.count;
-    const queued: Queued[] = [];
-    queue = queued;
-    keep = mode === "ring" ? RING : Number.POSITIVE_INFINITY;
-    queuedCount = 0;
-    let probesMs: number;
+    collectGarbage();
+    const lab = await createLab({ port: 0 });
     try {
-      probesMs = await drive(socket, n, window);
+      const client = await lab.addClient({ transports: transport });
+      const socket = client.socket("/");
+      if (!socket.connected) await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+      const before = lab.recorder.count;
+      const queued: Queued[] = [];
+      const slots: (Queued | undefined)[] = new Array(RING).fill(undefined);
+      let at = 0;
+      sink =
+        mode === "ring"
+          ? (q) => {
+              slots[at] = q;
+              at = (at + 1) % RING;
+            }
+          : (q) => queued.push(q);
+      queuedCount = 0;
+      let probesMs: number;
+      try {
+        probesMs = await drive(socket, n, window);
+      } finally {
+        sink = null;
+      }
+      const records = queuedCount;
+      if (mode === "ring") return { probesMs, applyMs: 0, records, events: 0 };
+      const start = performance.now();
+      for (const q of queued) q.apply.apply(q.capture, q.args);
+      lab.recorder.flush();
+      const applyMs = performance.now() - start;
+      return { probesMs, applyMs, records, events: lab.recorder.count - before };
     } finally {
-      queue = null;
+      sink = null;
+      await lab.dispose();
     }
-    const start = performance.now();
-    const records = queuedCount;
-    if (mode === "ring") return { probesMs, applyMs: 0, records, events: 0 };
-    for (const q of queued) q.apply.apply(q.capture, q.args);
-    lab.recorder.flush();
-    const applyMs = performance.now() - start;
-    return { probesMs, applyMs, records, events: lab.recorder.count - before };
   } finally {
-    queue = null;
-    await lab.dispose();
     unpatch();
   }
 }
@@ -104,7 +112,7 @@ export interface CaptureDeferred {
   applyMs: number;
   /** Median of (drive with probes only ÷ bare), rounds interleaved. */
   probesRatio: number;
-  /** Median of (bare + apply) ÷ bare: where a worker that starts at once would finish, were it as fast as the live capture's apply. */
+  /** Median of (bare + apply) ÷ bare: the trace complete only after the emits, the captures' work done after them (one thread, in turn). */
   applyRatio: number;
   recordsPerEmit: number;
   eventsPerEmit: number;
