@@ -94,19 +94,23 @@ export function TimelineView() {
   // The keyboard's row: follows the playhead until ↑/↓ move it (null: the playhead's row).
   const [picked, setPicked] = useState<number | null>(null);
   const active = Math.min(count - 1, picked ?? playRow);
-  // Keep the playhead in view as it moves, and as the list is resized (a height measured after
-  // a deep link's seek, a window made smaller, a larger font): the scroll position follows
-  // within this render, so the rows of the new window are committed once, and the layout effect
-  // only writes it (one layout, with the DOM already final). Only a moving playhead or a new
-  // size scrolls; the user's own scrolling is left alone.
-  const follow = `${active} ${height} ${rowH}`;
-  const [followed, setFollowed] = useState("");
+  // Keep the playhead in view as it moves, and as the list is resized while it was in view (a
+  // height measured after a deep link's seek, a window made smaller, a larger font): the scroll
+  // position follows within this render, so the rows of the new window are committed once, and
+  // the layout effect only writes it (one layout, with the DOM already final). The user's own
+  // scrolling is left alone: a new size does not bring back a playhead scrolled away from.
+  const [followed, setFollowed] = useState<{ active: number; height: number; rowH: number } | null>(null);
   const pendingScroll = useRef<number | null>(null);
-  if (followed !== follow) {
-    setFollowed(follow);
-    const w = rowWindow(scrollTop, count, height, rowH);
-    const shownFirst = Math.min(w.first, Math.max(0, count - viewRows + 1));
-    if (active >= 0 && (active < shownFirst || active >= shownFirst + viewRows - 2)) {
+  if (followed === null || followed.active !== active || followed.height !== height || followed.rowH !== rowH) {
+    setFollowed({ active, height, rowH });
+    const outOf = (h: number, rh: number): boolean => {
+      const rowsShown = Math.ceil(h / rh) + 1;
+      const w = rowWindow(scrollTop, count, h, rh);
+      const shownFirst = Math.min(w.first, Math.max(0, count - rowsShown + 1));
+      return active < shownFirst || active >= shownFirst + rowsShown - 2;
+    };
+    const moved = followed === null || followed.active !== active;
+    if (active >= 0 && (moved || !outOf(followed.height, followed.rowH)) && outOf(height, rowH)) {
       const top = scrollTopFor(Math.max(0, active - Math.floor(viewRows / 2)), count, height, rowH);
       pendingScroll.current = top;
       setScrollTop(top);
