@@ -12,23 +12,24 @@ describe("fitMarkers", () => {
     expect(fitMarkers(few, 200, 37, 10)).toBe(few);
   });
 
-  it.each([0, 1, 12_345, 99_950, 199_990])("on 20,000 steps and a 37-marker bar, shows them apart, with the playhead's step (cursor %i) and the end", (cursor) => {
+  it.each([0, 1, 12_345, 99_950, 199_990])("on 20,000 steps and a 37-marker bar, shows them apart, the same ones wherever the playhead is, plus its step (cursor %i) and the end", (cursor) => {
     const all = markers(20_000, 10);
     const length = 200_000;
     const slots = 37;
     const kept = fitMarkers(all, length, slots, cursor);
-    expect(kept.length).toBeLessThanOrEqual(slots + 1);
-    expect(kept.length).toBeGreaterThan(slots / 2);
+    const still = fitMarkers(all, length, slots, -1);
+    expect(still.length).toBeLessThanOrEqual(slots);
+    expect(still.length).toBeGreaterThan(slots / 2);
     const at = (m: StepMarker) => ((m.index + 1) / length) * slots;
     const current = [...all].reverse().find((m) => m.index <= cursor)!;
+    // The playhead's step is added to the same set when it is not in it.
     expect(kept).toContain(current);
+    expect(kept.filter((m) => m !== current)).toEqual(still.filter((m) => m !== current));
     expect(kept.at(-1)).toBe(all.at(-1));
     expect(kept[0]).toBe(all[0]);
-    // In trace order, and apart (the last two may touch when the playhead is in the last step).
-    for (let i = 1; i < kept.length; i++) {
-      expect(kept[i]!.index).toBeGreaterThan(kept[i - 1]!.index);
-      if (kept[i] !== all.at(-1)) expect(at(kept[i]!) - at(kept[i - 1]!)).toBeGreaterThanOrEqual(1);
-    }
+    for (let i = 1; i < kept.length; i++) expect(kept[i]!.index).toBeGreaterThan(kept[i - 1]!.index);
+    // The set without the playhead is spread at least one marker apart.
+    for (let i = 1; i < still.length; i++) expect(at(still[i]!) - at(still[i - 1]!)).toBeGreaterThanOrEqual(1);
   });
 
   it("before the first step, keeps the first and the end", () => {

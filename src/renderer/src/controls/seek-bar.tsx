@@ -5,7 +5,7 @@ import { useRef } from "react";
 import { useBaseFont } from "../hooks/use-base-font";
 import { useSize } from "../hooks/use-size";
 import { useActions, useTrace } from "../store/store-context";
-import { fitMarkers, selectStepMarkers } from "../selectors/step-markers";
+import { currentMarker, fitMarkers, selectStepMarkers } from "../selectors/step-markers";
 
 /** The room one marker needs on the bar, in ems of the base font (a two-digit step number and a gap). */
 const MARKER_EMS = 2.4;
@@ -25,10 +25,11 @@ function SeekTrack({ length }: { length: number }) {
   const { width } = useSize(track, { width: 1000, height: 0 });
   const base = useBaseFont();
   const markers = fitMarkers(all, length, width / (MARKER_EMS * base), cursor);
+  const current = currentMarker(markers, cursor);
   const at = (index: number): string => `${((index + 1) / Math.max(1, length)) * 100}%`;
   return (
     <div className="seek-bar" role="group" aria-label="Seek">
-      <div className="seek-track" ref={track} title={markers.length < all.length ? `${markers.length.toLocaleString("en")} of ${all.length.toLocaleString("en")} step starts marked: the bar is too short for all of them (the step the playhead is in and the end are always marked)` : undefined}>
+      <div className="seek-track" ref={track}>
         <input
           type="range"
           aria-label="Playhead"
@@ -39,12 +40,12 @@ function SeekTrack({ length }: { length: number }) {
           aria-valuetext={id === null ? "before the first event" : `event #${id}, ${cursor + 1} of ${length}`}
           onChange={(e) => actions.seek(Number(e.target.value), performance.now())}
         />
-        <div className="seek-markers">
+        <div className="seek-markers" title={markers.length < all.length ? `${markers.length.toLocaleString("en")} of ${all.length.toLocaleString("en")} step starts marked: the bar is too short for all of them (the step the playhead is in and the end are always marked)` : undefined}>
           {markers.map((m) => (
             <button
               key={m.index}
               type="button"
-              className={`seek-marker ${m.teardown ? "teardown" : ""} ${cursor >= m.index ? "passed" : ""}`}
+              className={`seek-marker ${m.teardown ? "teardown" : ""} ${cursor >= m.index ? "passed" : ""} ${m === current ? "current" : ""}`}
               style={{ left: at(m.index) }}
               aria-label={m.teardown ? `Go to the end: ${m.title}` : `Go to step ${m.step + 1}: ${m.title}`}
               title={m.teardown ? m.title : `Step ${m.step + 1}: ${m.title}`}

@@ -25,33 +25,47 @@ export const selectStepMarkers = memo(
 
 /**
  * The markers a seek bar `slots` markers wide can show apart: in trace order, a marker is kept
- * when it stands at least one marker's width after the last one kept, and the step the
- * playhead is in and the last marker (the end of the run) are always kept, dropping kept
- * neighbours too close before them. A long trace (a class's hour of runs: tens of thousands of
- * steps) would otherwise draw a button per step, on top of each other, each a tab stop and a
- * restyle on every seek.
+ * when it stands at least one marker's width after the last one kept, and the last marker (the
+ * end of the run) is always kept, dropping kept neighbours too close before it. That set does
+ * not depend on the playhead, so markers do not jump as it plays; the step the playhead is in is
+ * added when it is not among them (drawn over its neighbour: see `currentMarker`). A long trace
+ * (a class's hour of runs: tens of thousands of steps) would otherwise draw a button per step,
+ * on top of each other, each a tab stop and a restyle on every seek.
  */
 export function fitMarkers(markers: StepMarker[], length: number, slots: number, cursor: number): StepMarker[] {
   const n = Math.max(1, Math.floor(slots));
   if (markers.length <= n) return markers;
-  // A marker's place on the bar, in marker widths.
-  const at = (m: StepMarker): number => ((m.index + 1) / Math.max(1, length)) * n;
+  const kept = thinMarkers(markers, length, n);
   const current = currentMarker(markers, cursor);
-  const last = markers[markers.length - 1];
-  const kept: StepMarker[] = [];
-  for (const m of markers) {
-    const x = at(m);
-    const prev = kept[kept.length - 1];
-    if (m === current || m === last) {
-      while (kept.length > 0 && kept[kept.length - 1] !== current && x - at(kept[kept.length - 1]!) < 1) kept.pop();
-      kept.push(m);
-    } else if (prev === undefined || x - at(prev) >= 1) kept.push(m);
-  }
-  return kept;
+  if (current === undefined || kept.includes(current)) return kept;
+  const at = kept.findIndex((m) => m.index > current.index);
+  return at < 0 ? [...kept, current] : [...kept.slice(0, at), current, ...kept.slice(at)];
 }
 
+/** The playhead-independent part of `fitMarkers` (memoised on its arguments). */
+const thinMarkers = (() => {
+  let last: { markers: StepMarker[]; length: number; n: number; kept: StepMarker[] } | undefined;
+  return (markers: StepMarker[], length: number, n: number): StepMarker[] => {
+    if (last && last.markers === markers && last.length === length && last.n === n) return last.kept;
+    // A marker's place on the bar, in marker widths.
+    const at = (m: StepMarker): number => ((m.index + 1) / Math.max(1, length)) * n;
+    const end = markers[markers.length - 1];
+    const kept: StepMarker[] = [];
+    for (const m of markers) {
+      const x = at(m);
+      const prev = kept[kept.length - 1];
+      if (m === end) {
+        while (kept.length > 0 && x - at(kept[kept.length - 1]!) < 1) kept.pop();
+        kept.push(m);
+      } else if (prev === undefined || x - at(prev) >= 1) kept.push(m);
+    }
+    last = { markers, length, n, kept };
+    return kept;
+  };
+})();
+
 /** The last marker at or before the playhead (the step it is in), if any. */
-function currentMarker(markers: StepMarker[], cursor: number): StepMarker | undefined {
+export function currentMarker(markers: StepMarker[], cursor: number): StepMarker | undefined {
   let lo = 0;
   let hi = markers.length - 1;
   let found: StepMarker | undefined;
