@@ -15,7 +15,7 @@ import { SocketIoCapture } from "../src/main/lab/capture/socketio/traced-parser.
 import { ConnectionCapture } from "../src/main/lab/capture/tcp/connection-capture.js";
 import { createLab } from "../src/main/lab/lab.js";
 import { bare, drive, timed, traced, type Transport } from "./capture-overhead.js";
-import { collectGarbage, median, round } from "./stats.js";
+import { collectGarbage, Samples } from "./stats.js";
 
 type Apply = (this: unknown, ...args: unknown[]) => unknown;
 interface Queued {
@@ -126,43 +126,37 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
   const window = options.window ?? 100;
   await timed(() => bare(transport), Math.min(emits, 500), window);
   await deferredRound(transport, Math.min(emits, 500), window, "replay");
-  const bareMs: number[] = [];
-  const labMs: number[] = [];
-  const probesMs: number[] = [];
-  const applyMs: number[] = [];
-  const probesRatio: number[] = [];
-  const applyRatio: number[] = [];
-  const records: number[] = [];
-  const events: number[] = [];
-  const live: number[] = [];
+  const samples = new Samples<Exclude<keyof CaptureDeferred, "transport" | "emits" | "rounds">>();
   for (let r = 0; r < rounds; r++) {
     const b = await timed(() => bare(transport), emits, window);
-    const d = await deferredRound(transport, emits, window, "ring");
+    const ring = await deferredRound(transport, emits, window, "ring");
     const replayed = await deferredRound(transport, emits, window, "replay");
-    const l = await timed(() => traced(transport), emits, window);
-    bareMs.push(b.ms);
-    labMs.push(l.ms);
-    probesMs.push(d.probesMs);
-    applyMs.push(replayed.applyMs);
-    probesRatio.push(d.probesMs / b.ms);
-    applyRatio.push((b.ms + replayed.applyMs) / b.ms);
-    records.push(d.records / emits);
-    events.push(replayed.events / emits);
-    live.push(l.events / emits);
+    const live = await timed(() => traced(transport), emits, window);
+    samples.add({
+      bareMs: b.ms,
+      labMs: live.ms,
+      probesMs: ring.probesMs,
+      applyMs: replayed.applyMs,
+      probesRatio: ring.probesMs / b.ms,
+      applyRatio: (b.ms + replayed.applyMs) / b.ms,
+      recordsPerEmit: ring.records / emits,
+      eventsPerEmit: replayed.events / emits,
+      liveEventsPerEmit: live.events / emits,
+    });
   }
   return {
     transport,
     emits,
     rounds,
-    bareMs: round(median(bareMs), 1),
-    labMs: round(median(labMs), 1),
-    probesMs: round(median(probesMs), 1),
-    applyMs: round(median(applyMs), 1),
-    probesRatio: round(median(probesRatio), 3),
-    applyRatio: round(median(applyRatio), 3),
-    recordsPerEmit: round(median(records), 1),
-    eventsPerEmit: round(median(events), 1),
-    liveEventsPerEmit: round(median(live), 1),
+    bareMs: samples.median("bareMs", 1),
+    labMs: samples.median("labMs", 1),
+    probesMs: samples.median("probesMs", 1),
+    applyMs: samples.median("applyMs", 1),
+    probesRatio: samples.median("probesRatio", 3),
+    applyRatio: samples.median("applyRatio", 3),
+    recordsPerEmit: samples.median("recordsPerEmit", 1),
+    eventsPerEmit: samples.median("eventsPerEmit", 1),
+    liveEventsPerEmit: samples.median("liveEventsPerEmit", 1),
   };
 }
 

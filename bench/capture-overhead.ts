@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { createLab } from "../src/main/lab/lab.js";
-import { collectGarbage, median, round } from "./stats.js";
+import { collectGarbage, Samples } from "./stats.js";
 
 export type Transport = "websocket" | "polling";
 
@@ -113,34 +113,28 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
   // One unmeasured round of each warms the JIT for both.
   await timed(() => bare(transport), Math.min(emits, 500), window);
   await timed(() => traced(transport), Math.min(emits, 500), window);
-  const ratios: number[] = [];
-  const bareMs: number[] = [];
-  const labMs: number[] = [];
-  const perEmit: number[] = [];
-  const cpuRatios: number[] = [];
+  const samples = new Samples<"ratio" | "bareMs" | "labMs" | "eventsPerEmit" | "cpuRatio">();
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (["bare", "lab"] as const) : (["lab", "bare"] as const);
     const got: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     const cpu: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
+    let events = 0;
     for (const which of order) {
       const res = await timed(() => (which === "bare" ? bare : traced)(transport), emits, window);
       got[which] = res.ms;
       cpu[which] = res.cpuMs;
-      if (which === "lab") perEmit.push(res.events / emits);
+      if (which === "lab") events = res.events;
     }
-    bareMs.push(got.bare);
-    labMs.push(got.lab);
-    ratios.push(got.lab / got.bare);
-    cpuRatios.push(cpu.lab / cpu.bare);
+    samples.add({ ratio: got.lab / got.bare, bareMs: got.bare, labMs: got.lab, eventsPerEmit: events / emits, cpuRatio: cpu.lab / cpu.bare });
   }
   return {
     transport,
     emits,
     rounds,
-    ratio: round(median(ratios), 3),
-    bareMs: round(median(bareMs), 1),
-    labMs: round(median(labMs), 1),
-    eventsPerEmit: round(median(perEmit), 1),
-    cpuRatio: round(median(cpuRatios), 3),
+    ratio: samples.median("ratio", 3),
+    bareMs: samples.median("bareMs", 1),
+    labMs: samples.median("labMs", 1),
+    eventsPerEmit: samples.median("eventsPerEmit", 1),
+    cpuRatio: samples.median("cpuRatio", 3),
   };
 }

@@ -22,6 +22,23 @@ export const round = (value: number, digits = 0): number => {
   return Math.round(value * f) / f;
 };
 
+/** Per-round samples by name, and their medians (rounded) once the rounds are done. */
+export class Samples<Name extends string> {
+  private readonly values = new Map<Name, number[]>();
+
+  add(sample: Partial<Record<Name, number>>): void {
+    for (const [name, value] of Object.entries(sample) as [Name, number][]) {
+      const list = this.values.get(name);
+      if (list) list.push(value);
+      else this.values.set(name, [value]);
+    }
+  }
+
+  median(name: Name, digits: number): number {
+    return round(median(this.values.get(name) ?? []), digits);
+  }
+}
+
 let gcFn: (() => void) | undefined;
 
 /** A full garbage collection between measurements, so one round's garbage is not billed to the next. */
