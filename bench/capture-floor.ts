@@ -12,7 +12,7 @@ import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import * as sioParser from "socket.io-parser";
 import { tapSocket } from "../src/main/lab/capture/tcp/net-socket-tap.js";
 import { bare, timed, type Harness, type Transport } from "./capture-overhead.js";
-import { median, round } from "./stats.js";
+import { Samples } from "./stats.js";
 
 export type FloorMode = "hooks" | "binary-log";
 
@@ -145,19 +145,17 @@ export async function measureCaptureFloor(options: { transport: Transport; emits
   const window = options.window ?? 100;
   const makers = { bare: () => bare(transport), hooks: () => hooked(transport, "hooks"), log: () => hooked(transport, "binary-log") };
   for (const make of Object.values(makers)) await timed(make, Math.min(emits, 500), window);
-  const hooks: number[] = [];
-  const logs: number[] = [];
-  const perEmit: number[] = [];
+  const samples = new Samples<"hooksRatio" | "binaryLogRatio" | "recordsPerEmit">();
   for (let r = 0; r < rounds; r++) {
     const order = (["bare", "hooks", "log"] as const).slice(r % 3).concat((["bare", "hooks", "log"] as const).slice(0, r % 3));
     const ms: Record<string, number> = {};
+    let records = 0;
     for (const which of order) {
       const res = await timed(makers[which], emits, window);
       ms[which] = res.ms;
-      if (which === "log") perEmit.push(res.events / emits);
+      if (which === "log") records = res.events;
     }
-    hooks.push(ms.hooks! / ms.bare!);
-    logs.push(ms.log! / ms.bare!);
+    samples.add({ hooksRatio: ms.hooks! / ms.bare!, binaryLogRatio: ms.log! / ms.bare!, recordsPerEmit: records / emits });
   }
-  return { transport, emits, rounds, hooksRatio: round(median(hooks), 3), binaryLogRatio: round(median(logs), 3), recordsPerEmit: round(median(perEmit), 1) };
+  return { transport, emits, rounds, hooksRatio: samples.median("hooksRatio", 3), binaryLogRatio: samples.median("binaryLogRatio", 3), recordsPerEmit: samples.median("recordsPerEmit", 1) };
 }

@@ -43,10 +43,9 @@ export function fitMarkers(markers: StepMarker[], length: number, slots: number,
 }
 
 /** The playhead-independent part of `fitMarkers` (memoised on its arguments). */
-const thinMarkers = (() => {
-  let last: { markers: StepMarker[]; length: number; n: number; kept: StepMarker[] } | undefined;
-  return (markers: StepMarker[], length: number, n: number): StepMarker[] => {
-    if (last && last.markers === markers && last.length === length && last.n === n) return last.kept;
+const thinMarkers = memo(
+  (markers: StepMarker[], length: number, n: number) => [markers, length, n],
+  (markers: StepMarker[], length: number, n: number): StepMarker[] => {
     // A marker's place on the bar, in marker widths.
     const at = (m: StepMarker): number => ((m.index + 1) / Math.max(1, length)) * n;
     const end = markers[markers.length - 1];
@@ -59,10 +58,9 @@ const thinMarkers = (() => {
         kept.push(m);
       } else if (prev === undefined || x - at(prev) >= 1) kept.push(m);
     }
-    last = { markers, length, n, kept };
     return kept;
-  };
-})();
+  },
+);
 
 /** The last marker at or before the playhead (the step it is in), if any. */
 export function currentMarker(markers: StepMarker[], cursor: number): StepMarker | undefined {

@@ -91,8 +91,6 @@ export class ApiCapture implements PacketCauses {
   private readonly unbound = new Map<string, number[]>();
   /** Ack callbacks (tokens) bound to the emit their packet was encoded for (a retry binds again). */
   private readonly boundTo = new BoundedMap<number, AckEmit>(MAX_PENDING);
-  /** Emits waiting for their ack: host|sid|nsp|ackId → api emit id. */
-  private readonly ackExpected = new BoundedMap<string, number>(MAX_PENDING);
   /** Received events carrying an ack callback (client side): host|nsp|ackId → api receive id. */
   private readonly ackOwed = new BoundedMap<string, number>(MAX_PENDING);
   /** Per host: the api events whose application code is running, innermost last (see `run`/`done`); NO_EVENT for a reference no longer known. */
@@ -258,7 +256,6 @@ export class ApiCapture implements PacketCauses {
       const emitId = this.c.stamp(emit);
       if (hasAck) {
         const key = Correlator.key(host, call.sid ?? session, packet.nsp, packet.id);
-        this.ackExpected.set(key, emitId);
         const token = this.unbound.get(host)?.shift();
         if (token !== undefined) this.boundTo.set(token, { key, emitId });
       }
@@ -331,9 +328,7 @@ export class ApiCapture implements PacketCauses {
     for (const map of [this.calls, this.ackSends, this.unbound, this.respReads] as Map<string, unknown>[]) map.delete(host);
     this.causes.forget(host);
     this.running.forget(host);
-    for (const map of [this.ackExpected, this.ackOwed] as Map<string, unknown>[]) {
-      for (const k of map.keys()) if (k.startsWith(`${host}|`)) map.delete(k);
-    }
+    for (const k of this.ackOwed.keys()) if (k.startsWith(`${host}|`)) this.ackOwed.delete(k);
   }
 
   /**
@@ -368,10 +363,7 @@ export class ApiCapture implements PacketCauses {
     const ack = this.boundTo.get(r.token);
     this.boundTo.delete(r.token);
     const packetId = ack ? this.c.ackArrived.get(ack.key) : undefined;
-    if (ack) {
-      this.c.ackArrived.delete(ack.key);
-      this.ackExpected.delete(ack.key);
-    }
+    if (ack) this.c.ackArrived.delete(ack.key);
     const parents = [packetId, ack?.emitId].filter((p): p is number => p !== undefined);
     const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host: r.host, nsp: r.nsp, args: sanitize(r.timedOut ? [] : r.reply) as unknown[] };
     if (r.timedOut) ev.reason = r.timedOut;

@@ -536,7 +536,7 @@ export class ConnectionCapture {
   }
 
   private closed(conn: Connection, record: Extract<TcpRecord, { kind: "close" }>): void {
-    const { hadError } = record;
+    const { hadError, bytesRead, bytesWritten } = record;
     if (conn.closed) return;
     conn.closed = true;
     if (!conn.open) {
@@ -555,12 +555,11 @@ export class ConnectionCapture {
       this.parsed(conn, conn.parser.end());
       this.flushOut(conn, { final: true });
     }
-    const s = { bytesRead: record.bytesRead, bytesWritten: record.bytesWritten };
     const bytesIn = conn.in.offset;
     const bytesOut = conn.out.sent;
     const unsent = conn.out.unsent;
     // Node counts what it handed to the kernel, including writes the kernel then refused.
-    const checked = !conn.broken && bytesIn === s.bytesRead && (bytesOut === s.bytesWritten || bytesOut + unsent === s.bytesWritten);
+    const checked = !conn.broken && bytesIn === bytesRead && (bytesOut === bytesWritten || bytesOut + unsent === bytesWritten);
     const peer = conn.peer;
     const unread = conn.unreadAtClose ?? (peer?.closed ? peer.out.sent - bytesIn : 0);
     const reset = conn.resetSeen === true || conn.localHow === "reset" || unread > 0 || (peer?.closed === true && (peer.resetSeen === true || peer.localHow === "reset"));
@@ -579,8 +578,8 @@ export class ConnectionCapture {
       closedBy,
       bytesIn,
       bytesOut,
-      bytesRead: s.bytesRead,
-      bytesWritten: s.bytesWritten,
+      bytesRead,
+      bytesWritten,
       checked,
     };
     if (reset) ev.reset = true;
@@ -593,7 +592,7 @@ export class ConnectionCapture {
         kind: "error",
         host: conn.host,
         conn: conn.id,
-        message: `self-check failed on ${conn.id}: captured ${bytesIn} in / ${bytesOut} out (${unsent} never sent), Node counted ${s.bytesRead} read / ${s.bytesWritten} written`,
+        message: `self-check failed on ${conn.id}: captured ${bytesIn} in / ${bytesOut} out (${unsent} never sent), Node counted ${bytesRead} read / ${bytesWritten} written`,
         code: "SELF_CHECK",
         parents: [closeId],
       });
