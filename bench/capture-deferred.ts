@@ -33,7 +33,7 @@ let queuedCount = 0;
 const PROTOTYPES = [ConnectionCapture.prototype, EngineCapture.prototype, SocketIoCapture.prototype, ApiCapture.prototype] as unknown as Record<string, Apply>[];
 
 /** Routes each capture's `apply` through the queue; returns what puts them back. */
-function patchCaptures(): () => void {
+export function patchCaptures(): () => void {
   const originals = PROTOTYPES.map((proto) => proto.apply!);
   PROTOTYPES.forEach((proto, i) => {
     const original = originals[i]!;
@@ -46,6 +46,21 @@ function patchCaptures(): () => void {
   });
   return () => {
     for (const [i, proto] of PROTOTYPES.entries()) proto.apply = originals[i]!;
+  };
+}
+
+/** From now on, records go to a ring of RING slots and are never applied (the probes' cost alone); returns what stops it. */
+export function probesOnly(): () => void {
+  const unpatch = patchCaptures();
+  const slots: (Queued | undefined)[] = new Array(RING).fill(undefined);
+  let at = 0;
+  sink = (q) => {
+    slots[at] = q;
+    at = (at + 1) % RING;
+  };
+  return () => {
+    sink = null;
+    unpatch();
   };
 }
 

@@ -142,3 +142,110 @@ describe("net.Socket byte tap, the kernel's view", () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
+
+describe("net.Socket byte tap, writes Node holds back", () => {
+  /** A tapped client socket to a server that reads nothing until told: every write, settling and owner callback, in order. */
+  async function holdingPeer() {
+    const { createServer: createNetServer } = await import("node:net");
+    let accepted: Socket | undefined;
+    const server = createNetServer((s) => {
+      accepted = s;
+      s.pause();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const log: string[] = [];
+    let n = 0;
+    const settledCount = new Map<number, number>();
+    tapSocket(socket, {
+      read: () => {},
+      wrote: () => ++n,
+      settled: (w, err) => {
+        settledCount.set(w, (settledCount.get(w) ?? 0) + 1);
+        log.push(`settled ${w}${err ? ` ${(err as NodeJS.ErrnoException).code ?? err.message}` : ""}`);
+      },
+    });
+    socket.on("error", () => {});
+    return {
+      socket,
+      log,
+      settledCount,
+      accepted: () => accepted!,
+      close: async () => {
+        socket.destroy();
+        accepted?.destroy();
+        await new Promise<void>((r) => server.close(() => r()));
+      },
+    };
+  }
+
+  it("settles each write once, in order, and calls each owner's callback once, in order, through connect, cork and a full socket buffer", async () => {
+    const peer = await holdingPeer();
+    const { socket, log } = peer;
+    const calls: string[] = [];
+    const cb = (name: string) => (err?: Error | null) => void calls.push(`${name}${err ? " error" : ""}`);
+    // Written while connecting: Node holds them until the connection is up.
+    socket.write("a", cb("a"));
+    socket.write("b");
+    socket.write("c", cb("c"));
+    await new Promise((r) => socket.once("connect", r));
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(["settled 1", "settled 2", "settled 3"]);
+    expect(calls).toEqual(["a", "c"]);
+    // Corked: nothing leaves until uncork, then all of it at once.
+    socket.cork();
+    socket.write("d");
+    socket.write("e", cb("e"));
+    expect(log.length).toBe(3);
+    socket.uncork();
+    expect(log.slice(3)).toEqual(["settled 4", "settled 5"]);
+    // A write Node refuses (an unknown encoding) is not one: the tap goes on, the later writes keep their own settling.
+    expect(() => socket.write("x", "no-such-encoding" as BufferEncoding)).toThrow();
+    socket.write("f", cb("f"));
+    await new Promise((r) => setImmediate(r));
+    expect(log.slice(5)).toEqual(["settled 6"]);
+    expect(calls).toEqual(["a", "c", "e", "f"]);
+    // The peer reads nothing: the socket buffer fills, Node keeps the rest, and settles them as they drain.
+    const big = Buffer.alloc(1 << 20, 120);
+    let writes = 0;
+    while (socket.write(big, cb(`big${writes}`)) && writes < 64) writes++;
+    writes++;
+    expect(socket.writableLength).toBeGreaterThan(0);
+    const settledBefore = log.length;
+    expect(settledBefore).toBeLessThan(6 + writes);
+    peer.accepted().resume();
+    await new Promise((r) => socket.once("drain", r));
+    await new Promise((r) => setImmediate(r));
+    expect(log.slice(6)).toEqual(Array.from({ length: writes }, (_, i) => `settled ${7 + i}`));
+    expect(calls.slice(4)).toEqual(Array.from({ length: writes }, (_, i) => `big${i}`));
+    expect([...peer.settledCount.values()].every((c) => c === 1)).toBe(true);
+    await peer.close();
+  });
+
+  it("settles the writes held back when the peer resets as never sent, each once, after those that left", async () => {
+    const peer = await holdingPeer();
+    const { socket, log } = peer;
+    await new Promise((r) => socket.once("connect", r));
+    const calls: string[] = [];
+    const big = Buffer.alloc(1 << 20, 121);
+    let writes = 0;
+    while (socket.write(big, (err) => void calls.push(err ? "error" : "ok")) && writes < 64) writes++;
+    writes++;
+    for (let i = 0; i < 3; i++) socket.write("queued", (err) => void calls.push(err ? "error" : "ok"));
+    writes += 3;
+    // The server closes with bytes unread: the kernel answers with RST, and what Node still holds never leaves.
+    peer.accepted().destroy();
+    await new Promise((r) => socket.once("close", r));
+    await new Promise((r) => setImmediate(r));
+    expect(calls.length).toBe(writes);
+    expect(log.length).toBe(writes);
+    expect([...peer.settledCount.values()].every((c) => c === 1)).toBe(true);
+    // Settled in order: every write that left comes before the first that did not.
+    const firstFailed = log.findIndex((line) => line.split(" ").length > 2);
+    expect(firstFailed).toBeGreaterThanOrEqual(0);
+    expect(log.slice(firstFailed).every((line) => line.split(" ").length > 2)).toBe(true);
+    expect(log.map((line) => Number(line.split(" ")[1]))).toEqual(Array.from({ length: writes }, (_, i) => i + 1));
+    expect(calls.indexOf("error")).toBe(firstFailed);
+    await peer.close();
+  });
+});

@@ -24,7 +24,8 @@ type Callback = (err?: Error | null) => void;
 function toBuffer(chunk: unknown, encoding: Encoding): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === "function") return undefined;
   if (Buffer.isBuffer(chunk)) return chunk;
-  if (typeof chunk === "string") return Buffer.from(chunk, encoding ?? "utf8");
+  // An unknown encoding is the owner's mistake: Node refuses the write, and the tap goes on.
+  if (typeof chunk === "string") return encoding === undefined || Buffer.isEncoding(encoding) ? Buffer.from(chunk, encoding ?? "utf8") : undefined;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return undefined;
 }
@@ -37,6 +38,12 @@ function toBuffer(chunk: unknown, encoding: Encoding): Buffer | undefined {
  * A write is settled as soon as Node knows: at once when the kernel took every byte during
  * the call (nothing left buffered, no error: the common case on loopback), else by the
  * write's callback (after a connect, an uncork, a full socket buffer, or an error).
+ *
+ * Every tracked write gets the same callback, `afterWrite`: Node calls a stream's write
+ * callbacks once each, in the order of the writes (an error reaches the write in flight
+ * first, then the buffered ones), so the oldest write not yet called back is the one it
+ * answers. One function for all writes also lets Node count a turn's synchronous writes
+ * instead of scheduling a tick for each (a closure per write cost ~15 µs per acked emit).
  */
 export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serverSide?: boolean } = {}): () => void {
   type Tapped = Socket & { push: (chunk: unknown, encoding?: Encoding) => boolean; resetAndClosing?: boolean };
@@ -78,30 +85,38 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
       fail(e);
     }
   };
-  /** The callback Node gets: settles `w` (unless `now()` did), then calls the owner's. */
-  const settling = (w: W, userCb: unknown): Callback & { now(): void } => {
-    let done = false;
-    const cb = ((err?: Error | null) => {
-      if (!done) {
-        done = true;
-        settle(w, err);
-      }
-      if (typeof userCb === "function") (userCb as Callback)(err);
-    }) as Callback & { now(): void };
-    cb.now = () => {
-      if (done) return;
-      done = true;
-      settle(w);
-    };
-    return cb;
+  // The writes Node has not called back yet, oldest first (from `head`), with the owner's
+  // callbacks; those before `settledTo` are settled already (settling goes in order too).
+  const pending: (W | undefined)[] = [];
+  const ownerCallbacks: (Callback | undefined)[] = [];
+  let head = 0;
+  let settledTo = 0;
+  /** The one callback Node gets for every tracked write: settles the oldest (unless done), then calls its owner's. */
+  const afterWrite = (err?: Error | null): void => {
+    if (head >= pending.length) return;
+    const w = pending[head] as W;
+    const userCb = ownerCallbacks[head];
+    pending[head] = undefined;
+    ownerCallbacks[head] = undefined;
+    head++;
+    if (settledTo < head) {
+      settledTo = head;
+      settle(w, err);
+    }
+    if (head === pending.length) {
+      pending.length = 0;
+      ownerCallbacks.length = 0;
+      head = settledTo = 0;
+    }
+    if (userCb) userCb(err);
   };
   const tookAll = (s: Socket): boolean => s.writableLength === 0 && !s.errored && !s.destroyed;
-  /** Writes not settled yet, oldest first: once Node holds nothing back, all of them left. */
-  let waiting: { now(): void }[] = [];
+  /** The data end() wrote, until settled (it comes after every other write). */
+  let endWrite: ((err?: Error | null) => void) | undefined;
+  /** Once Node holds nothing back, every write not settled yet left. */
   const allTaken = (): void => {
-    const settled = waiting;
-    waiting = [];
-    for (const w of settled) w.now();
+    while (settledTo < pending.length) settle(pending[settledTo++] as W);
+    endWrite?.();
   };
   const sayClosing = (how: "end" | "destroy" | "reset"): void => {
     if (closingSaid || broken) return;
@@ -136,10 +151,33 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
       settle(w, new Error(s.destroyed ? "written after the socket was destroyed" : "written after end()"));
       return original.call(s, data, enc, userCb);
     }
-    // For end(), the callback runs once everything written has been flushed (or with the error).
-    const settled = settling(w, userCb);
-    waiting.push(settled);
-    const result = original.call(s, data, enc, settled);
+    if (original === end) {
+      // end()'s callback runs once everything written has been flushed (or with the error), not per write.
+      const settleEnd = (err?: Error | null): void => {
+        if (endWrite !== settleEnd) return;
+        endWrite = undefined;
+        settle(w, err);
+      };
+      endWrite = settleEnd;
+      const result = original.call(s, data, enc, (err?: Error | null) => {
+        settleEnd(err);
+        if (typeof userCb === "function") (userCb as Callback)(err);
+      });
+      if (tookAll(s)) allTaken();
+      return result;
+    }
+    pending.push(w);
+    ownerCallbacks.push(typeof userCb === "function" ? (userCb as Callback) : undefined);
+    let result: unknown;
+    try {
+      result = original.call(s, data, enc, afterWrite);
+    } catch (err) {
+      // Refused before it was queued (a bad argument): Node will not call back for it.
+      pending.pop();
+      ownerCallbacks.pop();
+      settledTo = Math.min(settledTo, pending.length);
+      throw err;
+    }
     if (tookAll(s)) allTaken();
     return result;
   };
@@ -158,7 +196,7 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
   // Corked writes (ws writes a frame's head and payload corked) go to the kernel on uncork.
   socket.uncork = function (this: Socket) {
     uncork.call(this);
-    if (waiting.length > 0 && tookAll(this)) allTaken();
+    if ((settledTo < pending.length || endWrite) && tookAll(this)) allTaken();
   };
   socket.destroy = function (this: Tapped, err?: Error) {
     if (!this.destroyed) sayClosing(this.resetAndClosing ? "reset" : "destroy");
@@ -175,7 +213,7 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
     socket.end = end as Socket["end"];
     socket.uncork = uncork;
     socket.destroy = destroy;
-    waiting = [];
+    // Writes still pending keep their place: Node calls `afterWrite` for each, and their owners' callbacks must run.
     if (all) socket.off("data", noop);
   }
   return () => untap();
