@@ -74,7 +74,13 @@ export interface DeferredRound {
 }
 
 /** One round: the lab with its captures deferred, `n` acked emits; in a "replay" round the queue is then applied. */
-export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "replay"): Promise<DeferredRound> {
+/** Around the replay's apply loop (a profiler, say). */
+export interface ReplayHooks {
+  beforeApply?(): Promise<void> | void;
+  afterApply?(): Promise<void> | void;
+}
+
+export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "replay", hooks: ReplayHooks = {}): Promise<DeferredRound> {
   const unpatch = patchCaptures();
   try {
     collectGarbage();
@@ -103,10 +109,12 @@ export async function deferredRound(transport: Transport, n: number, window: num
       }
       const records = queuedCount;
       if (mode === "ring") return { probesMs, applyMs: 0, records, events: 0 };
+      await hooks.beforeApply?.();
       const start = performance.now();
       for (const q of queued) q.apply.apply(q.capture, q.args);
       lab.recorder.flush();
       const applyMs = performance.now() - start;
+      await hooks.afterApply?.();
       return { probesMs, applyMs, records, events: lab.recorder.count - before };
     } finally {
       sink = null;

@@ -10,10 +10,9 @@ export class HostStacks {
     stack.push(value);
   }
 
+  /** Leaves the innermost value (an emptied stack stays, for the host's next push: `forget` drops it). */
   pop(host: string): void {
-    const stack = this.stacks.get(host);
-    stack?.pop();
-    if (stack?.length === 0) this.stacks.delete(host);
+    this.stacks.get(host)?.pop();
   }
 
   /** The innermost value for `host`, if any. */

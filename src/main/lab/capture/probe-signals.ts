@@ -2,8 +2,8 @@
 // per host, how many EVENT packets with an ack id its traced encoder has encoded (the api probe
 // reads it around an emit to know whether the emit's packet was encoded: its ack callback then
 // waits for that packet's ACK; if not, dropped or held, the callback must not keep its place),
-// and what the host's sending runs for now (the probes' references). Also the references
-// themselves, allocated here.
+// what the host's sending runs for now, and whose application code runs now (what its
+// `console.log` names): the probes' references. Also the references themselves, allocated here.
 
 import { HostStacks } from "./host-stacks.js";
 
@@ -22,6 +22,8 @@ export class ProbeSignals {
   private readonly ackedEncodes = new Map<string, number>();
   /** Per host: the references of what its sending runs for now, innermost last (see `ApiCapture.causedBy`). */
   private readonly causes = new HostStacks();
+  /** Per host: the receives and ack-receives (references) whose application code runs now, innermost last. */
+  private readonly running = new HostStacks();
 
   /** The traced encoder of `host` encoded an EVENT with an ack id. */
   encodedWithAck(host: string): void {
@@ -46,8 +48,25 @@ export class ProbeSignals {
     this.causes.pop(host);
   }
 
+  /** Runs `fn` as the code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
+  runAs<T>(host: string, ref: number | undefined, fn: () => T): T {
+    if (ref === undefined) return fn();
+    this.running.push(host, ref);
+    try {
+      return fn();
+    } finally {
+      this.running.pop(host);
+    }
+  }
+
+  /** The receive or ack-receive whose code runs now on `host`, if any. */
+  runningOf(host: string): number | undefined {
+    return this.running.top(host);
+  }
+
   forgetHost(host: string): void {
     this.ackedEncodes.delete(host);
     this.causes.forget(host);
+    this.running.forget(host);
   }
 }

@@ -96,10 +96,14 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
   it("names the handler's code in what it logs, and forgets an ack callback the emit never encoded", () => {
     const { api, events } = captures();
     const receive = api.apply({ kind: "receive", ref: 7, host: "server", nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: [], withCallback: false, side: "server" });
-    api.apply({ kind: "run", host: "server", ref: 7 });
-    api.log("server", "inside");
-    api.apply({ kind: "done", host: "server" });
-    api.log("server", "outside");
+    api.apply({ kind: "log", host: "server", text: "inside", ref: 7 });
+    api.apply({ kind: "log", host: "server", text: "outside", ref: undefined });
+    // A reference the capture no longer knows (or never did) names nothing.
+    api.apply({ kind: "log", host: "server", text: "forgotten", ref: 99 });
+    // On the Socket.IO thread, the probes say whose code runs, and `console.log` reports it.
+    api.signals.runAs("server", 7, () => api.signals.runAs("server", 99, () => api.log("server", "nested")));
+    api.signals.runAs("server", 7, () => api.log("server", "in the handler"));
+    api.log("server", "after it");
     const token = 3;
     api.apply({ kind: "bind", host: "client-1", token });
     api.apply({ kind: "unbind", host: "client-1", token });
@@ -108,6 +112,10 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     expect(logs.map((e) => [e.layer === "lab" && e.kind === "log" ? e.text : "", e.parents])).toEqual([
       ["inside", [receive]],
       ["outside", undefined],
+      ["forgotten", undefined],
+      ["nested", undefined],
+      ["in the handler", [receive]],
+      ["after it", undefined],
     ]);
   });
 

@@ -41,9 +41,8 @@ export type ApiRecord =
   | { kind: "uncause"; host: string }
   /** An event a probe records whole (a broadcast, a bus message); `ref` names it, and its `parents` are references too. */
   | { kind: "noted"; ref: number; event: NewEvent }
-  /** The application's code caused by the receive or ack-receive `ref` begins (`run`) or ends (`done`) on a host. */
-  | { kind: "run"; host: string; ref: number }
-  | { kind: "done"; host: string }
+  /** The application's code on a host logged `text` (`console.log`) while the code of the receive or ack-receive `ref` ran. */
+  | { kind: "log"; host: string; text: string; ref: number | undefined }
   | { kind: "disconnecting"; host: string; nsp: string; socketId: string; reason: string; rooms: string[] }
   | { kind: "disconnect"; host: string; nsp: string; socketId: string; sid: string | undefined; reason: string; side: "server" | "client" }
   | { kind: "connect_error"; host: string; nsp: string; sid: string | undefined; reason: string }
@@ -93,8 +92,6 @@ export class ApiCapture implements PacketCauses {
   private readonly boundTo = new BoundedMap<number, AckEmit>(MAX_PENDING);
   /** Received events carrying an ack callback (client side): host|nsp|ackId → api receive id. */
   private readonly ackOwed = new BoundedMap<string, number>(MAX_PENDING);
-  /** Per host: the api events whose application code is running, innermost last (see `run`/`done`); NO_EVENT for a reference no longer known. */
-  private readonly running = new HostStacks();
   /** The probes' references (receives, ack-receives) → the events they name. */
   private readonly refs = new BoundedMap<number, number>(MAX_PENDING);
 
@@ -182,13 +179,11 @@ export class ApiCapture implements PacketCauses {
         this.refs.set(r.ref, id);
         return id;
       }
-      case "run":
-        // A reference this layer no longer knows: the code still runs, and what it logs names nothing.
-        this.running.push(r.host, this.refs.get(r.ref) ?? NO_EVENT);
-        return undefined;
-      case "done":
-        this.running.pop(r.host);
-        return undefined;
+      case "log": {
+        // A reference this layer no longer knows: the line names nothing.
+        const cause = r.ref === undefined ? undefined : this.refs.get(r.ref);
+        return c.record({ layer: "lab", kind: "log", host: r.host, text: r.text, ...(cause !== undefined ? { parents: [cause] } : {}) });
+      }
       case "disconnecting":
         return c.record({ layer: "api", kind: "disconnecting", host: r.host, nsp: r.nsp, socketId: r.socketId, reason: r.reason, rooms: r.rooms });
       case "disconnect": {
@@ -312,10 +307,9 @@ export class ApiCapture implements PacketCauses {
     this.respReads.set(host, id);
   }
 
-  /** `console.log` as the application's code on `host` calls it: a lab `log` event naming what ran. */
+  /** `console.log` as the application's code on `host` calls it (a probe, on the Socket.IO thread): a lab `log` event naming what ran. */
   log(host: string, text: string): void {
-    const cause = eventOf(this.running.top(host));
-    this.c.record({ layer: "lab", kind: "log", host, text, ...(cause !== undefined ? { parents: [cause] } : {}) });
+    this.apply({ kind: "log", host, text, ref: this.signals.runningOf(host) });
   }
 
   /** A socket joined or left rooms (`rooms` when several at once). */
@@ -327,7 +321,6 @@ export class ApiCapture implements PacketCauses {
   forgetHost(host: string): void {
     for (const map of [this.calls, this.ackSends, this.unbound, this.respReads] as Map<string, unknown>[]) map.delete(host);
     this.causes.forget(host);
-    this.running.forget(host);
     for (const k of this.ackOwed.keys()) if (k.startsWith(`${host}|`)) this.ackOwed.delete(k);
   }
 

@@ -11,7 +11,7 @@ import type { Namespace, Socket as ServerSocket } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import { newRef } from "../probe-signals.js";
 import { emitState, sessionOfManager, sessionOfServerSocket, type EmitState, type QueuedPacket } from "../socketio-internals.js";
-import type { ApiCapture } from "./api-capture.js";
+import type { ApiCapture, ApiRecord } from "./api-capture.js";
 import { isFanningOut } from "./traced-adapter.js";
 
 type Ack = (...args: unknown[]) => void;
@@ -24,30 +24,20 @@ function splitCall(call: unknown[]): { event: string; args: unknown[]; callback:
   return { event: String(call[0]), args: callback ? call.slice(1, -1) : call.slice(1), callback };
 }
 
-/** Runs `fn` as code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
-function runAs<T>(api: ApiCapture, host: string, ref: number | undefined, fn: () => T): T {
-  if (ref === undefined) return fn();
-  api.apply({ kind: "run", host, ref });
-  try {
-    return fn();
-  } finally {
-    api.apply({ kind: "done", host });
-  }
-}
 
 /** Traces one server namespace. Call before any application handler is registered. */
 export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: string): void {
-  /** Per socket|event: the last `receive` recorded, for the handlers socket.io dispatches a tick later. */
-  const lastReceive = new Map<string, number>();
   nsp.on("connection", (socket: ServerSocket) => {
     const sid = sessionOfServerSocket(socket);
+    /** Per event: the last `receive` recorded, for the handlers socket.io dispatches a tick later. */
+    const lastReceive = new Map<string, number>();
     api.apply({ kind: "connection", host, nsp: nsp.name, socketId: socket.id, sid, side: "server" });
 
     socket.use((packet, next) => {
       const { event, args, callback } = splitCall(packet);
       const receiveRef = newRef();
       api.apply({ kind: "receive", ref: receiveRef, host, nsp: nsp.name, socketId: socket.id, sid, event, args, withCallback: callback !== undefined, side: "server" });
-      lastReceive.set(`${socket.id}|${event}`, receiveRef);
+      lastReceive.set(event, receiveRef);
       if (callback) {
         packet[packet.length - 1] = (...reply: unknown[]) => {
           api.apply({ kind: "ack-send", host, nsp: nsp.name, socketId: socket.id, reply, receive: receiveRef });
@@ -67,9 +57,9 @@ export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: stri
     });
     socket.on("disconnect", (reason: string) => {
       api.apply({ kind: "disconnect", host, nsp: nsp.name, socketId: socket.id, sid, reason, side: "server" });
-      for (const key of lastReceive.keys()) if (key.startsWith(`${socket.id}|`)) lastReceive.delete(key);
+      lastReceive.clear();
     });
-    guardHandlers(api, host, nsp.name, socket, (event) => lastReceive.get(`${socket.id}|${event}`));
+    guardHandlers(api, host, nsp.name, socket, (event) => lastReceive.get(event));
     // Without an 'error' listener a peer's event named "error" would throw (CVE-2024-38355).
     // Such an event is data (its receive is recorded by the middleware above); only a real
     // Error, which Socket.IO itself emits (a middleware's refusal), is a lab error.
@@ -101,7 +91,7 @@ function guardHandlers(api: ApiCapture, host: string, nsp: string, socket: Serve
         api.apply({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args });
       };
       try {
-        const result = runAs(api, host, receiveOf(event), () => listener.apply(this, args));
+        const result = api.signals.runAs(host, receiveOf(event), () => listener.apply(this, args));
         if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch(fail);
         return result;
       } catch (err) {
@@ -130,19 +120,12 @@ export function probeClientSocket(api: ApiCapture, host: string, socket: ClientS
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
     outgoing++;
     // Still set while the listeners run: a volatile emit, or a try of a socket with `retries`.
-    const flags = state.flags ?? {};
-    const attempt = flags.fromQueue ? state._queue?.[0]?.tryCount : undefined;
-    api.apply({
-      kind: "call",
-      host,
-      nsp,
-      socketId: socket.id ?? "",
-      event: String(event),
-      args,
-      ...(flags.volatile ? { callee: "socket.volatile.emit" } : {}),
-      ...(attempt !== undefined ? { attempt } : {}),
-      side: "client",
-    });
+    const flags = state.flags;
+    const attempt = flags?.fromQueue ? state._queue?.[0]?.tryCount : undefined;
+    const call: Extract<ApiRecord, { kind: "call" }> = { kind: "call", host, nsp, socketId: socket.id ?? "", event: String(event), args, side: "client" };
+    if (flags?.volatile) call.callee = "socket.volatile.emit";
+    if (attempt !== undefined) call.attempt = attempt;
+    api.apply(call);
   });
   trackDrops(api, host, nsp, socket, () => outgoing);
   trackAcks(api, host, nsp, state);
@@ -211,7 +194,7 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
       const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
       const ref = newRef();
       api.apply({ kind: "ack-receive", ref, host, nsp, token, reply, ...(timedOut !== undefined ? { timedOut } : {}) });
-      return runAs(api, host, ref, () => (callback as Ack).apply(this, reply));
+      return api.signals.runAs(host, ref, () => (callback as Ack).apply(this, reply));
     };
     // emitWithAck marks its callback: an ACK's arguments then come after a null error.
     if ((callback as { withError?: boolean }).withError) (wrapped as { withError?: boolean }).withError = true;
