@@ -249,3 +249,30 @@ describe("net.Socket byte tap, writes Node holds back", () => {
     await peer.close();
   });
 });
+
+describe("net.Socket byte tap, writes that leave together", () => {
+  it("reports corked writes that leave at once as one range, a single write on its own", async () => {
+    const { createServer: createNetServer } = await import("node:net");
+    const server = createNetServer((s) => s.resume());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    const said: string[] = [];
+    let n = 0;
+    tapSocket(socket, {
+      read: () => {},
+      wrote: () => ++n,
+      settled: (w, err) => void said.push(`${w}${err ? " failed" : ""}`),
+      settledAll: (first, last) => void said.push(`${first}..${last}`),
+    });
+    socket.cork();
+    socket.write("head");
+    socket.write("payload");
+    socket.write("more");
+    socket.uncork();
+    socket.write("alone");
+    expect(said).toEqual(["1..3", "4"]);
+    socket.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});

@@ -273,7 +273,13 @@ export class ConnectionCapture {
         this.wrote(conn, r.write, r.bytes);
         return;
       case "settled":
-        this.settle(conn, r.write, r.error);
+        if (r.first === undefined) {
+          if (this.settle(conn, r.write, r.error)) this.settled(conn);
+        } else {
+          let any = false;
+          for (let w = r.first; w <= r.write; w++) any = this.settle(conn, w, undefined) || any;
+          if (any) this.settled(conn);
+        }
         return;
       case "closing":
         this.closing(conn, r.how, r.t);
@@ -345,10 +351,11 @@ export class ConnectionCapture {
     this.parsed(conn, conn.parser.feed("out", chunk.bytes));
   }
 
-  private settle(conn: Connection, write: number, error: string | undefined): void {
+  /** Marks one write sent or failed; false when it was settled already (or never known). */
+  private settle(conn: Connection, write: number, error: string | undefined): boolean {
     const chunk = conn.writes.get(write);
     conn.writes.delete(write);
-    if (chunk?.state !== "pending") return;
+    if (chunk?.state !== "pending") return false;
     if (error !== undefined) {
       chunk.state = "failed";
       chunk.reason = error;
@@ -356,6 +363,11 @@ export class ConnectionCapture {
     } else {
       chunk.state = "sent";
     }
+    return true;
+  }
+
+  /** Records what the writes just settled let go. */
+  private settled(conn: Connection): void {
     if (conn.open && !conn.closed) {
       this.flushOut(conn);
       if (conn.out.pending.length > 0 || conn.out.units.length > 0) this.scheduleSweep();

@@ -12,6 +12,8 @@ export interface ByteSink<W = unknown> {
   wrote(chunk: Buffer): W | undefined;
   /** Node settled a tracked write: `err` when its bytes never left. Called at most once per write. */
   settled?(write: W, err?: Error | null): void;
+  /** Several writes left together, oldest `first`, newest `last` (else `settled` is called for each). */
+  settledAll?(first: W, last: W): void;
   /** This end begins to close: `end` sends a FIN once writes drain, `destroy` closes now, `reset` sends RST. */
   closing?(how: "end" | "destroy" | "reset"): void;
   /** A capture hook threw: the tap removes itself and the traffic goes on untraced. */
@@ -115,7 +117,18 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
   let endWrite: ((err?: Error | null) => void) | undefined;
   /** Once Node holds nothing back, every write not settled yet left. */
   const allTaken = (): void => {
-    while (settledTo < pending.length) settle(pending[settledTo++] as W);
+    const count = pending.length - settledTo;
+    if (count > 1 && sink.settledAll && !broken) {
+      const first = pending[settledTo] as W;
+      settledTo = pending.length;
+      try {
+        sink.settledAll(first, pending[settledTo - 1] as W);
+      } catch (e) {
+        fail(e);
+      }
+    } else if (count > 0) {
+      while (settledTo < pending.length) settle(pending[settledTo++] as W);
+    }
     endWrite?.();
   };
   const sayClosing = (how: "end" | "destroy" | "reset"): void => {

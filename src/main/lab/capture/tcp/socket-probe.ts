@@ -13,8 +13,8 @@ export type TcpRecord =
   | { kind: "read"; t: number; bytes: Buffer }
   /** A write issued; `write` numbers it for its `settled` record. */
   | { kind: "write"; t: number; write: number; bytes: Buffer }
-  /** Node settled a write: its bytes left, or never did (`error`: the code or message). */
-  | { kind: "settled"; t: number; write: number; error?: string }
+  /** Node settled a write: its bytes left, or never did (`error`: the code or message). With `first`: every write from `first` to `write` left. */
+  | { kind: "settled"; t: number; write: number; first?: number; error?: string }
   /** This end begins to close: `end` sends a FIN once writes drain, `destroy` closes now, `reset` sends RST. */
   | { kind: "closing"; t: number; how: "end" | "destroy" | "reset" }
   /** The other end's FIN reached this end. */
@@ -58,6 +58,7 @@ export function probeSocket(socket: Socket, apply: (record: TcpRecord) => void, 
         return write;
       },
       settled: (write, err) => apply(err ? { kind: "settled", t: now(), write, error: (err as NodeJS.ErrnoException).code ?? err.message } : { kind: "settled", t: now(), write }),
+      settledAll: (first, write) => apply({ kind: "settled", t: now(), write, first }),
       closing: (how) => apply({ kind: "closing", t: now(), how }),
       failed: (err) => apply({ kind: "failed", t: now(), message: (err as Error)?.message ?? String(err) }),
     },
