@@ -48,12 +48,12 @@ export class ProbeSignals {
     this.causes.pop(host);
   }
 
-  /** Runs `fn` as the code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
-  runAs<T>(host: string, ref: number | undefined, fn: () => T): T {
-    if (ref === undefined) return fn();
+  /** Calls `fn` on `self` with `args` as the code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
+  runAs<T>(host: string, ref: number | undefined, fn: (...args: unknown[]) => T, self: unknown, args: unknown[]): T {
+    if (ref === undefined) return fn.apply(self, args);
     this.running.push(host, ref);
     try {
-      return fn();
+      return fn.apply(self, args);
     } finally {
       this.running.pop(host);
     }

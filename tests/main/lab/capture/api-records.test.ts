@@ -101,8 +101,9 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     // A reference the capture no longer knows (or never did) names nothing.
     api.apply({ kind: "log", host: "server", text: "forgotten", ref: 99 });
     // On the Socket.IO thread, the probes say whose code runs, and `console.log` reports it.
-    api.signals.runAs("server", 7, () => api.signals.runAs("server", 99, () => api.log("server", "nested")));
-    api.signals.runAs("server", 7, () => api.log("server", "in the handler"));
+    const log = (text: string): void => api.log("server", text);
+    api.signals.runAs("server", 7, () => api.signals.runAs("server", 99, log, undefined, ["nested"]), undefined, []);
+    api.signals.runAs("server", 7, log, undefined, ["in the handler"]);
     api.log("server", "after it");
     const token = 3;
     api.apply({ kind: "bind", host: "client-1", token });

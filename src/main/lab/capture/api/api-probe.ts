@@ -91,7 +91,7 @@ function guardHandlers(api: ApiCapture, host: string, nsp: string, socket: Serve
         api.apply({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args });
       };
       try {
-        const result = api.signals.runAs(host, receiveOf(event), () => listener.apply(this, args));
+        const result = api.signals.runAs(host, receiveOf(event), listener, this, args);
         if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch(fail);
         return result;
       } catch (err) {
@@ -193,8 +193,10 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
     const wrapped = function (this: unknown, ...reply: unknown[]) {
       const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
       const ref = newRef();
-      api.apply({ kind: "ack-receive", ref, host, nsp, token, reply, ...(timedOut !== undefined ? { timedOut } : {}) });
-      return api.signals.runAs(host, ref, () => (callback as Ack).apply(this, reply));
+      const record: Extract<ApiRecord, { kind: "ack-receive" }> = { kind: "ack-receive", ref, host, nsp, token, reply };
+      if (timedOut !== undefined) record.timedOut = timedOut;
+      api.apply(record);
+      return api.signals.runAs(host, ref, callback as Ack, this, reply);
     };
     // emitWithAck marks its callback: an ACK's arguments then come after a null error.
     if ((callback as { withError?: boolean }).withError) (wrapped as { withError?: boolean }).withError = true;
