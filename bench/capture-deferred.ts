@@ -3,7 +3,8 @@
 // Socket.IO, api) is only queued, in order. In a "ring" round the records go to 4,096 fixed
 // slots, overwritten in turn (as a ring read by a worker would be), and the drive's time is
 // what Socket.IO's thread pays with the probes alone (each record is still one object here,
-// not binary), before any cost of handing records to another thread. In a
+// not binary), before any cost of handing records to another thread; in a "drop" round each
+// record is let go at once (the probes' own work, with no hand-off at all). In a
 // "replay" round the queue keeps every record and the captures apply it after the emits, timed
 // on their own: what the worker would have to keep up with (an upper bound: records held to the
 // end age into the old generation). The replay makes about as many events as the live capture
@@ -80,7 +81,12 @@ export interface ReplayHooks {
   afterApply?(): Promise<void> | void;
 }
 
-export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "replay", hooks: ReplayHooks = {}): Promise<DeferredRound> {
+/**
+ * "ring": records to RING slots (an object ring: what keeping them until a worker reads costs);
+ * "drop": each record let go at once (the probes' own work, nothing handed over); "replay":
+ * every record kept, then applied after the emits.
+ */
+export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "drop" | "replay", hooks: ReplayHooks = {}): Promise<DeferredRound> {
   const unpatch = patchCaptures();
   try {
     collectGarbage();
@@ -99,7 +105,9 @@ export async function deferredRound(transport: Transport, n: number, window: num
               slots[at] = q;
               at = (at + 1) % RING;
             }
-          : (q) => queued.push(q);
+          : mode === "drop"
+            ? () => {}
+            : (q) => queued.push(q);
       queuedCount = 0;
       let probesMs: number;
       try {
@@ -108,7 +116,7 @@ export async function deferredRound(transport: Transport, n: number, window: num
         sink = null;
       }
       const records = queuedCount;
-      if (mode === "ring") return { probesMs, applyMs: 0, records, events: 0 };
+      if (mode !== "replay") return { probesMs, applyMs: 0, records, events: 0 };
       await hooks.beforeApply?.();
       const start = performance.now();
       for (const q of queued) q.apply.apply(q.capture, q.args);
@@ -133,8 +141,11 @@ export interface CaptureDeferred {
   labMs: number;
   probesMs: number;
   applyMs: number;
-  /** Median of (drive with probes only ÷ bare), rounds interleaved. */
+  /** Median of (drive with probes only ÷ bare), rounds interleaved: records kept in an object ring. */
   probesRatio: number;
+  /** The same with every record let go at once: the probes' own work, no hand-off. */
+  probesDroppedMs: number;
+  probesDroppedRatio: number;
   /** Median of (bare + apply) ÷ bare: the trace complete only after the emits, the captures' work done after them (one thread, in turn). */
   applyRatio: number;
   recordsPerEmit: number;
@@ -153,6 +164,7 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
   for (let r = 0; r < rounds; r++) {
     const b = await timed(() => bare(transport), emits, window);
     const ring = await deferredRound(transport, emits, window, "ring");
+    const dropped = await deferredRound(transport, emits, window, "drop");
     const replayed = await deferredRound(transport, emits, window, "replay");
     const live = await timed(() => traced(transport), emits, window);
     samples.add({
@@ -161,6 +173,8 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
       probesMs: ring.probesMs,
       applyMs: replayed.applyMs,
       probesRatio: ring.probesMs / b.ms,
+      probesDroppedMs: dropped.probesMs,
+      probesDroppedRatio: dropped.probesMs / b.ms,
       applyRatio: (b.ms + replayed.applyMs) / b.ms,
       recordsPerEmit: ring.records / emits,
       eventsPerEmit: replayed.events / emits,
@@ -176,6 +190,8 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
     probesMs: samples.median("probesMs", 1),
     applyMs: samples.median("applyMs", 1),
     probesRatio: samples.median("probesRatio", 3),
+    probesDroppedMs: samples.median("probesDroppedMs", 1),
+    probesDroppedRatio: samples.median("probesDroppedRatio", 3),
     applyRatio: samples.median("applyRatio", 3),
     recordsPerEmit: samples.median("recordsPerEmit", 1),
     eventsPerEmit: samples.median("eventsPerEmit", 1),

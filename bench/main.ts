@@ -91,6 +91,8 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       const deferred = await measureCaptureDeferred({ transport: "websocket", emits: quick ? 100 : 5000, rounds: quick ? 1 : 5 });
       d.capture_probes_only_ws = deferred.probesRatio;
       d.capture_probes_only_ws_ms = deferred.probesMs;
+      d.capture_probes_dropped_ws = deferred.probesDroppedRatio;
+      d.capture_probes_dropped_ws_ms = deferred.probesDroppedMs;
       d.capture_replay_ws_ms = deferred.applyMs;
       d.capture_probe_records_per_emit = deferred.recordsPerEmit;
     }
