@@ -201,6 +201,8 @@ describe("net.Socket byte tap, writes Node holds back", () => {
     expect(log.slice(3)).toEqual(["settled 4", "settled 5"]);
     // A write Node refuses (an unknown encoding) is not one: the tap goes on, the later writes keep their own settling.
     expect(() => socket.write("x", "no-such-encoding" as BufferEncoding)).toThrow();
+    expect(() => socket.write(Buffer.from("y"), "no-such-encoding" as BufferEncoding)).toThrow();
+    expect(() => socket.write(Buffer.from("z"), 7 as never)).toThrow();
     socket.write("f", cb("f"));
     await new Promise((r) => setImmediate(r));
     expect(log.slice(5)).toEqual(["settled 6"]);
@@ -274,5 +276,37 @@ describe("net.Socket byte tap, writes that leave together", () => {
     expect(said).toEqual(["1..3", "4"]);
     socket.destroy();
     await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe("net.Socket byte tap, an owner's callback that throws", () => {
+  it("still calls the next writes' callbacks, each for its own write, and the exception still reaches the process", async () => {
+    // Run apart: the owner's exception must end up uncaught, which a test runner would report.
+    const { execFile } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const tap = fileURLToPath(new URL("../../../../src/main/lab/capture/tcp/net-socket-tap.ts", import.meta.url));
+    const script = `
+      import { createServer, connect } from "node:net";
+      import { tapSocket } from ${JSON.stringify(tap)};
+      const out = [];
+      process.on("uncaughtException", (e) => out.push("uncaught " + e.message));
+      const server = createServer((s) => s.resume());
+      server.listen(0, "127.0.0.1", () => {
+        const socket = connect(server.address().port, "127.0.0.1", () => {
+          let n = 0;
+          tapSocket(socket, { read() {}, wrote: () => ++n, settled: (w, err) => out.push("settled " + w + (err ? " failed" : "")) });
+          // Two writes in one turn: Node calls their callbacks in one loop.
+          socket.write("a", () => { out.push("cb a"); throw new Error("owner's bug"); });
+          socket.write("b", () => out.push("cb b"));
+          setTimeout(() => {
+            socket.write("c", () => out.push("cb c"));
+            setTimeout(() => { console.log(JSON.stringify(out)); socket.destroy(); server.close(); }, 50);
+          }, 50);
+        });
+      });`;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 20_000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so))),
+    );
+    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual(["settled 1", "settled 2", "cb a", "cb b", "uncaught owner's bug", "settled 3", "cb c"]);
   });
 });

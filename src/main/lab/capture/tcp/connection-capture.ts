@@ -273,13 +273,8 @@ export class ConnectionCapture {
         this.wrote(conn, r.write, r.bytes);
         return;
       case "settled":
-        if (r.first === undefined) {
-          if (this.settle(conn, r.write, r.error)) this.settled(conn);
-        } else {
-          let any = false;
-          for (let w = r.first; w <= r.write; w++) any = this.settle(conn, w, undefined) || any;
-          if (any) this.settled(conn);
-        }
+        // Each write flushed as it settles: a range that ends several units records them in the same order as one by one.
+        for (let w = r.first ?? r.write; w <= r.write; w++) if (this.settle(conn, w, w === r.write ? r.error : undefined)) this.settled(conn);
         return;
       case "closing":
         this.closing(conn, r.how, r.t);

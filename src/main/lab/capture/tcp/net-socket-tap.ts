@@ -26,7 +26,6 @@ type Callback = (err?: Error | null) => void;
 function toBuffer(chunk: unknown, encoding: Encoding): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === "function") return undefined;
   if (Buffer.isBuffer(chunk)) return chunk;
-  // An unknown encoding is the owner's mistake: Node refuses the write, and the tap goes on.
   if (typeof chunk === "string") return encoding === undefined || Buffer.isEncoding(encoding) ? Buffer.from(chunk, encoding ?? "utf8") : undefined;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return undefined;
@@ -109,8 +108,23 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
       pending.length = 0;
       ownerCallbacks.length = 0;
       head = settledTo = 0;
+    } else if (head > 1024) {
+      // A writer that always has one write outstanding never empties the queue: drop the answered ones.
+      pending.splice(0, head);
+      ownerCallbacks.splice(0, head);
+      settledTo -= head;
+      head = 0;
     }
-    if (userCb) userCb(err);
+    if (!userCb) return;
+    try {
+      userCb(err);
+    } catch (e) {
+      // Node calls a turn's callbacks in one loop: a throw here would skip the next writes' calls
+      // and shift every later one. The owner's exception is thrown again, on its own.
+      process.nextTick(() => {
+        throw e;
+      });
+    }
   };
   const tookAll = (s: Socket): boolean => s.writableLength === 0 && !s.errored && !s.destroyed;
   /** The data end() wrote, until settled (it comes after every other write). */
@@ -157,6 +171,8 @@ export function tapSocket<W>(socket: Socket, sink: ByteSink<W>, options: { serve
    * failed when the socket is already ended or destroyed (its bytes never leave), else by Node.
    */
   const tracked = (s: Socket, original: (...a: unknown[]) => unknown, data: unknown, enc: unknown, userCb: unknown): unknown => {
+    // An encoding Node refuses (it throws before queueing anything): not a write, the tap stays out of it.
+    if (enc && enc !== "buffer" && !Buffer.isEncoding(enc as string)) return original.call(s, data, enc, userCb);
     const dead = s.destroyed || s.writableEnded;
     const w = track(data, enc);
     if (w === undefined) return original.call(s, data, enc, userCb);
