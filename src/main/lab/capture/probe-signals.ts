@@ -49,7 +49,7 @@ export class ProbeSignals {
   }
 
   /** Calls `fn` on `self` with `args` as the code caused by the receive or ack-receive `ref` on `host` (what it logs names that event). */
-  runAs<T>(host: string, ref: number | undefined, fn: (...args: unknown[]) => T, self: unknown, args: unknown[]): T {
+  runAs<A extends unknown[], T>(host: string, ref: number | undefined, fn: (...args: A) => T, self: unknown, args: A): T {
     if (ref === undefined) return fn.apply(self, args);
     this.running.push(host, ref);
     try {

@@ -55,13 +55,11 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     packets.apply({ kind: "add", t: ++t, host: server, decoder: 1, input: emitted });
     packets.apply({ kind: "decoded", t: ++t, host: server, decoder: 1, packet: { type: 2, nsp: "/", id: 0, data: ["hello", "world"] } });
     const receive = api.apply({ kind: "receive", ref: 100, host: server, nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: ["world"], withCallback: true, side: "server" })!;
-    api.apply({ kind: "run", host: server, ref: 100 });
     api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive: 100 });
     const ackPacket: Packet = { type: 3, nsp: "/", id: 0, data: ["got it"] };
     const acked = encode(ackPacket);
     packets.apply({ kind: "encode", t: ++t, host: server, side: "server", session: undefined, packet: ackPacket, out: [acked] });
     engines.apply({ kind: "packet", t: ++t, host: server, dir: "out", sid: SID, transport: "websocket", type: "message", data: acked });
-    api.apply({ kind: "done", host: server });
 
     // client: the ACK arrives and the callback runs.
     engines.apply({ kind: "packet", t: ++t, host: client, dir: "in", sid: SID, transport: "websocket", type: "message", data: acked });

@@ -13,7 +13,7 @@
 
 import type { Namespace } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
-import type { ApiEvent, NewEvent } from "../../../../shared/trace/types.js";
+import { assertNever, type ApiEvent, type NewEvent } from "../../../../shared/trace/types.js";
 import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import { sanitize } from "../sanitize.js";
@@ -229,6 +229,8 @@ export class ApiCapture implements PacketCauses {
         return c.record({ layer: "lab", kind: "error", host: r.host, message: `the server's handler for "${r.event}" on ${r.nsp} threw: ${r.message}`, raw: JSON.stringify(sanitize(r.args)).slice(0, 200) });
       case "socket-error":
         return c.record({ layer: "lab", kind: "error", host: r.host, message: `socket ${r.socketId} on ${r.nsp}: ${r.message}` });
+      default:
+        return assertNever(r, "api record");
     }
   }
 
