@@ -5,7 +5,7 @@
 
 import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import type { TraceEvent, TraceHeader } from "../../shared/trace/types.js";
-import { headerLine, traceLines } from "../../shared/trace/writer.js";
+import { createTraceLinesWriter, headerLine } from "../../shared/trace/writer.js";
 
 export interface TraceWriter {
   append(events: readonly TraceEvent[]): void;
@@ -50,6 +50,7 @@ export function createTraceWriter(path: string, header: TraceHeader, options: Tr
   };
 
   write(headerLine(header));
+  const lines = createTraceLinesWriter();
   return {
     path,
     get failure() {
@@ -57,7 +58,7 @@ export function createTraceWriter(path: string, header: TraceHeader, options: Tr
     },
     append(events) {
       if (closed || failure || events.length === 0) return;
-      write(traceLines(events));
+      write(lines(events));
     },
     close() {
       if (closed) return;

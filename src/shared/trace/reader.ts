@@ -7,6 +7,7 @@
 // short without its line break (a lab that stopped mid-write): it is dropped and `torn` says so.
 
 import type { TraceEvent, TraceHeader } from "./types.js";
+import { createLongTextReader } from "./long-texts.js";
 import { createEventValidator, validateHeader } from "./validate.js";
 
 /** Why the reader refused a file: the line at fault (0 for the file as a whole) and the reason. */
@@ -49,6 +50,7 @@ const blank = (line: string): boolean => line.length === 0 || (line.charCodeAt(0
 export function createTraceReader(options: { check?: boolean } = {}): TraceReader {
   const check = options.check ?? true;
   const validator = createEventValidator();
+  const longTexts = createLongTextReader();
   let header: TraceHeader | null = null;
   let torn: TornLine | null = null;
   let lineNo = 0;
@@ -78,6 +80,9 @@ export function createTraceReader(options: { check?: boolean } = {}): TraceReade
         header = value as TraceHeader;
         return null;
       }
+      // Long texts written once go back in place first: the rest of the app never sees `dup`.
+      const whole = typeof value === "object" && value !== null && !Array.isArray(value) ? longTexts(value as Record<string, unknown>) : null;
+      if (whole) throw new TraceLineError(lineNo, "event", whole);
       const reason = check ? validator.check(value) : null;
       if (reason) throw new TraceLineError(lineNo, "event", reason);
       return value as TraceEvent;

@@ -1,13 +1,18 @@
 // The one writer of trace text (NDJSON, format v1), for main's file writer, the command line and
-// the page's Save: the header line, then one event per line, each line ending in "\n". Pure.
+// the page's Save: the header line, then one event per line, each line ending in "\n", each long
+// text written once (see long-texts.ts). Pure.
 
+import { createLineWriter } from "./long-texts.js";
 import type { TraceEvent, TraceHeader } from "./types.js";
 
-/** Lines for `events`, each ending in a line break. */
-export function traceLines(events: readonly TraceEvent[]): string {
-  let text = "";
-  for (const e of events) text += JSON.stringify(e) + "\n";
-  return text;
+/** Writes the event lines of one file, batch by batch, in id order (a later line may name an earlier one's text). */
+export function createTraceLinesWriter(): (events: readonly TraceEvent[]) => string {
+  const line = createLineWriter();
+  return (events) => {
+    let text = "";
+    for (const e of events) text += line(e) + "\n";
+    return text;
+  };
 }
 
 export function headerLine(header: TraceHeader): string {
@@ -16,5 +21,5 @@ export function headerLine(header: TraceHeader): string {
 
 /** A whole trace as text. */
 export function traceText(header: TraceHeader, events: readonly TraceEvent[]): string {
-  return headerLine(header) + traceLines(events);
+  return headerLine(header) + createTraceLinesWriter()(events);
 }
