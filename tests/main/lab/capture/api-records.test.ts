@@ -53,7 +53,6 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     // server: the engine receives the message, the decoder is fed it, the handler gets it and acks.
     engines.apply({ kind: "packet", t: ++t, host: server, dir: "in", sid: SID, transport: "websocket", type: "message", data: emitted });
     packets.apply({ kind: "add", t: ++t, host: server, decoder: 1, input: emitted });
-    packets.apply({ kind: "decoded", t: ++t, host: server, decoder: 1, packet: { type: 2, nsp: "/", id: 0, data: ["hello", "world"] } });
     const receive = api.apply({ kind: "receive", ref: 100, host: server, nsp: "/", socketId: "sock-1", sid: SID, event: "hello", args: ["world"], withCallback: true, side: "server" })!;
     api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive: 100 });
     const ackPacket: Packet = { type: 3, nsp: "/", id: 0, data: ["got it"] };
@@ -64,7 +63,6 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     // client: the ACK arrives and the callback runs.
     engines.apply({ kind: "packet", t: ++t, host: client, dir: "in", sid: SID, transport: "websocket", type: "message", data: acked });
     packets.apply({ kind: "add", t: ++t, host: client, decoder: 2, input: acked });
-    packets.apply({ kind: "decoded", t: ++t, host: client, decoder: 2, packet: { type: 3, nsp: "/", id: 0, data: ["got it"] } });
     api.apply({ kind: "ack-receive", ref: 101, host: client, nsp: "/", token, reply: ["got it"] });
 
     const all = events();
@@ -116,6 +114,22 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
       ["in the handler", [receive]],
       ["after it", undefined],
     ]);
+  });
+
+  it("decodes what a decoder was fed itself: a binary packet from its string and attachment, and a decoder that refused input starts afresh", () => {
+    const { packets, events } = captures();
+    const out = new sioParser.Encoder().encode({ type: sioParser.PacketType.EVENT, nsp: "/", data: ["upload", Buffer.from([1, 2, 3])] }) as unknown[];
+    expect(out).toHaveLength(2);
+    for (const input of out) packets.apply({ kind: "add", t: 1, host: "server", decoder: 7, input });
+    packets.apply({ kind: "add", t: 2, host: "server", decoder: 8, input: "2[not json" });
+    packets.apply({ kind: "refused", t: 2, host: "server", decoder: 8, message: "invalid payload", input: "2[not json" });
+    packets.apply({ kind: "add", t: 3, host: "server", decoder: 8, input: '2["hello","again"]' });
+    const got = events().filter((e) => e.layer === "socketio");
+    expect(got.map((e) => (e.layer === "socketio" ? [e.type, e.attachments, e.encoded, e.data] : []))).toEqual([
+      ["BINARY_EVENT", 1, out[0], ["upload", { _binary: "AQID", length: 3 }]],
+      ["EVENT", undefined, '2["hello","again"]', ["hello", "again"]],
+    ]);
+    expect(events().filter((e) => e.layer === "lab" && e.kind === "error")).toHaveLength(1);
   });
 
   it("hands data between layers by content: a copy of the bytes finds its packet, text never matches bytes", () => {

@@ -1,6 +1,7 @@
 // Socket.IO packet capture through the public `parser` option. The probe is an Encoder and a
 // Decoder that extend socket.io-parser's and only report, as records, what they encoded and
-// what they were fed and decoded (with the time). `SocketIoCapture.apply` records every packet
+// what they were fed (with the time): no decoded object leaves the Socket.IO thread, the capture
+// decodes the same inputs with a decoder of its own. `SocketIoCapture.apply` records every packet
 // with its exact encoded string: a packet being sent names the api event that caused it (the
 // api layer says which, see `PacketCauses`); one received names the engine packets its data
 // came in (handed over by the engine layer, found by that data). Decoded packets are handed to
@@ -8,7 +9,7 @@
 
 import * as sioParser from "socket.io-parser";
 import type { SocketIoPacketEvent, SocketIoPacketType } from "../../../../shared/trace/types.js";
-import { SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/types.js";
+import { assertNever, SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/types.js";
 import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import type { ProbeSignals } from "../probe-signals.js";
@@ -31,10 +32,8 @@ export interface PacketCauses {
 export type SocketIoRecord =
   /** A host encoded `packet` as `out` (a string, then its binary attachments); `session`: the client's, where it has one. */
   | { kind: "encode"; t: number; host: string; side: "server" | "client"; session: string | undefined; packet: Packet; out: unknown[] }
-  /** Decoder `decoder` of a host was fed `input` (a packet's string, or one binary attachment). */
+  /** Decoder `decoder` of a host was fed `input` (a packet's string, or one binary attachment); the capture decodes it again itself. */
   | { kind: "add"; t: number; host: string; decoder: number; input: unknown }
-  /** That decoder completed a packet. */
-  | { kind: "decoded"; t: number; host: string; decoder: number; packet: Packet }
   /** That decoder refused its input (the socket.io-parser error). */
   | { kind: "refused"; t: number; host: string; decoder: number; message: string; input: unknown }
   /** That decoder's connection closed (socket.io destroys it): nothing more will come from it. */
@@ -72,11 +71,6 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
   class TracedDecoder extends sioParser.Decoder {
     private readonly number = nextDecoder++;
 
-    constructor(opts?: unknown) {
-      super(opts as never);
-      this.on("decoded", (packet: Packet) => capture.apply({ kind: "decoded", t: now(), host, decoder: this.number, packet }));
-    }
-
     override add(input: unknown): void {
       capture.apply({ kind: "add", t: now(), host, decoder: this.number, input });
       try {
@@ -96,8 +90,10 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
   return { protocol: sioParser.protocol, PacketType: sioParser.PacketType, Encoder: TracedEncoder, Decoder: TracedDecoder };
 }
 
-/** What one decoder has been fed towards its next packet. */
+/** What one decoder has been fed towards its next packet, and the capture's own copy of it. */
 interface DecoderState {
+  /** Fed the same inputs as the application's decoder, it completes the same packets (objects of the capture's own). */
+  parser: sioParser.Decoder;
   /** The engine packets its inputs came in. */
   fed: number[];
   sid: string | undefined;
@@ -127,13 +123,10 @@ export class SocketIoCapture {
         this.encoded(r.host, r.side, r.session, r.packet, r.out);
         return;
       case "add":
-        this.fed(r.host, this.decoder(r.decoder), r.input);
-        return;
-      case "decoded":
-        this.decodedPacket(r.host, this.decoder(r.decoder), r.packet);
+        this.fed(r.host, this.decoder(r.host, r.decoder), r.input);
         return;
       case "refused": {
-        const d = this.decoder(r.decoder);
+        const d = this.decoder(r.host, r.decoder);
         this.c.record({
           layer: "lab",
           kind: "error",
@@ -143,11 +136,17 @@ export class SocketIoCapture {
           ...(d.lastEngine !== undefined ? { parents: [d.lastEngine] } : {}),
         });
         d.fed = [];
+        // The application's decoder is done with this connection; ours starts afresh should more come.
+        d.parser.destroy();
+        this.decoders.delete(r.decoder);
         return;
       }
       case "destroyed":
+        this.decoders.get(r.decoder)?.parser.destroy();
         this.decoders.delete(r.decoder);
         return;
+      default:
+        assertNever(r, "socketio record");
     }
   }
 
@@ -167,11 +166,13 @@ export class SocketIoCapture {
     this.c.encoded(host, out, id);
   }
 
-  private decoder(n: number): DecoderState {
+  private decoder(host: string, n: number): DecoderState {
     let d = this.decoders.get(n);
     if (!d) {
-      d = { fed: [], sid: undefined, firstString: "", wireType: undefined, wireAttachments: undefined, lastEngine: undefined };
-      this.decoders.set(n, d);
+      const parser = new sioParser.Decoder();
+      const state: DecoderState = { parser, fed: [], sid: undefined, firstString: "", wireType: undefined, wireAttachments: undefined, lastEngine: undefined };
+      parser.on("decoded", (packet: Packet) => this.decodedPacket(host, state, packet));
+      this.decoders.set(n, (d = state));
     }
     return d;
   }
@@ -188,6 +189,11 @@ export class SocketIoCapture {
       const head = /^([0-6])(?:(\d+)-)?/.exec(input);
       d.wireType = head ? Number(head[1]) : undefined;
       d.wireAttachments = head?.[2] !== undefined ? Number(head[2]) : undefined;
+    }
+    try {
+      d.parser.add(input as never);
+    } catch {
+      // The application's decoder refuses it too: its `refused` record follows and says so.
     }
   }
 
