@@ -101,6 +101,25 @@ describe("long texts written once", () => {
     expect(r.reason).toMatch(reason);
   });
 
+  it("refuses a copy of a copy, an index that is not a plain whole number, and a file that would restore far more text than it holds", () => {
+    const events = oneEmit(1, TEXT);
+    const lines = traceText(header, events).trimEnd().split("\n");
+    // Event 3 (the client's engine packet) is written as a copy of event 2's encoded string.
+    expect(JSON.parse(lines[3]!).dup).toEqual({ data: [2, "encoded"] });
+    const chained = [...lines.slice(0, 4), JSON.stringify({ ...events[3], data: null, dup: { data: [3, "data"] } })];
+    expect(refusal(chained)).toMatchObject({ line: 5, reason: expect.stringMatching(/itself a copy/) });
+    const odd = [...lines.slice(0, 6), JSON.stringify({ ...events[5], args: [null], dup: { "args.0x0": [1, "args.0"] } })];
+    expect(refusal(odd)).toMatchObject({ line: 7, reason: expect.stringMatching(/only args, bytes, data, encoded/) });
+    // One long text, then thousands of short lines that each restore it: refused once the restored text outgrows the file.
+    const big = "A".repeat(2 * 1024 * 1024);
+    const flood = [JSON.stringify(header), JSON.stringify({ id: 1, t: 1, host: "server", layer: "engine", kind: "packet", dir: "in", type: "message", data: big })];
+    for (let id = 2; id <= 120; id++) flood.push(JSON.stringify({ id, t: id, host: "server", layer: "engine", kind: "packet", dir: "in", type: "message", data: null, dup: { data: [1, "data"] } }));
+    const r = refusal(flood);
+    expect(r.reason).toMatch(/more than any trace holds/);
+    expect(r.line).toBeGreaterThan(40);
+    expect(r.line).toBeLessThan(120);
+  });
+
   it("refuses a copy whose place in the file is not empty", () => {
     const events = oneEmit(1, TEXT);
     const lines = traceText(header, events.slice(0, 2)).trimEnd().split("\n");

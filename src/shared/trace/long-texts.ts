@@ -79,51 +79,73 @@ export function createLineWriter(): (event: TraceEvent) => string {
   };
 }
 
-/** The text at `path` of an event (a field, or `field.index`), if it is a string. */
-function textAt(fields: Record<string, unknown>, path: string): string | undefined {
+/** A place in an event: one of TEXT_FIELDS, or a whole-number index into it (`args.1`); null for anything else. */
+function parsePath(path: string): { field: string; index: number } | null {
   const dot = path.indexOf(".");
-  const v = dot < 0 ? fields[path] : (fields[path.slice(0, dot)] as unknown[] | undefined);
-  if (dot < 0) return typeof v === "string" ? v : undefined;
-  const index = Number(path.slice(dot + 1));
-  const el = Array.isArray(v) && Number.isInteger(index) ? v[index] : undefined;
+  const field = dot < 0 ? path : path.slice(0, dot);
+  if (!(TEXT_FIELDS as readonly string[]).includes(field)) return null;
+  if (dot < 0) return { field, index: -1 };
+  const digits = path.slice(dot + 1);
+  return /^(0|[1-9]\d{0,6})$/.test(digits) ? { field, index: Number(digits) } : null;
+}
+
+/** The text at `place` of an event, if it is a string. */
+function textAt(fields: Record<string, unknown>, place: { field: string; index: number }): string | undefined {
+  const v = fields[place.field];
+  const el = place.index < 0 ? v : Array.isArray(v) ? v[place.index] : undefined;
   return typeof el === "string" ? el : undefined;
 }
 
-const isField = (name: string): boolean => (TEXT_FIELDS as readonly string[]).includes(name);
+/** A path as an error message shows it (a hostile file's keys can be long). */
+const shown = (path: string): string => (path.length > 40 ? `${path.slice(0, 40)}…` : path);
+
+/** Texts put back may be this many times the characters read, plus MAX_RESTORED_EXTRA, before a file is refused. */
+const MAX_RESTORED_RATIO = 32;
+const MAX_RESTORED_EXTRA = 64 * 1024 * 1024;
 
 /**
  * Puts the long texts of the file back into its events, line by line, in order. `resolve`
- * takes a parsed event line and returns null when it is whole (its `dup` gone), or why it
- * cannot be: the file is then refused at that line.
+ * takes a parsed event line (and the length of its text) and returns null when it is whole
+ * (its `dup` gone), or why it cannot be: the file is then refused at that line.
+ *
+ * A copy must name a text written in full (the writer never names a copy), and what is put back
+ * is bounded by what was read: a crafted file cannot make a small file restore gigabytes.
  */
-export function createLongTextReader(): (value: Record<string, unknown>) => string | null {
-  /** Events that hold long texts, by id, the last DUP_WINDOW ids. */
-  const holders = new Map<number, Record<string, unknown>>();
-  return (value) => {
+export function createLongTextReader(): (value: Record<string, unknown>, lineLength: number) => string | null {
+  /** Events that hold long texts, by id, the last DUP_WINDOW ids, with the places that were copies. */
+  const holders = new Map<number, { event: Record<string, unknown>; copies: Set<string> | undefined }>();
+  let read = 0;
+  let restored = 0;
+  return (value, lineLength) => {
+    read += lineLength;
     const id = value.id;
     if (typeof id !== "number") return null; // the validator says what is wrong with it
+    let copies: Set<string> | undefined;
     if ("dup" in value) {
       const dup = value.dup;
       if (typeof dup !== "object" || dup === null || Array.isArray(dup)) return '"dup" must be an object of field → [event id, field]';
       for (const [path, place] of Object.entries(dup as Record<string, unknown>)) {
-        if (!Array.isArray(place) || place.length !== 2 || typeof place[0] !== "number" || typeof place[1] !== "string") return `"dup.${path}" must be [event id, field]`;
+        if (!Array.isArray(place) || place.length !== 2 || typeof place[0] !== "number" || typeof place[1] !== "string") return `"dup.${shown(path)}" must be [event id, field]`;
         const [from, fromPath] = place as Place;
-        if (!(from < id && from >= id - DUP_WINDOW)) return `"dup.${path}" names event ${from}: a copy names one of the ${DUP_WINDOW} events before it`;
-        const holder = holders.get(from);
-        const text = holder ? textAt(holder, fromPath) : undefined;
-        if (text === undefined || text.length < LONG_TEXT) return `"dup.${path}" names ${fromPath} of event ${from}, which holds no long text`;
-        const dot = path.indexOf(".");
-        const field = dot < 0 ? path : path.slice(0, dot);
-        if (!isField(field)) return `"dup.${path}": only ${TEXT_FIELDS.join(", ")} can be copies`;
-        if (dot < 0) {
-          if (value[field] !== null) return `"dup.${path}": the field must be null in the file`;
-          value[field] = text;
+        const here = parsePath(path);
+        if (!here) return `"dup.${shown(path)}": only ${TEXT_FIELDS.join(", ")} (or an element of one) can be copies`;
+        if (!(from < id && from >= id - DUP_WINDOW)) return `"dup.${shown(path)}" names event ${from}: a copy names one of the ${DUP_WINDOW} events before it`;
+        const there = parsePath(fromPath);
+        const holder = there ? holders.get(from) : undefined;
+        const text = holder && there ? textAt(holder.event, there) : undefined;
+        if (text === undefined || text.length < LONG_TEXT) return `"dup.${shown(path)}" names ${shown(fromPath)} of event ${from}, which holds no long text`;
+        if (holder?.copies?.has(fromPath)) return `"dup.${shown(path)}" names ${shown(fromPath)} of event ${from}, itself a copy: a copy names the text where it is written in full`;
+        restored += text.length;
+        if (restored > MAX_RESTORED_EXTRA + MAX_RESTORED_RATIO * read) return `the copies of long texts ("dup") up to here restore ${restored.toLocaleString("en")} characters from a file of ${read.toLocaleString("en")}: more than any trace holds`;
+        const arr = value[here.field];
+        if (here.index < 0) {
+          if (arr !== null) return `"dup.${shown(path)}": the field must be null in the file`;
+          value[here.field] = text;
         } else {
-          const arr = value[field];
-          const index = Number(path.slice(dot + 1));
-          if (!Array.isArray(arr) || !Number.isInteger(index) || index < 0 || index >= arr.length || arr[index] !== null) return `"dup.${path}": that element must be null in the file`;
-          arr[index] = text;
+          if (!Array.isArray(arr) || here.index >= arr.length || arr[here.index] !== null) return `"dup.${shown(path)}": that element must be null in the file`;
+          arr[here.index] = text;
         }
+        (copies ??= new Set()).add(path);
       }
       delete value.dup;
     }
@@ -132,7 +154,7 @@ export function createLongTextReader(): (value: Record<string, unknown>) => stri
       holds = true;
     });
     if (holds) {
-      holders.set(id, value);
+      holders.set(id, { event: value, copies });
       // Ids increase: the oldest holders come first.
       for (const old of holders.keys()) {
         if (old >= id - DUP_WINDOW) break;

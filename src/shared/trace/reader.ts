@@ -81,7 +81,7 @@ export function createTraceReader(options: { check?: boolean } = {}): TraceReade
         return null;
       }
       // Long texts written once go back in place first: the rest of the app never sees `dup`.
-      const whole = typeof value === "object" && value !== null && !Array.isArray(value) ? longTexts(value as Record<string, unknown>) : null;
+      const whole = typeof value === "object" && value !== null && !Array.isArray(value) ? longTexts(value as Record<string, unknown>, text.length) : null;
       if (whole) throw new TraceLineError(lineNo, "event", whole);
       const reason = check ? validator.check(value) : null;
       if (reason) throw new TraceLineError(lineNo, "event", reason);

@@ -171,7 +171,14 @@ export class SocketIoCapture {
     if (!d) {
       const parser = new sioParser.Decoder();
       const state: DecoderState = { parser, fed: [], sid: undefined, firstString: "", wireType: undefined, wireAttachments: undefined, lastEngine: undefined };
-      parser.on("decoded", (packet: Packet) => this.decodedPacket(host, state, packet));
+      parser.on("decoded", (packet: Packet) => {
+        // Thrown here it would look like the decoder refusing the input (see `fed`): say it instead.
+        try {
+          this.decodedPacket(host, state, packet);
+        } catch (err) {
+          this.c.record({ layer: "lab", kind: "error", host, code: "CAPTURE_FAILED", message: `capture could not record a decoded Socket.IO packet: ${(err as Error)?.message ?? String(err)}` });
+        }
+      });
       this.decoders.set(n, (d = state));
     }
     return d;
