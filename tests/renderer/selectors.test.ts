@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createTraceStore, nextStopIndex } from "../../src/renderer/src/store/trace-store";
 import { selectAddressing } from "../../src/renderer/src/selectors/addressing";
-import { selectLayerStacks } from "../../src/renderer/src/selectors/layers";
+import { ROW_TEXT_MAX, selectLayerStacks } from "../../src/renderer/src/selectors/layers";
 import { selectLadder } from "../../src/renderer/src/selectors/tcp-ladder";
 import { selectNamespaces } from "../../src/renderer/src/selectors/namespaces";
 import { createTimelineSelector, rowOfCursor } from "../../src/renderer/src/selectors/timeline";
@@ -77,6 +77,18 @@ describe("selectors", () => {
     const stacks = selectLayerStacks(store.getState());
     expect(stacks?.sender.rows.filter((r) => r.reached).map((r) => r.level)).toEqual(["API", "Socket.IO"]);
     expect(stacks?.sender.rows.find((r) => r.current)?.level).toBe("Socket.IO");
+  });
+
+  it("shows a long payload's first characters in each row and says how many more the Inspector has", () => {
+    const long = "The quick brown fox jumps over the lazy dog. ".repeat(112).slice(0, 5000);
+    const events = buildHelloAck().map((e) => (e.layer === "socketio" && e.host === "client-1" && e.dir === "out" ? { ...e, encoded: `20${JSON.stringify(["hello", long])}` } : e));
+    const bundle = createTraceStore();
+    bundle.actions.loadTrace(HELLO_ACK_HEADER, events);
+    bundle.actions.seek(indexOf(events, (e) => e.layer === "api" && e.kind === "receive"), 0);
+    const row = selectLayerStacks(bundle.store.getState())?.sender.rows.find((r) => r.level === "Socket.IO");
+    const whole = `20${JSON.stringify(["hello", long])}`;
+    expect(row?.text).toBe(`${whole.slice(0, ROW_TEXT_MAX)}… (+${(whole.length - ROW_TEXT_MAX).toLocaleString("en")} characters; the Inspector shows them all)`);
+    expect(selectLayerStacks(bundle.store.getState())?.sender.rows.find((r) => r.level === "API")?.text).toBe('socket.emit("hello", "world", cb)');
   });
 
   it("the ack is its own message, rooted at the server's cb", () => {

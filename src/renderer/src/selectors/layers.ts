@@ -148,6 +148,14 @@ function rowText(s: TraceState, level: StackLevel, events: TraceEvent[]): { text
   }
 }
 
+/** A row shows this many characters of its text at most: a long payload is the Inspector's to show whole, and every layer stays in view. */
+export const ROW_TEXT_MAX = 160;
+
+function capped(text: string): string {
+  if (text.length <= ROW_TEXT_MAX) return text;
+  return `${text.slice(0, ROW_TEXT_MAX)}… (+${(text.length - ROW_TEXT_MAX).toLocaleString("en")} characters; the Inspector shows them all)`;
+}
+
 function side(s: TraceState, host: string, role: StackSide["role"], chain: TraceEvent[], cursorId: number | undefined): StackSide {
   const mine = chain.filter((e) => e.host === host);
   const rows: StackRow[] = [];
@@ -155,9 +163,11 @@ function side(s: TraceState, host: string, role: StackSide["role"], chain: Trace
     const events = level === "IP" ? mine.filter((e) => e.layer === "tcp").slice(0, 1) : mine.filter((e) => LEVEL_OF[e.layer] === level);
     const ids = events.map((e) => e.id);
     const firstIndex = events.length > 0 ? Math.min(...ids.map((id) => s.trace.indexById.get(id) ?? Infinity)) : Infinity;
+    const { text, detail } = rowText(s, level, events);
     rows.push({
       level,
-      ...rowText(s, level, events),
+      text: capped(text),
+      detail,
       ids,
       firstIndex,
       reached: firstIndex <= s.cursor,
