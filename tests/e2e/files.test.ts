@@ -1,11 +1,13 @@
 // Trace files in the browser: Save downloads the trace, opening it again through the file
 // input shows the same views; a corrupt file is refused with its line and reason, and the
-// trace on screen stays.
+// trace on screen stays. A file the lab wrote with its long texts once shows them whole.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { runScenarioToFile } from "../../src/main/cli/run-scenario.js";
+import { LONG_TEXT } from "../../src/main/lab/scenarios/compression.js";
 import { browserAvailable, openApp, startWebMode, type WebMode } from "./browser.js";
 
 const run = browserAvailable();
@@ -114,6 +116,46 @@ describe.skipIf(!run)("trace files in the browser", () => {
     await alert2.getByRole("button", { name: "Dismiss" }).click();
     await page.waitForTimeout(300);
     expect(await views()).toBe(before);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("shows the text of an event that the file holds only as a copy (long texts written once, read back in the page)", async () => {
+    // The lab writes the compression lesson's trace in Node: each 5,000-character text once per emit, later copies naming it.
+    const file = join(dir, "compression.ndjson");
+    const { events } = await runScenarioToFile("compression", file, { port: 0 });
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    expect(lines.length - 1).toBe(events.length);
+    // The server's engine packet that received client 2's uncompressed echo: in the file, a copy.
+    const copied = lines.slice(1).map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.layer === "engine" && e.host === "server" && e.dir === "in" && e.data === null && e.dup !== undefined);
+    expect(copied).toBeDefined();
+    const id = copied!.id as number;
+    expect(JSON.stringify(events.find((e) => e.id === id))).toContain(LONG_TEXT);
+
+    await page.getByLabel("Open trace file").setInputFiles(file);
+    await page.getByRole("status").filter({ hasText: `Opened compression.ndjson: ${events.length} events` }).waitFor({ timeout: 10_000 });
+    // Only the server's engine packets in the timeline, then the one that was a copy.
+    const timeline = region("Timeline");
+    // The host list can be drawn anew as the file's hosts arrive: choose until the choice holds.
+    await expect.poll(async () => {
+      await timeline.getByLabel("Host filter").selectOption("server");
+      return timeline.getByLabel("Host filter").inputValue();
+    }).toBe("server");
+    for (const chip of await timeline.locator("label.chip").all()) {
+      const box = chip.locator("input");
+      if ((await chip.innerText()).trim() !== "Engine.IO" && (await box.isChecked())) await box.uncheck();
+    }
+    await expect.poll(() => timeline.innerText()).toMatch(/\b\d{1,2} of \d+ events/);
+    // Down the list with the keyboard until that row is the active one, then go there.
+    const list = timeline.getByRole("listbox");
+    await list.focus();
+    for (let i = 0; i < 300 && (await list.getAttribute("aria-activedescendant")) !== `tl-${id}`; i++) await list.press("ArrowDown");
+    expect(await list.getAttribute("aria-activedescendant")).toBe(`tl-${id}`);
+    await list.press("Enter");
+    const inspector = region("Inspector");
+    await expect.poll(() => inspector.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`#${id}\\b`));
+    const shown = await inspector.innerText();
+    expect(shown).toContain("The quick brown fox jumps over the lazy dog.");
+    expect(shown).not.toMatch(/\bdup\b/);
     expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -3,8 +3,15 @@
 // and on a socket an http.Server consumes in C++.
 import { describe, expect, it } from "vitest";
 import { createServer, request } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { tapSocket } from "../../../../src/main/lab/capture/tcp/net-socket-tap.js";
+
+/** A loopback TCP server handing each accepted socket to `accept`, and a client socket connecting to it. */
+async function loopback(accept: (s: Socket) => void) {
+  const server = createNetServer(accept);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, socket: connect((server.address() as AddressInfo).port, "127.0.0.1") };
+}
 
 describe("net.Socket byte tap", () => {
   it("sees exactly the bytes Node counts, on both ends of an HTTP exchange", async () => {
@@ -57,10 +64,7 @@ describe("net.Socket byte tap", () => {
 
 describe("net.Socket byte tap, writes that carry nothing", () => {
   it("settles a write after end() or after destroy() as never sent", async () => {
-    const { createServer: createNetServer } = await import("node:net");
-    const server = createNetServer((s) => s.resume());
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const { server, socket } = await loopback((s) => s.resume());
     const writes: { text: string; err?: string }[] = [];
     tapSocket(socket, {
       read: () => {},
@@ -83,14 +87,11 @@ describe("net.Socket byte tap, writes that carry nothing", () => {
 
 describe("net.Socket byte tap, the kernel's view", () => {
   it("settles a write with an error when the bytes never left (the peer had reset), and says how each end closed", async () => {
-    const { createServer: createNetServer } = await import("node:net");
     let accepted: Socket | undefined;
-    const server = createNetServer((s) => {
+    const { server, socket } = await loopback((s) => {
       accepted = s;
       s.pause();
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
     const settled: (string | undefined)[] = [];
     const closing: string[] = [];
     tapSocket(socket, {
@@ -116,10 +117,7 @@ describe("net.Socket byte tap, the kernel's view", () => {
   });
 
   it("a capture hook that throws unhooks itself, reports once, and the traffic goes on", async () => {
-    const { createServer: createNetServer } = await import("node:net");
-    const server = createNetServer((s) => s.pipe(s));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const { server, socket } = await loopback((s) => s.pipe(s));
     const failures: unknown[] = [];
     tapSocket(socket, {
       read: () => {
@@ -146,14 +144,11 @@ describe("net.Socket byte tap, the kernel's view", () => {
 describe("net.Socket byte tap, writes Node holds back", () => {
   /** A tapped client socket to a server that reads nothing until told: every write, settling and owner callback, in order. */
   async function holdingPeer() {
-    const { createServer: createNetServer } = await import("node:net");
     let accepted: Socket | undefined;
-    const server = createNetServer((s) => {
+    const { server, socket } = await loopback((s) => {
       accepted = s;
       s.pause();
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
     const log: string[] = [];
     let n = 0;
     const settledCount = new Map<number, number>();
@@ -254,10 +249,7 @@ describe("net.Socket byte tap, writes Node holds back", () => {
 
 describe("net.Socket byte tap, writes that leave together", () => {
   it("reports corked writes that leave at once as one range, a single write on its own", async () => {
-    const { createServer: createNetServer } = await import("node:net");
-    const server = createNetServer((s) => s.resume());
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const { server, socket } = await loopback((s) => s.resume());
     await new Promise((r) => socket.once("connect", r));
     const said: string[] = [];
     let n = 0;

@@ -16,14 +16,12 @@ import { isFanningOut } from "./traced-adapter.js";
 
 type Ack = (...args: unknown[]) => void;
 
-
 /** Splits a handler's arguments (`[event, ...args, callback?]`). */
 function splitCall(call: unknown[]): { event: string; args: unknown[]; callback: Ack | undefined } {
   const last = call[call.length - 1];
   const callback = call.length > 1 && typeof last === "function" ? (last as Ack) : undefined;
   return { event: String(call[0]), args: callback ? call.slice(1, -1) : call.slice(1), callback };
 }
-
 
 /** Traces one server namespace. Call before any application handler is registered. */
 export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: string): void {
