@@ -19,15 +19,26 @@ export interface RecorderOptions {
 
 export type BatchListener = (events: TraceEvent[]) => void;
 
+/** Work whose events come before anything recorded from now on (the capture's queued records). */
+export interface Backlog {
+  readonly waiting: boolean;
+  drain(): void;
+}
+
 export interface Recorder {
   readonly header: TraceHeader;
-  /** Records an event now; returns its id. */
-  record(event: NewEvent): number;
+  /** Records an event now (or at `t`, when it happened: lab clock); returns its id. */
+  record(event: NewEvent, t?: number): number;
   /**
    * Records an event built with `id: 0, t: 0` as its first fields, stamping them in place:
    * the same trace line as `record`, without copying the event. The caller gives it up.
    */
-  stamp(event: TraceEvent): number;
+  stamp(event: TraceEvent, t?: number): number;
+  /**
+   * Work to do before any event is recorded from elsewhere, and before the trace is read,
+   * counted or flushed: the capture's queue of records, whose events happened earlier.
+   */
+  setBacklog(backlog: Backlog): void;
   /** Milliseconds since the lab started. */
   now(): number;
   /** Events still in memory, oldest first. */
@@ -55,8 +66,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
   let nextId = 1;
   let scheduled: NodeJS.Immediate | undefined;
   let closed = false;
+  let backlog: Backlog | undefined;
+  const catchUp = (): void => {
+    if (backlog?.waiting) backlog.drain();
+  };
 
   const flush = (): void => {
+    catchUp();
     if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
     if (pending.length === 0) return;
@@ -95,25 +111,32 @@ export function createRecorder(options: RecorderOptions): Recorder {
   return {
     header: options.header,
     get count() {
+      catchUp();
       return nextId - 1;
     },
     now,
-    record(event) {
-      const stamped = { id: nextId++, t: now(), ...event } as TraceEvent;
+    record(event, t) {
+      catchUp();
+      const stamped = { id: nextId++, t: t ?? now(), ...event } as TraceEvent;
       if (closed) return stamped.id;
       pending.push(stamped);
       scheduled ??= setImmediate(flush);
       return stamped.id;
     },
-    stamp(event) {
+    stamp(event, t) {
+      catchUp();
       event.id = nextId++;
-      event.t = now();
+      event.t = t ?? now();
       if (closed) return event.id;
       pending.push(event);
       scheduled ??= setImmediate(flush);
       return event.id;
     },
+    setBacklog(b) {
+      backlog = b;
+    },
     recent() {
+      catchUp();
       const window = head > 0 ? ring.slice(head) : ring;
       const all = pending.length ? window.concat(pending) : window;
       return all.length > windowSize ? all.slice(all.length - windowSize) : all === ring ? all.slice() : all;

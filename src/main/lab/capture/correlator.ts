@@ -17,6 +17,7 @@
 
 import type { Recorder } from "../../trace/recorder.js";
 import { BoundedMap } from "./bounded-map.js";
+import { RecordQueue } from "./record-queue.js";
 import type { EnginePacketType, NewEvent, TraceEvent } from "../../../shared/trace/types.js";
 
 /** An engine packet known from one side (logical events, or the wire) awaiting the other. */
@@ -41,6 +42,8 @@ export interface DecodedPacket {
   ackId?: number;
   /** The event name as a string (Socket.IO also accepts numbers). */
   event?: string;
+  /** The packet's data as the trace shows it, decoded by the capture itself (an event's name, then its arguments). */
+  data?: unknown;
 }
 
 /** An engine `message` a host received, waiting for the Socket.IO decoder to be fed its data. */
@@ -74,15 +77,26 @@ export class Correlator {
   /** api (adapter) → socketio: the Engine.IO session of each server socket, by host|socket id. */
   private readonly socketSessions = new BoundedMap<string, string>(MAX_PENDING);
 
-  constructor(readonly recorder: Recorder) {}
+  /** The probes' records, applied once per turn (see record-queue.ts). */
+  readonly queue: RecordQueue;
 
+  constructor(readonly recorder: Recorder) {
+    this.queue = new RecordQueue(recorder);
+  }
+
+  /** Records an event, at the time of the record being applied (now, outside the queue). */
   record(event: NewEvent): number {
-    return this.recorder.record(event);
+    return this.recorder.record(event, this.queue.time);
   }
 
   /** For events built with `id: 0, t: 0` first: recorded without a copy (see `Recorder.stamp`). */
   stamp(event: TraceEvent): number {
-    return this.recorder.stamp(event);
+    return this.recorder.stamp(event, this.queue.time);
+  }
+
+  /** The time of the record being applied; outside the queue, now. */
+  now(): number {
+    return this.queue.time ?? this.recorder.now();
   }
 
   static key(...parts: (string | number | undefined)[]): string {

@@ -43,7 +43,7 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     // client: socket.emit("hello", "world", cb); tokens and refs are the probes' own numbers.
     const token = 1;
     api.apply({ kind: "bind", host: client, token });
-    api.apply({ kind: "call", host: client, nsp: "/", socketId: "sock-1", event: "hello", args: ["world"], side: "client" });
+    api.apply({ kind: "call", host: client, nsp: "/", socketId: "sock-1", event: "hello", side: "client" });
     const emitPacket: Packet = { type: 2, nsp: "/", id: 0, data: ["hello", "world"] };
     const emitted = encode(emitPacket);
     packets.apply({ kind: "encode", t: ++t, host: client, side: "client", session: SID, packet: emitPacket, out: [emitted] });

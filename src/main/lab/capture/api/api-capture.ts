@@ -23,18 +23,30 @@ import { LAST_RESP_READ, newRef, ProbeSignals } from "../probe-signals.js";
 import { HostStacks } from "../host-stacks.js";
 import { callCode } from "./call-code.js";
 
-/** What the probes report (see api-probe.ts). `side` says whose hook it came from where both have one. */
-export type ApiRecord =
+/**
+ * What the probes report (see api-probe.ts). `side` says whose hook it came from where both
+ * have one. Records are applied later than they happen (see record-queue.ts), so arguments the
+ * application still holds travel as copies made then (`sanitize`), or not at all: an emit's
+ * are read off its encoded packet, a receive's off the packet the capture decoded itself.
+ */
+export type ApiRecord = ApiRecordOf & {
+  /** When it happened (lab clock); otherwise the queue takes the time it was reported. */
+  t?: number;
+};
+type ApiRecordOf =
   | { kind: "connection"; host: string; nsp: string; socketId: string; sid: string | undefined; side: "server" | "client" }
-  /** A handler is about to get an event (`args` without the callback); `ref` names this receive in later records. */
+  /**
+   * A handler is about to get an event; `ref` names this receive in later records. `args`
+   * (without the callback, the live values) is read only if the packet it came in is unknown.
+   */
   | { kind: "receive"; ref: number; host: string; nsp: string; socketId: string; sid: string | undefined; event: string; args: unknown[]; withCallback: boolean; side: "server" | "client" }
-  /** The server's handler called its ack callback (`receive`: the ref of the receive it answers); its ACK is encoded next. */
+  /** The server's handler called its ack callback with `reply` (a copy); `receive`: the ref of the receive it answers; its ACK is encoded next. */
   | { kind: "ack-send"; host: string; nsp: string; socketId: string; reply: unknown[]; receive: number }
-  /** An emit told its outgoing listeners: its packet is encoded next. */
-  | { kind: "call"; host: string; nsp: string; socketId: string; sid?: string; event: string; args: unknown[]; callee?: string; attempt?: number; side: "server" | "client" }
+  /** An emit told its outgoing listeners: its packet (which holds its arguments) is encoded next. */
+  | { kind: "call"; host: string; nsp: string; socketId: string; sid?: string; event: string; callee?: string; attempt?: number; side: "server" | "client" }
   /** An ack callback (`token`) waits to learn which encoded emit it belongs to; `unbind`: it no longer does (nothing was encoded). */
   | { kind: "bind" | "unbind"; host: string; token: number }
-  /** An ack callback (`token`) runs: with the ACK's arguments, or with the error of a timeout; `ref` names it. */
+  /** An ack callback (`token`) runs: with the ACK's arguments (`reply`, a copy), or with the error of a timeout; `ref` names it. */
   | { kind: "ack-receive"; ref: number; host: string; nsp: string; token: number; reply: unknown[]; timedOut?: string }
   /** What a host sends from now on is for `ref` (a broadcast, a bus message, LAST_RESP_READ) (`cause`), until `uncause`. */
   | { kind: "cause"; host: string; ref: number }
@@ -47,9 +59,10 @@ export type ApiRecord =
   | { kind: "disconnect"; host: string; nsp: string; socketId: string; sid: string | undefined; reason: string; side: "server" | "client" }
   | { kind: "connect_error"; host: string; nsp: string; sid: string | undefined; reason: string }
   | { kind: "reconnect_attempt" | "reconnect"; host: string; attempt: number }
-  /** A volatile emit socket.io-client discarded before encoding it. */
+  /** A volatile emit socket.io-client discarded before encoding it (`args`: a copy). */
   | { kind: "dropped"; host: string; nsp: string; socketId: string; event: string; args: unknown[]; withAck: boolean }
   | { kind: "room"; host: string; nsp: string; socketId: string; room: string; join: boolean }
+  /** A server handler threw, on `args` (a copy). */
   | { kind: "handler-threw"; host: string; nsp: string; event: string; message: string; args: unknown[] }
   | { kind: "socket-error"; host: string; nsp: string; socketId: string; message: string };
 
@@ -59,7 +72,6 @@ interface PendingCall {
   socketId?: string;
   sid?: string;
   event: string;
-  args: unknown[];
   callee?: string;
   attempt?: number;
 }
@@ -120,12 +132,23 @@ export class ApiCapture implements PacketCauses {
     probeManager(this, host, manager);
   }
 
-  /** Whether an ack callback was bound to an encoded emit (the probes decide without asking: see ProbeSignals). */
+  /** Whether an ack callback was bound to an encoded emit (for tests: the probes decide without asking, see ProbeSignals). */
   bound(token: number): boolean {
+    this.c.queue.drain();
     return this.boundTo.has(token);
   }
 
-  /** One record of what the application did or was told. Returns the id of the event it made (for tests; probes use their refs). */
+  /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
+  report(r: ApiRecord): void {
+    this.c.queue.push(this.applyRecord, r);
+  }
+
+  private readonly applyRecord = (r: ApiRecord): void => void this.apply(r);
+
+  /**
+   * Applies one record of what the application did or was told now (the queue does, in order).
+   * Returns the id of the event it made (for tests; probes use their refs).
+   */
   apply(r: ApiRecord): number | undefined {
     const c = this.c;
     switch (r.kind) {
@@ -137,7 +160,7 @@ export class ApiCapture implements PacketCauses {
       case "receive":
         return this.receive(r);
       case "ack-send": {
-        const args = sanitize(r.reply) as unknown[];
+        const args = r.reply;
         const receive = this.refs.get(r.receive);
         const sendId = c.stamp({ id: 0, t: 0, layer: "api", kind: "ack-send", host: r.host, nsp: r.nsp, socketId: r.socketId, args, code: callCode("callback", args, false), ...(receive !== undefined ? { parents: [receive] } : {}) });
         this.ackSends.set(r.host, sendId);
@@ -145,7 +168,7 @@ export class ApiCapture implements PacketCauses {
       }
       case "call": {
         if (r.side === "server" && this.causeOn(r.host) !== undefined) return undefined;
-        const call: PendingCall = { nsp: r.nsp, socketId: r.socketId, event: r.event, args: r.args };
+        const call: PendingCall = { nsp: r.nsp, socketId: r.socketId, event: r.event };
         if (r.sid !== undefined) call.sid = r.sid;
         if (r.callee !== undefined) call.callee = r.callee;
         if (r.attempt !== undefined) call.attempt = r.attempt;
@@ -204,7 +227,7 @@ export class ApiCapture implements PacketCauses {
       case "reconnect":
         return c.record({ layer: "api", kind: r.kind, host: r.host, attempt: r.attempt });
       case "dropped": {
-        const shown = sanitize(r.args) as unknown[];
+        const shown = r.args;
         return c.record({
           layer: "api",
           kind: "emit",
@@ -226,7 +249,7 @@ export class ApiCapture implements PacketCauses {
             : { layer: "api", kind: "leave", host: r.host, nsp: r.nsp, socketId: r.socketId, room: r.room, code: `socket.leave(${JSON.stringify(r.room)})` },
         );
       case "handler-threw":
-        return c.record({ layer: "lab", kind: "error", host: r.host, message: `the server's handler for "${r.event}" on ${r.nsp} threw: ${r.message}`, raw: JSON.stringify(sanitize(r.args)).slice(0, 200) });
+        return c.record({ layer: "lab", kind: "error", host: r.host, message: `the server's handler for "${r.event}" on ${r.nsp} threw: ${r.message}`, raw: JSON.stringify(r.args).slice(0, 200) });
       case "socket-error":
         return c.record({ layer: "lab", kind: "error", host: r.host, message: `socket ${r.socketId} on ${r.nsp}: ${r.message}` });
       default:
@@ -235,6 +258,7 @@ export class ApiCapture implements PacketCauses {
   }
 
   // ── the encoder's question: which api events caused this packet? ──
+  /** `packet`: as the encoder had it, its data as the trace shows it (a copy made then). */
   encoding(host: string, session: string | undefined, packet: Packet): number[] {
     const call = this.calls.get(host);
     const cause = this.causeOn(host);
@@ -242,7 +266,7 @@ export class ApiCapture implements PacketCauses {
     if (call && isEvent(packet.type) && eventName(packet.data) === call.event) {
       this.calls.delete(host);
       const hasAck = packet.id !== undefined;
-      const args = sanitize(call.args) as unknown[];
+      const args = (packet.data as unknown[]).slice(1);
       const emit = { id: 0, t: 0, layer: "api", kind: "emit", host, nsp: packet.nsp } as ApiEvent;
       if (call.socketId) emit.socketId = call.socketId;
       emit.event = call.event;
@@ -269,7 +293,7 @@ export class ApiCapture implements PacketCauses {
     const key = Correlator.key(host, packet.nsp, packet.id);
     const owed = this.ackOwed.get(key);
     this.ackOwed.delete(key);
-    const reply = sanitize(packet.data ?? []) as unknown[];
+    const reply = (packet.data ?? []) as unknown[];
     const send: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-send", host, nsp: packet.nsp, args: reply, code: callCode("callback", reply, false) };
     if (owed !== undefined) send.parents = [owed];
     return [this.c.stamp(send)];
@@ -288,11 +312,11 @@ export class ApiCapture implements PacketCauses {
   causedBy<T>(host: string, cause: number | undefined, fn: () => T): T {
     if (cause === undefined) return fn();
     this.signals.enterCause(host, cause);
-    this.apply({ kind: "cause", host, ref: cause });
+    this.report({ kind: "cause", host, ref: cause });
     try {
       return fn();
     } finally {
-      this.apply({ kind: "uncause", host });
+      this.report({ kind: "uncause", host });
       this.signals.leaveCause(host);
     }
   }
@@ -300,7 +324,7 @@ export class ApiCapture implements PacketCauses {
   /** For the probes: records `event` whole (its `parents` are references) under the new reference it returns. */
   note(event: NewEvent): number {
     const ref = newRef();
-    this.apply({ kind: "noted", ref, event });
+    this.report({ kind: "noted", ref, event });
     return ref;
   }
 
@@ -311,7 +335,7 @@ export class ApiCapture implements PacketCauses {
 
   /** `console.log` as the application's code on `host` calls it (a probe, on the Socket.IO thread): a lab `log` event naming what ran. */
   log(host: string, text: string): void {
-    this.apply({ kind: "log", host, text, ref: this.signals.runningOf(host) });
+    this.report({ kind: "log", host, text, ref: this.signals.runningOf(host) });
   }
 
   /** A socket joined or left rooms (`rooms` when several at once). */
@@ -321,6 +345,7 @@ export class ApiCapture implements PacketCauses {
 
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
+    this.c.queue.drain();
     for (const map of [this.calls, this.ackSends, this.unbound, this.respReads] as Map<string, unknown>[]) map.delete(host);
     this.causes.forget(host);
     for (const k of this.ackOwed.keys()) if (k.startsWith(`${host}|`)) this.ackOwed.delete(k);
@@ -342,7 +367,8 @@ export class ApiCapture implements PacketCauses {
       nsp: r.nsp,
       socketId: r.socketId,
       event: r.event,
-      args: sanitize(r.args) as unknown[],
+      // The capture's own decode of the packet: the handler may change the arguments it was given.
+      args: decoded?.data !== undefined ? (decoded.data as unknown[]).slice(1) : (sanitize(r.args) as unknown[]),
       ack: r.withCallback,
       code: `socket.on(${JSON.stringify(r.event)}, (${r.withCallback ? "arg, callback" : "arg"}) => …)`,
     };
@@ -360,7 +386,7 @@ export class ApiCapture implements PacketCauses {
     const packetId = ack ? this.c.ackArrived.get(ack.key) : undefined;
     if (ack) this.c.ackArrived.delete(ack.key);
     const parents = [packetId, ack?.emitId].filter((p): p is number => p !== undefined);
-    const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host: r.host, nsp: r.nsp, args: sanitize(r.timedOut ? [] : r.reply) as unknown[] };
+    const ev: ApiEvent = { id: 0, t: 0, layer: "api", kind: "ack-receive", host: r.host, nsp: r.nsp, args: r.timedOut ? [] : r.reply };
     if (r.timedOut) ev.reason = r.timedOut;
     if (parents.length) ev.parents = parents;
     const id = this.c.stamp(ev);

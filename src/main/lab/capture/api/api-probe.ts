@@ -10,6 +10,7 @@
 import type { Namespace, Socket as ServerSocket } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import { newRef } from "../probe-signals.js";
+import { sanitize } from "../sanitize.js";
 import { emitState, sessionOfManager, sessionOfServerSocket, type EmitState, type QueuedPacket } from "../socketio-internals.js";
 import type { ApiCapture, ApiRecord } from "./api-capture.js";
 import { isFanningOut } from "./traced-adapter.js";
@@ -29,32 +30,32 @@ export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: stri
     const sid = sessionOfServerSocket(socket);
     /** Per event: the last `receive` recorded, for the handlers socket.io dispatches a tick later. */
     const lastReceive = new Map<string, number>();
-    api.apply({ kind: "connection", host, nsp: nsp.name, socketId: socket.id, sid, side: "server" });
+    api.report({ kind: "connection", host, nsp: nsp.name, socketId: socket.id, sid, side: "server" });
 
     socket.use((packet, next) => {
       const { event, args, callback } = splitCall(packet);
       const receiveRef = newRef();
-      api.apply({ kind: "receive", ref: receiveRef, host, nsp: nsp.name, socketId: socket.id, sid, event, args, withCallback: callback !== undefined, side: "server" });
+      api.report({ kind: "receive", ref: receiveRef, host, nsp: nsp.name, socketId: socket.id, sid, event, args, withCallback: callback !== undefined, side: "server" });
       lastReceive.set(event, receiveRef);
       if (callback) {
         packet[packet.length - 1] = (...reply: unknown[]) => {
-          api.apply({ kind: "ack-send", host, nsp: nsp.name, socketId: socket.id, reply, receive: receiveRef });
+          api.report({ kind: "ack-send", host, nsp: nsp.name, socketId: socket.id, reply: sanitize(reply) as unknown[], receive: receiveRef });
           callback(...reply);
         };
       }
       next();
     });
 
-    socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
-      api.apply({ kind: "call", host, nsp: nsp.name, socketId: socket.id, sid, event: String(event), args, side: "server" });
+    socket.onAnyOutgoing((event: string) => {
+      api.report({ kind: "call", host, nsp: nsp.name, socketId: socket.id, sid, event: String(event), side: "server" });
     });
     trackAcks(api, host, nsp.name, emitState(socket));
 
     socket.on("disconnecting", (reason: string) => {
-      api.apply({ kind: "disconnecting", host, nsp: nsp.name, socketId: socket.id, reason, rooms: [...socket.rooms] });
+      api.report({ kind: "disconnecting", host, nsp: nsp.name, socketId: socket.id, reason, rooms: [...socket.rooms] });
     });
     socket.on("disconnect", (reason: string) => {
-      api.apply({ kind: "disconnect", host, nsp: nsp.name, socketId: socket.id, sid, reason, side: "server" });
+      api.report({ kind: "disconnect", host, nsp: nsp.name, socketId: socket.id, sid, reason, side: "server" });
       lastReceive.clear();
     });
     guardHandlers(api, host, nsp.name, socket, (event) => lastReceive.get(event));
@@ -62,17 +63,17 @@ export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: stri
     // Such an event is data (its receive is recorded by the middleware above); only a real
     // Error, which Socket.IO itself emits (a middleware's refusal), is a lab error.
     socket.on("error", (err: unknown) => {
-      if (err instanceof Error) api.apply({ kind: "socket-error", host, nsp: nsp.name, socketId: socket.id, message: err.message });
+      if (err instanceof Error) api.report({ kind: "socket-error", host, nsp: nsp.name, socketId: socket.id, message: err.message });
     });
   });
 
   nsp.adapter.on("join-room", (room: string, id: string) => {
     if (room === id || isFanningOut(nsp.adapter)) return;
-    api.apply({ kind: "room", host, nsp: nsp.name, socketId: id, room, join: true });
+    api.report({ kind: "room", host, nsp: nsp.name, socketId: id, room, join: true });
   });
   nsp.adapter.on("leave-room", (room: string, id: string) => {
     if (room === id || isFanningOut(nsp.adapter)) return;
-    api.apply({ kind: "room", host, nsp: nsp.name, socketId: id, room, join: false });
+    api.report({ kind: "room", host, nsp: nsp.name, socketId: id, room, join: false });
   });
 }
 
@@ -86,7 +87,7 @@ function guardHandlers(api: ApiCapture, host: string, nsp: string, socket: Serve
   const guard = (event: string, listener: (...args: unknown[]) => unknown) =>
     function (this: unknown, ...args: unknown[]): unknown {
       const fail = (err: unknown): void => {
-        api.apply({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args });
+        api.report({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args: sanitize(args) as unknown[] });
       };
       try {
         const result = api.signals.runAs(host, receiveOf(event), listener, this, args);
@@ -106,24 +107,24 @@ function guardHandlers(api: ApiCapture, host: string, nsp: string, socket: Serve
 /** Traces one client socket (one namespace of a Manager). */
 export function probeClientSocket(api: ApiCapture, host: string, socket: ClientSocket, nsp: string): void {
   const sid = (): string | undefined => sessionOfManager(socket.io);
-  socket.on("connect", () => api.apply({ kind: "connection", host, nsp, socketId: socket.id ?? "", sid: sid(), side: "client" }));
-  socket.on("disconnect", (reason: string) => api.apply({ kind: "disconnect", host, nsp, socketId: socket.id ?? "", sid: sid(), reason, side: "client" }));
-  socket.on("connect_error", (err: Error) => api.apply({ kind: "connect_error", host, nsp, sid: sid(), reason: err.message }));
+  socket.on("connect", () => api.report({ kind: "connection", host, nsp, socketId: socket.id ?? "", sid: sid(), side: "client" }));
+  socket.on("disconnect", (reason: string) => api.report({ kind: "disconnect", host, nsp, socketId: socket.id ?? "", sid: sid(), reason, side: "client" }));
+  socket.on("connect_error", (err: Error) => api.report({ kind: "connect_error", host, nsp, sid: sid(), reason: err.message }));
   socket.onAny((...call: unknown[]) => {
     const { event, args, callback } = splitCall(call);
-    api.apply({ kind: "receive", ref: newRef(), host, nsp, socketId: socket.id ?? "", sid: sid(), event, args, withCallback: callback !== undefined, side: "client" });
+    api.report({ kind: "receive", ref: newRef(), host, nsp, socketId: socket.id ?? "", sid: sid(), event, args, withCallback: callback !== undefined, side: "client" });
   });
   let outgoing = 0;
   const state = emitState(socket);
-  socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
+  socket.onAnyOutgoing((event: string) => {
     outgoing++;
     // Still set while the listeners run: a volatile emit, or a try of a socket with `retries`.
     const flags = state.flags;
     const attempt = flags?.fromQueue ? state._queue?.[0]?.tryCount : undefined;
-    const call: Extract<ApiRecord, { kind: "call" }> = { kind: "call", host, nsp, socketId: socket.id ?? "", event: String(event), args, side: "client" };
+    const call: Extract<ApiRecord, { kind: "call" }> = { kind: "call", host, nsp, socketId: socket.id ?? "", event: String(event), side: "client" };
     if (flags?.volatile) call.callee = "socket.volatile.emit";
     if (attempt !== undefined) call.attempt = attempt;
-    api.apply(call);
+    api.report(call);
   });
   trackDrops(api, host, nsp, socket, () => outgoing);
   trackAcks(api, host, nsp, state);
@@ -131,8 +132,8 @@ export function probeClientSocket(api: ApiCapture, host: string, socket: ClientS
 
 /** Traces a client Manager's reconnection events. */
 export function probeManager(api: ApiCapture, host: string, manager: Manager): void {
-  manager.on("reconnect_attempt", (attempt: number) => api.apply({ kind: "reconnect_attempt", host, attempt }));
-  manager.on("reconnect", (attempt: number) => api.apply({ kind: "reconnect", host, attempt }));
+  manager.on("reconnect_attempt", (attempt: number) => api.report({ kind: "reconnect_attempt", host, attempt }));
+  manager.on("reconnect", (attempt: number) => api.report({ kind: "reconnect", host, attempt }));
 }
 
 /**
@@ -152,7 +153,7 @@ function trackDrops(api: ApiCapture, host: string, nsp: string, socket: ClientSo
     if (outgoing() === told && socket.sendBuffer.length === buffered) {
       const [event, ...rest] = args;
       const withAck = typeof rest[rest.length - 1] === "function";
-      api.apply({ kind: "dropped", host, nsp, socketId: socket.id ?? "", event: String(event), args: withAck ? rest.slice(0, -1) : rest, withAck });
+      api.report({ kind: "dropped", host, nsp, socketId: socket.id ?? "", event: String(event), args: sanitize(withAck ? rest.slice(0, -1) : rest) as unknown[], withAck });
     }
     return result;
   }) as never;
@@ -178,11 +179,11 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
       if (packet && justQueued !== undefined && !queued.has(packet) && packet === q[q.length - 1]) queued.set(packet, justQueued);
       const token = packet ? queued.get(packet) : undefined;
       if (token === undefined) return emit(...args);
-      api.apply({ kind: "bind", host, token });
+      api.report({ kind: "bind", host, token });
       try {
         return emit(...args);
       } finally {
-        if (socket.connected) api.apply({ kind: "unbind", host, token });
+        if (socket.connected) api.report({ kind: "unbind", host, token });
       }
     }
     const callback = args[args.length - 1];
@@ -191,9 +192,9 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
     const wrapped = function (this: unknown, ...reply: unknown[]) {
       const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
       const ref = newRef();
-      const record: Extract<ApiRecord, { kind: "ack-receive" }> = { kind: "ack-receive", ref, host, nsp, token, reply };
+      const record: Extract<ApiRecord, { kind: "ack-receive" }> = { kind: "ack-receive", ref, host, nsp, token, reply: timedOut === undefined ? (sanitize(reply) as unknown[]) : [] };
       if (timedOut !== undefined) record.timedOut = timedOut;
-      api.apply(record);
+      api.report(record);
       return api.signals.runAs(host, ref, callback as Ack, this, reply);
     };
     // emitWithAck marks its callback: an ACK's arguments then come after a null error.
@@ -211,13 +212,13 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
       }
     }
     const encodedBefore = api.signals.ackedEncodesOf(host);
-    api.apply({ kind: "bind", host, token });
+    api.report({ kind: "bind", host, token });
     try {
       return emit(...args);
     } finally {
       // Connected and nothing encoded (the packet was dropped, or held for later): the next
       // emit must not take this place in the queue.
-      if (api.signals.ackedEncodesOf(host) === encodedBefore && socket.connected) api.apply({ kind: "unbind", host, token });
+      if (api.signals.ackedEncodesOf(host) === encodedBefore && socket.connected) api.report({ kind: "unbind", host, token });
     }
   }) as never;
 }

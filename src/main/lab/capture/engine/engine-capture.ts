@@ -18,7 +18,14 @@ export class EngineCapture {
     private readonly onSessionClosed: (host: string, sid: string) => void = () => {},
   ) {}
 
-  /** One record of what an engine session did (see engine-probe.ts). */
+  /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
+  report(r: EngineRecord): void {
+    this.c.queue.push(this.applyRecord, r);
+  }
+
+  private readonly applyRecord = (r: EngineRecord): void => this.apply(r);
+
+  /** Applies one record of what an engine session did (see engine-probe.ts) now: the queue does, in order. */
   apply(r: EngineRecord): void {
     if (r.kind === "closed") {
       if (!r.sid) return;

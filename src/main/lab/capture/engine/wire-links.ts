@@ -51,7 +51,7 @@ export class EngineWireLinks {
       binary: p.binary ?? false,
       eventId: unitId,
       conn: conn.id,
-      at: this.c.recorder.now(),
+      at: this.c.now(),
       ...(unit.transport ? { transport: unit.transport } : {}),
     });
     this.scheduleUnclaimed();
@@ -77,6 +77,8 @@ export class EngineWireLinks {
     if (this.unclaimedTimer) return;
     this.unclaimedTimer = setTimeout(() => {
       this.unclaimedTimer = undefined;
+      // A packet some queued record would claim is not unclaimed yet.
+      this.c.queue.drain();
       try {
         this.recordUnclaimed(this.c.recorder.now() - UNCLAIMED_AFTER_MS);
       } catch (err) {

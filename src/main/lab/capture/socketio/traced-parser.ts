@@ -30,7 +30,10 @@ export interface PacketCauses {
 }
 
 export type SocketIoRecord =
-  /** A host encoded `packet` as `out` (a string, then its binary attachments); `session`: the client's, where it has one. */
+  /**
+   * A host encoded a packet as `out` (a string, then its binary attachments); `packet` is a copy
+   * made then, its `data` as the trace shows it (see sanitize.ts); `session`: the client's, where it has one.
+   */
   | { kind: "encode"; t: number; host: string; side: "server" | "client"; session: string | undefined; packet: Packet; out: unknown[] }
   /** Decoder `decoder` of a host was fed `input` (a packet's string, or one binary attachment); the capture decodes it again itself. */
   | { kind: "add"; t: number; host: string; decoder: number; input: unknown }
@@ -63,7 +66,11 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
       if (packet.id !== undefined && isEvent(packet.type)) signals?.encodedWithAck(host);
-      capture.apply({ kind: "encode", t: now(), host, side, session: sessionOf(), packet, out });
+      // The application still holds the packet's data: what the trace shows is copied now.
+      const copy: Packet = { type: packet.type, nsp: packet.nsp };
+      if (packet.id !== undefined) copy.id = packet.id;
+      if (packet.data !== undefined) copy.data = sanitize(packet.data);
+      capture.report({ kind: "encode", t: now(), host, side, session: sessionOf(), packet: copy, out });
       return out;
     }
   }
@@ -72,17 +79,17 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
     private readonly number = nextDecoder++;
 
     override add(input: unknown): void {
-      capture.apply({ kind: "add", t: now(), host, decoder: this.number, input });
+      capture.report({ kind: "add", t: now(), host, decoder: this.number, input });
       try {
         super.add(input as never);
       } catch (err) {
-        capture.apply({ kind: "refused", t: now(), host, decoder: this.number, message: (err as Error).message, input });
+        capture.report({ kind: "refused", t: now(), host, decoder: this.number, message: (err as Error).message, input });
         throw err;
       }
     }
 
     override destroy(): void {
-      capture.apply({ kind: "destroyed", t: now(), host, decoder: this.number });
+      capture.report({ kind: "destroyed", t: now(), host, decoder: this.number });
       super.destroy();
     }
   }
@@ -117,6 +124,14 @@ export class SocketIoCapture {
     private readonly causes: PacketCauses,
   ) {}
 
+  /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
+  report(r: SocketIoRecord): void {
+    this.c.queue.push(this.applyRecord, r);
+  }
+
+  private readonly applyRecord = (r: SocketIoRecord): void => this.apply(r);
+
+  /** Applies one record now (the queue does, in order; tests may). */
   apply(r: SocketIoRecord): void {
     switch (r.kind) {
       case "encode":
@@ -162,7 +177,7 @@ export class SocketIoCapture {
     const encoded = typeof out[0] === "string" ? out[0] : "";
     // Binary data is encoded from a copy typed BINARY_EVENT/BINARY_ACK: read the type off the wire string.
     const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
-    const id = this.c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
+    const id = this.c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, packet.data, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
     this.c.encoded(host, out, id);
   }
 
@@ -209,7 +224,8 @@ export class SocketIoCapture {
     d.fed = [];
     const binary = d.wireType === sioParser.PacketType.BINARY_EVENT || d.wireType === sioParser.PacketType.BINARY_ACK;
     const type = binary ? d.wireType! : packet.type;
-    const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
+    const data = packet.data === undefined ? undefined : sanitize(packet.data);
+    const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, data, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
     if (isAck(packet.type)) {
       // The callback records its own `ack-receive` when (and if) it really runs.
       this.c.ackArrived.set(Correlator.key(host, d.sid, packet.nsp, packet.id), id);
@@ -219,20 +235,22 @@ export class SocketIoCapture {
     const pending: DecodedPacket = { eventId: id, type: typeName(packet.type), nsp: packet.nsp };
     if (packet.id !== undefined) pending.ackId = packet.id;
     if (event !== undefined) pending.event = event;
+    if (data !== undefined) pending.data = data;
     this.c.push(this.c.decoded, Correlator.key(host, d.sid, packet.nsp), pending);
   }
 }
 
 /**
  * A socketio `packet` event, fields added in the trace's key order (optional `ackId` and
- * `attachments` come before `encoded`): one object per packet, no spreads.
+ * `attachments` come before `encoded`): one object per packet, no spreads. `data`: the
+ * packet's data as the trace shows it (sanitized).
  */
-function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, packet: Packet, attachments: number | undefined, encoded: string, parents: number[]): SocketIoPacketEvent {
+function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, packet: Packet, data: unknown, attachments: number | undefined, encoded: string, parents: number[]): SocketIoPacketEvent {
   const ev = { id: 0, t: 0, layer: "socketio", kind: "packet", host, dir, type, nsp: packet.nsp } as SocketIoPacketEvent;
   if (packet.id !== undefined) ev.ackId = packet.id;
   if (attachments) ev.attachments = attachments;
   ev.encoded = encoded;
-  if (packet.data !== undefined) ev.data = sanitize(packet.data);
+  if (data !== undefined) ev.data = data;
   if (parents.length) ev.parents = parents;
   return ev;
 }

@@ -79,6 +79,8 @@ interface Connection extends ConnectionInfo {
   /** Writes not settled yet, by the number the probe gave them. */
   writes: Map<number, OutChunk>;
   untap: () => void;
+  /** Applies one of its probe's records (queued: see record-queue.ts). */
+  apply: (record: TcpRecord) => void;
   peer?: Connection;
   /** Set on the server side when the other end is not one of the lab's hosts. */
   external?: string;
@@ -195,11 +197,12 @@ export class ConnectionCapture {
    */
   follow(host: string, role: "client" | "server", options: TapOptions = {}, target?: Endpoint): (record: TcpRecord) => void {
     const conn = this.create(host, role, options, target);
-    return (record) => this.apply(conn, record);
+    return (record) => this.c.queue.push(conn.apply, record);
   }
 
   /** Connections still open (for disposal and for views of the lab state). */
   connections(): ConnectionInfo[] {
+    this.c.queue.drain();
     return [...this.live];
   }
 
@@ -208,6 +211,7 @@ export class ConnectionCapture {
    * closed, or after `maxMs`: true when they all closed. Woken by each close, never polled.
    */
   closedAll(host: string | undefined, maxMs: number): Promise<boolean> {
+    this.c.queue.drain();
     const done = (): boolean => ![...this.live].some((c) => host === undefined || c.host === host);
     if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -227,6 +231,7 @@ export class ConnectionCapture {
 
   /** The open sockets of one host (to pause a client that should stop answering, say). */
   socketsOf(host: string): Socket[] {
+    this.c.queue.drain();
     return [...this.live].flatMap((c) => (c.host === host && !c.closed && c.socket ? [c.socket] : []));
   }
 
@@ -246,6 +251,7 @@ export class ConnectionCapture {
       early: [],
       writes: new Map(),
       untap: () => {},
+      apply: (r) => this.applySafely(conn, r),
     };
     if (resp || options.unitsOnly) conn.unitsOnly = true;
     if (options.cause) conn.cause = options.cause;
@@ -257,7 +263,17 @@ export class ConnectionCapture {
 
   private probe(conn: Connection, socket: Socket): void {
     conn.socket = socket;
-    conn.untap = probeSocket(socket, (record) => this.apply(conn, record), { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
+    conn.untap = probeSocket(socket, (record) => this.c.queue.push(conn.apply, record), { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
+  }
+
+  /** A record the capture fails on stops the capture of its connection only (its tap goes: no more bytes). */
+  private applySafely(conn: Connection, r: TcpRecord): void {
+    if (conn.broken && (r.kind === "read" || r.kind === "write" || r.kind === "settled")) return;
+    try {
+      this.apply(conn, r);
+    } catch (err) {
+      this.stopCapture(conn, err);
+    }
   }
 
   /** One record of what the connection's socket did (see socket-probe.ts): the capture's only input. */
@@ -484,11 +500,11 @@ export class ConnectionCapture {
     this.c.record(malformedUnit(conn.host, conn.id, dir, unit, error, id));
   }
 
-  /** Once the event loop has turned, written bytes still waiting for a unit are recorded as they are. */
+  /** Once the turn's records are applied (the queue's end of turn), written bytes still waiting for a unit are recorded as they are. */
   private scheduleSweep(): void {
     if (this.sweepScheduled) return;
     this.sweepScheduled = true;
-    setImmediate(() => {
+    this.c.queue.afterTurn(() => {
       this.sweepScheduled = false;
       let again = false;
       for (const conn of this.live) {
@@ -508,6 +524,7 @@ export class ConnectionCapture {
 
   /** Records the packets parsed from the wire that no engine event claimed (see `EngineWireLinks.flushUnclaimed`). */
   flushUnclaimed(host?: string, sid?: string): void {
+    this.c.queue.drain();
     this.links.flushUnclaimed(host, sid);
   }
 

@@ -50,7 +50,8 @@ export function probeSocket(socket: Socket, apply: (record: TcpRecord) => void, 
       read: (bytes) => {
         // Bytes can only come over a connection: say so first if its 'connect' has not run yet.
         connect();
-        apply({ kind: "read", t: now(), bytes });
+        // A copy: the reader may change the bytes in place once it has them (ws unmasks a client's frames so).
+        apply({ kind: "read", t: now(), bytes: Buffer.from(bytes) });
       },
       wrote: (bytes) => {
         const write = ++writes;

@@ -1,0 +1,108 @@
+// The hand-over between the probes and the captures. On Socket.IO's thread a probe only queues
+// its record (with the capture function that applies it); the captures apply the queue once
+// per turn of the event loop, in order, each record's events stamped with the time the record
+// happened. Whatever else records or reads the trace first lets the queue catch up (the
+// recorder asks, see `Recorder.setBacklog`), so ids and times keep the order things happened in.
+//
+// This is the seam a worker thread would take over (see docs/performance.md, *Capture
+// overhead*): records that hold only data, applied later, in order, somewhere else.
+
+import type { Recorder } from "../../trace/recorder.js";
+
+/** A record as the queue needs it: the time it happened (lab clock), where the probe knows it. */
+interface Timed {
+  t?: number;
+}
+
+type Apply = (record: never) => void;
+
+export class RecordQueue {
+  private applies: Apply[] = [];
+  private records: Timed[] = [];
+  /** When each record happened: its own `t`, or when it was queued. */
+  private times: number[] = [];
+  private at = 0;
+  private draining = false;
+  private scheduled: NodeJS.Immediate | undefined;
+  private readonly turnEnd = new Set<() => void>();
+  /** While a record is applied: its time, the time of every event it makes. */
+  time: number | undefined;
+
+  constructor(private readonly recorder: Recorder) {
+    recorder.setBacklog(this);
+  }
+
+  /** Records wait that no one applied yet (and none is being applied now). */
+  get waiting(): boolean {
+    return !this.draining && this.at < this.records.length;
+  }
+
+  /** A probe's record, applied later by `apply` (at the end of this turn, or when the trace is read). */
+  push<R extends Timed>(apply: (record: R) => void, record: R): void {
+    this.applies.push(apply as Apply);
+    this.records.push(record);
+    this.times.push(record.t ?? this.recorder.now());
+    this.scheduled ??= setImmediate(this.drainTurn);
+  }
+
+  /**
+   * Runs `fn` once after the queue was next applied to its end: work that must see every record
+   * of a turn (the TCP capture's sweep of writes no unit claimed), in the order a turn ends.
+   */
+  afterTurn(fn: () => void): void {
+    this.turnEnd.add(fn);
+    this.scheduled ??= setImmediate(this.drainTurn);
+  }
+
+  /** Applies every waiting record, in order. A record a capture fails on is said in the trace; the rest go on. */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (; this.at < this.records.length; this.at++) {
+        const record = this.records[this.at]!;
+        this.time = this.times[this.at];
+        try {
+          this.applies[this.at]!(record as never);
+        } catch (err) {
+          this.time = undefined;
+          this.failed(record, err);
+        }
+      }
+    } finally {
+      this.time = undefined;
+      this.applies = [];
+      this.records = [];
+      this.times = [];
+      this.at = 0;
+      this.draining = false;
+    }
+  }
+
+  private readonly drainTurn = (): void => {
+    this.scheduled = undefined;
+    this.drain();
+    if (this.turnEnd.size > 0) {
+      const fns = [...this.turnEnd];
+      this.turnEnd.clear();
+      for (const fn of fns) fn();
+    }
+    // A sweep that looks again next turn keeps the next turn scheduled; nothing else does.
+    if (this.scheduled && this.records.length === 0 && this.turnEnd.size === 0) {
+      clearImmediate(this.scheduled);
+      this.scheduled = undefined;
+    }
+    this.recorder.flush();
+  };
+
+  private failed(record: Timed, err: unknown): void {
+    const kind = (record as { kind?: unknown }).kind;
+    this.recorder.record({
+      layer: "lab",
+      kind: "error",
+      host: "server",
+      code: "CAPTURE_FAILED",
+      message: `capture could not apply a ${typeof kind === "string" ? kind : "probe"} record: ${(err as Error)?.message ?? String(err)}`,
+    });
+  }
+}

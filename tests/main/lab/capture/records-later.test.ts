@@ -1,0 +1,84 @@
+// The captures apply the probes' records at the end of the turn (record-queue.ts), after the
+// application's code has run on: what the trace shows must still be what happened at the
+// moment of each record. Arguments an application changes after it emitted them, a handler
+// changes after it got them, or a callback changes in its reply, are shown as they were; and a
+// process that dies before the end of the turn still writes what its probes reported.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { Socket as ServerSocket } from "socket.io";
+import { createLab, type Lab } from "../../../../src/main/lab/lab.js";
+import { connected } from "../../../../src/main/lab/scenarios/scenario.js";
+import { readTraceFile } from "../../../../src/main/trace/trace-reader.js";
+import type { TraceEvent } from "../../../../src/shared/trace/types.js";
+
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.dispose();
+  lab = undefined;
+});
+const dir = mkdtempSync(join(tmpdir(), "socketscope-later-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const api = (events: TraceEvent[], host: string, kind: string) => events.filter((e) => e.layer === "api" && e.host === host && e.kind === kind && (!("event" in e) || e.event === undefined || e.event === "change"));
+
+describe("records applied after the application ran on", () => {
+  it("show arguments as they were emitted, received and answered, though the application changed them since", async () => {
+    lab = await createLab({ port: 0 });
+    lab.server!.of("/").on("connection", (socket: ServerSocket) => {
+      socket.on("change", (arg: { seen?: string }, callback: (reply: { n: number }) => void) => {
+        arg.seen = "changed by the handler";
+        const reply = { n: 1 };
+        callback(reply);
+        reply.n = 2;
+      });
+    });
+    const client = await lab.addClient({ transports: "websocket" });
+    const socket = client.socket("/");
+    await connected(socket);
+    const sent = { a: 1 };
+    const answered = new Promise<void>((resolve) =>
+      socket.emit("change", sent, (reply: { n: number }) => {
+        reply.n = 3;
+        resolve();
+      }),
+    );
+    sent.a = 2;
+    await answered;
+    const events = lab.recorder.recent();
+    const args = (host: string, kind: string) => api(events, host, kind).map((e) => (e.layer === "api" ? e.args : undefined));
+    expect(args(client.id, "emit")).toEqual([[{ a: 1 }]]);
+    expect(args("server", "receive")).toEqual([[{ a: 1 }]]);
+    expect(args("server", "ack-send")).toEqual([[{ n: 1 }]]);
+    expect(args(client.id, "ack-receive")).toEqual([[{ n: 1 }]]);
+    // The packets show the same: what went over the wire.
+    const packets = events.filter((e) => e.layer === "socketio" && e.kind === "packet").map((e) => (e.layer === "socketio" ? `${e.host} ${e.dir} ${e.encoded}` : ""));
+    expect(packets).toEqual(expect.arrayContaining([`${client.id} out 20["change",{"a":1}]`, `server in 20["change",{"a":1}]`, `server out 30[{"n":1}]`, `${client.id} in 30[{"n":1}]`]));
+  });
+
+  it("are written to the trace file when the process dies before the end of the turn", async () => {
+    const file = join(dir, "dies.ndjson");
+    // The ack callback throws: the process ends in the turn its ack-receive was reported.
+    const script = `
+      import { createLab } from "./src/main/lab/lab.ts";
+      const lab = await createLab({ port: 0, traceFile: ${JSON.stringify(file)} });
+      const client = await lab.addClient({ transports: "websocket" });
+      const socket = client.socket("/");
+      await new Promise((resolve) => (socket.connected ? resolve() : socket.once("connect", resolve)));
+      socket.emit("hello", "world", () => {
+        throw new Error("the application's callback dies");
+      });`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    expect(run.stderr).toMatch(/the application's callback dies/);
+    expect(run.status).not.toBe(0);
+    const { events } = await readTraceFile(file);
+    const kinds = events.filter((e) => e.layer === "api" && e.host === "client-1").map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["emit", "ack-receive"]));
+    const ackIn = events.find((e) => e.layer === "socketio" && e.host === "client-1" && e.dir === "in" && e.type === "ACK");
+    expect(ackIn).toBeDefined();
+    const ackReceive = events.find((e) => e.layer === "api" && e.kind === "ack-receive");
+    expect(ackReceive?.parents).toContain(ackIn!.id);
+  });
+});
