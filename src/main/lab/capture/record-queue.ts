@@ -70,10 +70,11 @@ export class RecordQueue {
         }
       }
     } finally {
+      // Only the recorder failing can end the loop early: the records after it wait for the next pass.
       this.time = undefined;
-      this.applies = [];
-      this.records = [];
-      this.times = [];
+      this.applies = this.applies.slice(this.at);
+      this.records = this.records.slice(this.at);
+      this.times = this.times.slice(this.at);
       this.at = 0;
       this.draining = false;
     }
@@ -85,7 +86,13 @@ export class RecordQueue {
     if (this.turnEnd.size > 0) {
       const fns = [...this.turnEnd];
       this.turnEnd.clear();
-      for (const fn of fns) fn();
+      for (const fn of fns) {
+        try {
+          fn();
+        } catch (err) {
+          this.failed({}, err);
+        }
+      }
     }
     // A sweep that looks again next turn keeps the next turn scheduled; nothing else does.
     if (this.scheduled && this.records.length === 0 && this.turnEnd.size === 0) {
@@ -102,7 +109,30 @@ export class RecordQueue {
       kind: "error",
       host: "server",
       code: "CAPTURE_FAILED",
-      message: `capture could not apply a ${typeof kind === "string" ? kind : "probe"} record: ${(err as Error)?.message ?? String(err)}`,
+      message: `capture could not ${typeof kind === "string" ? `apply a ${kind} record` : "end its turn"}: ${errorText(err)}`,
     });
+  }
+}
+
+/**
+ * A copy of binary data a probe reports as received: the application gets the same object and
+ * may change it before the record is applied (a handler that fills a Buffer it was sent).
+ * Text, and anything else, is returned as it is.
+ */
+export function copyOfReceived<T>(data: T): T {
+  if (typeof data === "string") return data;
+  if (Buffer.isBuffer(data)) return Buffer.from(data) as T;
+  if (data instanceof ArrayBuffer) return data.slice(0) as T;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) as T;
+  return data;
+}
+
+/** What was thrown, as text, whatever it is (a value without `toString` included). */
+function errorText(err: unknown): string {
+  try {
+    const message = (err as { message?: unknown } | null | undefined)?.message;
+    return typeof message === "string" ? message : String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
   }
 }

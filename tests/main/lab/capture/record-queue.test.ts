@@ -84,6 +84,35 @@ describe("the record queue", () => {
     expect(error.layer === "lab" && error.kind === "error" && [error.code, error.message]).toEqual(["CAPTURE_FAILED", "capture could not apply a said record: a capture bug, for the test"]);
   });
 
+  it("says what a capture threw when it is not an Error, and loses none of the records after it", () => {
+    const { recorder, c, say, texts } = queue();
+    c.queue.push(
+      (_: Said) => {
+        throw Object.create(null);
+      },
+      { kind: "said", text: "bad" },
+    );
+    c.queue.push(say, { kind: "said", text: "after" });
+    const events = recorder.recent();
+    expect(texts(events)).toEqual(["lab:error", "after"]);
+    expect(events[0]!.layer === "lab" && events[0]!.kind === "error" && events[0]!.message).toBe("capture could not apply a said record: [object Object]");
+  });
+
+  it("goes on with the end of a turn when one piece of it fails", async () => {
+    const { recorder, c, say, texts } = queue();
+    let second = false;
+    c.queue.push(say, { kind: "said", text: "write" });
+    c.queue.afterTurn(() => {
+      throw new Error("a sweep bug, for the test");
+    });
+    c.queue.afterTurn(() => {
+      second = true;
+    });
+    await turn();
+    expect(second).toBe(true);
+    expect(texts(recorder.recent())).toEqual(["write", "lab:error"]);
+  });
+
   it("runs what waits for the end of a turn after that turn's records, once", async () => {
     const { recorder, c, say, texts } = queue();
     let swept = 0;

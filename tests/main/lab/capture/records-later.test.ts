@@ -58,6 +58,31 @@ describe("records applied after the application ran on", () => {
     expect(packets).toEqual(expect.arrayContaining([`${client.id} out 20["change",{"a":1}]`, `server in 20["change",{"a":1}]`, `server out 30[{"n":1}]`, `${client.id} in 30[{"n":1}]`]));
   });
 
+  it("show binary data as it was received, though the handler filled the Buffer it got", async () => {
+    lab = await createLab({ port: 0 });
+    lab.server!.of("/").on("connection", (socket: ServerSocket) => {
+      socket.on("fill", (bytes: Buffer, callback: () => void) => {
+        bytes.fill(0x7a);
+        callback();
+      });
+    });
+    const client = await lab.addClient({ transports: "websocket" });
+    const socket = client.socket("/");
+    await connected(socket);
+    await new Promise<void>((resolve) => socket.emit("fill", Buffer.from("hello"), () => resolve()));
+    await lab.dispose();
+    const events = lab.recorder.recent();
+    lab = undefined;
+    const hello = { _binary: Buffer.from("hello").toString("base64"), length: 5 };
+    const receive = events.find((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "fill");
+    expect(receive?.layer === "api" && receive.args).toEqual([hello]);
+    const packet = events.find((e) => e.layer === "socketio" && e.kind === "packet" && e.host === "server" && e.dir === "in" && e.type === "BINARY_EVENT");
+    expect(packet?.layer === "socketio" && packet.data).toEqual(["fill", hello]);
+    // The attachment's engine packet is the one its frame carried: linked to it, never recorded again as recovered.
+    const attachment = events.filter((e) => e.layer === "engine" && e.host === "server" && e.dir === "in" && e.binary);
+    expect(attachment.map((e) => (e.layer === "engine" ? [e.data, e.recovered ?? false, (e.parents ?? []).length > 0] : []))).toEqual([[Buffer.from("hello").toString("base64"), false, true]]);
+  });
+
   it("are written to the trace file when the process dies before the end of the turn", async () => {
     const file = join(dir, "dies.ndjson");
     // The ack callback throws: the process ends in the turn its ack-receive was reported.

@@ -4,6 +4,7 @@
 
 import type { Transport } from "../../../../shared/trace/types.js";
 import { sidOfOpenData } from "../../../../shared/engine/open-packet.js";
+import { copyOfReceived } from "../record-queue.js";
 import type { EngineSession } from "../socketio-internals.js";
 
 export type EngineRecord =
@@ -27,7 +28,8 @@ function sidOfOpen(packet: RawPacket): string | undefined {
  */
 export function probeEngine(host: string, session: EngineSession, apply: (record: EngineRecord) => void, now: () => number): void {
   const transport = (): Transport | undefined => session.transport?.name as Transport | undefined;
-  session.on("packet", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "in", sid: session.id ?? sidOfOpen(p), transport: transport(), type: p.type, data: p.data }));
+  // Binary data received is copied: the application gets the same object, and may change it.
+  session.on("packet", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "in", sid: session.id ?? sidOfOpen(p), transport: transport(), type: p.type, data: copyOfReceived(p.data) }));
   session.on("packetCreate", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "out", sid: session.id ?? undefined, transport: transport(), type: p.type, data: p.data }));
   session.on("close", () => apply({ kind: "closed", t: now(), host, sid: session.id ?? undefined }));
 }

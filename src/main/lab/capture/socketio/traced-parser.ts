@@ -13,6 +13,7 @@ import { assertNever, SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/typ
 import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import type { ProbeSignals } from "../probe-signals.js";
+import { copyOfReceived } from "../record-queue.js";
 import { sanitize } from "../sanitize.js";
 
 /** A packet as socket.io-parser's encoder and decoder see it. */
@@ -79,7 +80,8 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
     private readonly number = nextDecoder++;
 
     override add(input: unknown): void {
-      capture.report({ kind: "add", t: now(), host, decoder: this.number, input });
+      // A binary attachment is copied: the handler gets the same Buffer, and may change it.
+      capture.report({ kind: "add", t: now(), host, decoder: this.number, input: copyOfReceived(input) });
       try {
         super.add(input as never);
       } catch (err) {

@@ -223,7 +223,9 @@ export class ConnectionCapture {
       };
       const timer = setTimeout(() => {
         this.closeWaiters.delete(check);
-        resolve(false);
+        // A close record may still be waiting to be applied.
+        this.c.queue.drain();
+        resolve(done());
       }, maxMs);
       this.closeWaiters.add(check);
     });
