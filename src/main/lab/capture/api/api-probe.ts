@@ -84,17 +84,18 @@ export function probeServerNamespace(api: ApiCapture, nsp: Namespace, host: stri
  * recorded as a lab error (the bad packet's arguments in `raw`) and every socket goes on.
  */
 function guardHandlers(api: ApiCapture, host: string, nsp: string, socket: ServerSocket, receiveOf: (event: string) => number | undefined): void {
+  // No closure is made per event on the way through (only when a handler's promise needs a catch).
+  const fail = (event: string, args: unknown[], err: unknown): void => {
+    api.report({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args: sanitize(args) as unknown[] });
+  };
   const guard = (event: string, listener: (...args: unknown[]) => unknown) =>
     function (this: unknown, ...args: unknown[]): unknown {
-      const fail = (err: unknown): void => {
-        api.report({ kind: "handler-threw", host, nsp, event, message: (err as Error)?.message ?? String(err), args: sanitize(args) as unknown[] });
-      };
       try {
         const result = api.signals.runAs(host, receiveOf(event), listener, this, args);
-        if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch(fail);
+        if (result && typeof (result as Promise<unknown>).catch === "function") (result as Promise<unknown>).catch((err: unknown) => fail(event, args, err));
         return result;
       } catch (err) {
-        fail(err);
+        fail(event, args, err);
         return undefined;
       }
     };
@@ -159,6 +160,19 @@ function trackDrops(api: ApiCapture, host: string, nsp: string, socket: ClientSo
   }) as never;
 }
 
+/** The application's ack callback for emit `token`, wrapped: its `ack-receive` is reported when, and only if, it runs. */
+function wrapAckCallback(api: ApiCapture, host: string, nsp: string, token: number, callback: Ack): Ack {
+  // Returned as it is made: a function given a name here would cost a defineProperty per emit under tsx (keepNames).
+  return function (this: unknown, ...reply: unknown[]) {
+    const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
+    const ref = newRef();
+    const record: Extract<ApiRecord, { kind: "ack-receive" }> = { kind: "ack-receive", ref, host, nsp, token, reply: timedOut === undefined ? (sanitize(reply) as unknown[]) : [] };
+    if (timedOut !== undefined) record.timedOut = timedOut;
+    api.report(record);
+    return api.signals.runAs(host, ref, callback, this, reply);
+  };
+}
+
 /**
  * Wraps the ack callbacks passed to one socket's `emit`. Each gets a token; the encoder binds
  * the oldest waiting token to the emit it encodes (in emit order: a socket that is not
@@ -189,14 +203,7 @@ function trackAcks(api: ApiCapture, host: string, nsp: string, socket: EmitState
     const callback = args[args.length - 1];
     if (args.length < 2 || typeof callback !== "function") return emit(...args);
     const token = newRef();
-    const wrapped = function (this: unknown, ...reply: unknown[]) {
-      const timedOut = reply[0] instanceof Error ? (reply[0] as Error).message : undefined;
-      const ref = newRef();
-      const record: Extract<ApiRecord, { kind: "ack-receive" }> = { kind: "ack-receive", ref, host, nsp, token, reply: timedOut === undefined ? (sanitize(reply) as unknown[]) : [] };
-      if (timedOut !== undefined) record.timedOut = timedOut;
-      api.report(record);
-      return api.signals.runAs(host, ref, callback as Ack, this, reply);
-    };
+    const wrapped = wrapAckCallback(api, host, nsp, token, callback as Ack);
     // emitWithAck marks its callback: an ACK's arguments then come after a null error.
     if ((callback as { withError?: boolean }).withError) (wrapped as { withError?: boolean }).withError = true;
     args[args.length - 1] = wrapped;
