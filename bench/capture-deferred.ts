@@ -9,7 +9,12 @@
 // on their own: what the worker would have to keep up with (an upper bound: records held to the
 // end age into the old generation). The replay makes about as many events as the live capture
 // (its times are the replay's, and the TCP sweeps run once at its end: a cost, not a trace).
+// In a "handoff" round each turn's records are serialised (v8.serialize, the structured clone's
+// wire form) and posted to a worker thread that reads them back: what Socket.IO's thread would
+// pay with the captures moved to a worker, the records in a generic binary form.
 
+import { serialize } from "node:v8";
+import { Worker } from "node:worker_threads";
 import { ApiCapture } from "../src/main/lab/capture/api/api-capture.js";
 import { EngineCapture } from "../src/main/lab/capture/engine/engine-capture.js";
 import { SocketIoCapture } from "../src/main/lab/capture/socketio/traced-parser.js";
@@ -65,9 +70,74 @@ export function probesOnly(): () => void {
   };
 }
 
+/**
+ * A worker that reads the batches posted to it (v8.deserialize) and counts their records; a
+ * `fence` message is answered once everything before it was read.
+ */
+const READER = `
+const { parentPort } = require("node:worker_threads");
+const { deserialize } = require("node:v8");
+let records = 0;
+parentPort.on("message", (m) => {
+  if (m && m.fence !== undefined) parentPort.postMessage({ fence: m.fence, records });
+  else records += deserialize(new Uint8Array(m)).length;
+});`;
+
+/** Each turn's records, serialised and posted to a worker thread; returns what waits for the worker to have read them all. */
+function handOff(): { sink: (q: Queued) => void; done(): Promise<{ records: number; failed: number }>; stop(): Promise<void> } {
+  const worker = new Worker(READER, { eval: true });
+  let batch: unknown[] = [];
+  let scheduled = false;
+  let failed = 0;
+  const post = (): void => {
+    scheduled = false;
+    const records = batch;
+    batch = [];
+    let bytes: Buffer;
+    try {
+      bytes = serialize(records);
+    } catch {
+      failed += records.length;
+      return;
+    }
+    // Transferred when the buffer is its own (no copy), else cloned.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const data = own ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    worker.postMessage(data, [data as ArrayBuffer]);
+  };
+  let fences = 0;
+  return {
+    sink: (q) => {
+      batch.push(q.args[q.args.length - 1]);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(post);
+      }
+    },
+    done: () => {
+      if (scheduled) post();
+      const fence = ++fences;
+      return new Promise((resolve) => {
+        const on = (m: { fence: number; records: number }): void => {
+          if (m.fence !== fence) return;
+          worker.off("message", on);
+          resolve({ records: m.records, failed });
+        };
+        worker.on("message", on);
+        worker.postMessage({ fence });
+      });
+    },
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 export interface DeferredRound {
   /** The drive with the probes queueing records (ms, wall). */
   probesMs: number;
+  /** "handoff": from the last emit's answer until the worker had read every record (ms). */
+  lagMs?: number;
   /** Applying the queue afterwards (ms). */
   applyMs: number;
   records: number;
@@ -84,9 +154,10 @@ export interface ReplayHooks {
 /**
  * "ring": records to RING slots (an object ring: what keeping them until a worker reads costs);
  * "drop": each record let go at once (the probes' own work, nothing handed over); "replay":
- * every record kept, then applied after the emits.
+ * every record kept, then applied after the emits; "handoff": each turn's records serialised
+ * and posted to a worker thread.
  */
-export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "drop" | "replay", hooks: ReplayHooks = {}): Promise<DeferredRound> {
+export async function deferredRound(transport: Transport, n: number, window: number, mode: "ring" | "drop" | "replay" | "handoff", hooks: ReplayHooks = {}): Promise<DeferredRound> {
   const unpatch = patchCaptures();
   try {
     collectGarbage();
@@ -99,8 +170,11 @@ export async function deferredRound(transport: Transport, n: number, window: num
       const queued: Queued[] = [];
       const slots: (Queued | undefined)[] = new Array(RING).fill(undefined);
       let at = 0;
-      sink =
-        mode === "ring"
+      const handoff = mode === "handoff" ? handOff() : undefined;
+      if (handoff) await handoff.done();
+      sink = handoff
+        ? handoff.sink
+        : mode === "ring"
           ? (q) => {
               slots[at] = q;
               at = (at + 1) % RING;
@@ -116,6 +190,14 @@ export async function deferredRound(transport: Transport, n: number, window: num
         sink = null;
       }
       const records = queuedCount;
+      if (handoff) {
+        const start = performance.now();
+        const read = await handoff.done();
+        const lagMs = performance.now() - start;
+        await handoff.stop();
+        if (read.failed > 0 || read.records !== records) throw new Error(`hand-off: ${read.records} of ${records} records read, ${read.failed} not serialisable`);
+        return { probesMs, lagMs, applyMs: 0, records, events: 0 };
+      }
       if (mode !== "replay") return { probesMs, applyMs: 0, records, events: 0 };
       await hooks.beforeApply?.();
       const start = performance.now();
@@ -146,6 +228,11 @@ export interface CaptureDeferred {
   /** The same with every record let go at once: the probes' own work, no hand-off. */
   probesDroppedMs: number;
   probesDroppedRatio: number;
+  /** The same with each turn's records serialised and posted to a worker thread that reads them. */
+  probesHandoffMs: number;
+  probesHandoffRatio: number;
+  /** How long after the last answer the worker had read every record (ms). */
+  handoffLagMs: number;
   /** Median of (bare + apply) ÷ bare: the trace complete only after the emits, the captures' work done after them (one thread, in turn). */
   applyRatio: number;
   recordsPerEmit: number;
@@ -165,6 +252,7 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
     const b = await timed(() => bare(transport), emits, window);
     const ring = await deferredRound(transport, emits, window, "ring");
     const dropped = await deferredRound(transport, emits, window, "drop");
+    const handedOff = await deferredRound(transport, emits, window, "handoff");
     const replayed = await deferredRound(transport, emits, window, "replay");
     const live = await timed(() => traced(transport), emits, window);
     samples.add({
@@ -175,6 +263,9 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
       probesRatio: ring.probesMs / b.ms,
       probesDroppedMs: dropped.probesMs,
       probesDroppedRatio: dropped.probesMs / b.ms,
+      probesHandoffMs: handedOff.probesMs,
+      probesHandoffRatio: handedOff.probesMs / b.ms,
+      handoffLagMs: handedOff.lagMs ?? 0,
       applyRatio: (b.ms + replayed.applyMs) / b.ms,
       recordsPerEmit: ring.records / emits,
       eventsPerEmit: replayed.events / emits,
@@ -192,6 +283,9 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
     probesRatio: samples.median("probesRatio", 3),
     probesDroppedMs: samples.median("probesDroppedMs", 1),
     probesDroppedRatio: samples.median("probesDroppedRatio", 3),
+    probesHandoffMs: samples.median("probesHandoffMs", 1),
+    probesHandoffRatio: samples.median("probesHandoffRatio", 3),
+    handoffLagMs: samples.median("handoffLagMs", 1),
     applyRatio: samples.median("applyRatio", 3),
     recordsPerEmit: samples.median("recordsPerEmit", 1),
     eventsPerEmit: samples.median("eventsPerEmit", 1),

@@ -93,6 +93,9 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_probes_only_ws_ms = deferred.probesMs;
       d.capture_probes_dropped_ws = deferred.probesDroppedRatio;
       d.capture_probes_dropped_ws_ms = deferred.probesDroppedMs;
+      d.capture_probes_handoff_ws = deferred.probesHandoffRatio;
+      d.capture_probes_handoff_ws_ms = deferred.probesHandoffMs;
+      d.capture_handoff_lag_ws_ms = deferred.handoffLagMs;
       d.capture_replay_ws_ms = deferred.applyMs;
       d.capture_probe_records_per_emit = deferred.recordsPerEmit;
     }
