@@ -153,7 +153,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
     },
     freeze() {
       c.record({ layer: "lab", kind: "fault", host: id, fault: "freeze", detail: `${id} stops reading from its connections, as a program that hangs` });
-      for (const s of conns.socketsOf(id)) s.pause();
+      conns.setPaused(id, true);
     },
     close() {
       closing ??= closeClient();
@@ -167,7 +167,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
     closeManager(manager);
     manager.engine?.close();
     // A frozen client comes back to life to quit: it reads what waited for it, then closes.
-    for (const s of conns.socketsOf(id)) if (s.isPaused()) s.resume();
+    conns.setPaused(id, false);
     // Polling requests still running (the close packet's POST, the pending GET) finish first;
     // then the idle keep-alive connections are let go, this client's FIN first.
     await agentIdle(pollingAgent, 2000);

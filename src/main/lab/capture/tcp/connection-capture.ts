@@ -67,8 +67,6 @@ export interface ConnectionInfo {
 }
 
 interface Connection extends ConnectionInfo {
-  /** The live socket, where there is one: only for what the lab does to it (pause, destroy); never read to record. */
-  socket?: Socket;
   parser: WireParser;
   open: boolean;
   closed: boolean;
@@ -78,7 +76,8 @@ interface Connection extends ConnectionInfo {
   early: OutChunk[];
   /** Writes not settled yet, by the number the probe gave them. */
   writes: Map<number, OutChunk>;
-  untap: () => void;
+  /** The lab stopped reading this connection (a frozen client): bytes it holds were never read by its engine. */
+  paused?: boolean;
   /** Applies one of its probe's records (queued: see record-queue.ts). */
   apply: (record: TcpRecord) => void;
   peer?: Connection;
@@ -164,8 +163,19 @@ export interface ConnectionCaptureHooks {
   onExternalPeer?(remote: Endpoint, local: Endpoint): string;
 }
 
+/** A tapped socket, on the live side: what the lab does to it, and the tap to remove. The capture never reads it. */
+interface LiveSocket {
+  host: string;
+  socket: Socket;
+  untap: () => void;
+  /** Queues a record for its connection. */
+  report: (record: TcpRecord) => void;
+}
+
 export class ConnectionCapture {
   private nextConn = 1;
+  /** The sockets tapped and not closed yet, by connection id (the live side: see `LiveSocket`). */
+  private readonly sockets = new Map<string, LiveSocket>();
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
   private sweepScheduled = false;
@@ -176,7 +186,7 @@ export class ConnectionCapture {
     private readonly c: Correlator,
     private readonly hooks: ConnectionCaptureHooks = {},
   ) {
-    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.socket?.isPaused() === true));
+    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.paused === true));
   }
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
@@ -231,10 +241,19 @@ export class ConnectionCapture {
     });
   }
 
-  /** The open sockets of one host (to pause a client that should stop answering, say). */
+  /** The open sockets of one host (to end a client's connections, say). */
   socketsOf(host: string): Socket[] {
-    this.c.queue.drain();
-    return [...this.live].flatMap((c) => (c.host === host && !c.closed && c.socket ? [c.socket] : []));
+    return [...this.sockets.values()].flatMap((l) => (l.host === host ? [l.socket] : []));
+  }
+
+  /** The lab stops reading one host's connections (a client that hangs), or reads them again. */
+  setPaused(host: string, paused: boolean): void {
+    for (const l of this.sockets.values()) {
+      if (l.host !== host) continue;
+      if (paused) l.socket.pause();
+      else if (l.socket.isPaused()) l.socket.resume();
+      l.report({ kind: "paused", t: this.c.recorder.now(), paused });
+    }
   }
 
   private create(host: string, role: "client" | "server", options: TapOptions, target?: Endpoint): Connection {
@@ -252,7 +271,6 @@ export class ConnectionCapture {
       in: newDirection(),
       early: [],
       writes: new Map(),
-      untap: () => {},
       apply: (r) => this.applySafely(conn, r),
     };
     if (resp || options.unitsOnly) conn.unitsOnly = true;
@@ -264,8 +282,14 @@ export class ConnectionCapture {
   }
 
   private probe(conn: Connection, socket: Socket): void {
-    conn.socket = socket;
-    conn.untap = probeSocket(socket, (record) => this.c.queue.push(conn.apply, record), { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
+    const report = (record: TcpRecord): void => this.c.queue.push(conn.apply, record);
+    const untap = probeSocket(socket, report, { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
+    this.sockets.set(conn.id, { host: conn.host, socket, untap, report });
+    // After the probe's own `close` listener: the close is reported first, then the tap goes.
+    socket.once("close", () => {
+      this.sockets.delete(conn.id);
+      untap();
+    });
   }
 
   /** A record the capture fails on stops the capture of its connection only (its tap goes: no more bytes). */
@@ -313,6 +337,9 @@ export class ConnectionCapture {
         return;
       case "failed":
         this.failed(conn, r.message);
+        return;
+      case "paused":
+        conn.paused = r.paused;
         return;
       default:
         assertNever(r, "tcp record");
@@ -544,7 +571,8 @@ export class ConnectionCapture {
 
   /** A capture step outside the tap failed on `conn`: the tap goes, the traffic goes on untraced. */
   private stopCapture(conn: Connection, err: unknown): void {
-    conn.untap();
+    // On this thread the tap is removed at once; its records already queued are skipped (`applySafely`).
+    this.sockets.get(conn.id)?.untap();
     this.failed(conn, (err as Error)?.message ?? String(err));
   }
 
@@ -568,7 +596,6 @@ export class ConnectionCapture {
     if (!conn.open) {
       // Never connected: the SYN was answered with a reset (or the attempt failed otherwise).
       this.live.delete(conn);
-      conn.untap();
       if (conn.lastError) {
         const ev: TcpRefusedEvent = { id: 0, t: 0, layer: "tcp", kind: "refused", host: conn.host, conn: conn.id, remote: conn.target ?? { ip: "", port: 0 }, code: conn.lastError };
         if (record.local) ev.local = record.local;
@@ -641,7 +668,6 @@ export class ConnectionCapture {
     }
     this.byTuple.delete(endpointKey(conn.local, conn.remote));
     this.live.delete(conn);
-    conn.untap();
     this.wake();
   }
 

@@ -23,7 +23,9 @@ export type TcpRecord =
   /** The descriptor closed: Node's own byte counts, and this end's address if it had one (a refused attempt). */
   | { kind: "close"; t: number; hadError: boolean; bytesRead: number; bytesWritten: number; local?: Endpoint }
   /** A capture hook threw: the tap removed itself and the traffic goes on untraced. */
-  | { kind: "failed"; t: number; message: string };
+  | { kind: "failed"; t: number; message: string }
+  /** The lab stopped reading this socket (a client that hangs), or reads it again; reported by the lab's side, not the probe. */
+  | { kind: "paused"; t: number; paused: boolean };
 
 export interface ProbeOptions {
   /** A socket an http.Server accepted (already connected; read by C++ unless told otherwise). */
