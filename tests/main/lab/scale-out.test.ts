@@ -76,6 +76,21 @@ function checkCommon(events: TraceEvent[], nodes: number, via: "bus" | "redis" =
   expect(opens.some((o) => o.role === "client" && portOf("node-").includes(o.remote.port))).toBe(true);
   // A proxy speaks no Engine.IO: the balancer has units but no packets.
   expect(events.some((e) => e.host === "balancer" && (e.layer === "engine" || e.layer === "socketio"))).toBe(false);
+  // What the balancer writes forwards what it read on the other side: each request it sends a
+  // node names the same request read from a client, on another connection, and each response
+  // it passes back names the node's response (the lesson runs over long-polling).
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const balancerOut = events.filter((e): e is Ev<"wire"> => e.layer === "wire" && e.host === "balancer" && e.dir === "out");
+  const forwarded = (e: Ev<"wire">) => (e.parents ?? []).map((p) => byId.get(p)).find((p): p is Ev<"wire"> => p?.layer === "wire" && p.host === "balancer" && p.dir === "in" && p.conn !== e.conn && p.kind === e.kind);
+  const requests = balancerOut.filter((e): e is Ev<"wire"> & { kind: "http-request" } => e.kind === "http-request");
+  expect(requests.length).toBeGreaterThan(0);
+  for (const r of requests) {
+    const from = forwarded(r);
+    expect(from, `balancer request #${r.id} ${r.method} ${r.path}`).toBeDefined();
+    expect(from?.kind === "http-request" && from.path).toBe(r.path);
+  }
+  expect(balancerOut.filter((e) => e.kind === "http-response").length).toBeGreaterThan(0);
+  expect(balancerOut.filter((e) => !forwarded(e)).map((e) => `#${e.id} ${e.kind}`)).toEqual([]);
   const s = steps(events);
   expect(s).toHaveLength(5);
   // Step 1: round robin; the handshake is answered by one node, the next request by another with a real 400.

@@ -73,23 +73,11 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
   const sessions = new Map<string, string>();
   const accepted = new Set<Socket>();
   const tunnels = new Set<Socket>();
-  // What the proxy writes on one side it read on the other: each socket's last unit read, and
-  // the socket it is paired with now (a request's two ends, or a WebSocket tunnel's), give
-  // each unit it writes the unit it forwards as parent.
-  const lastRead = new WeakMap<Socket, number>();
-  const pairedWith = new WeakMap<Socket, Socket>();
-  const pair = (a: Socket, b: Socket): void => {
-    pairedWith.set(a, b);
-    pairedWith.set(b, a);
-  };
-  const tap = (socket: Socket) => ({
-    unitsOnly: true,
-    cause: () => {
-      const other = pairedWith.get(socket);
-      return other ? lastRead.get(other) : undefined;
-    },
-    onUnit: (id: number) => void lastRead.set(socket, id),
-  });
+  // What the proxy writes on one side it read on the other: the capture pairs the two sockets
+  // (a request's two ends, or a WebSocket tunnel's) and gives each unit written on one the
+  // unit last read on the other as parent.
+  const pair = (a: Socket, b: Socket): void => conns.pair(a, b);
+  const tap = { unitsOnly: true, forwards: true };
 
   const agents = new Map<string, Agent>();
   const agentFor = (node: Upstream): Agent => {
@@ -98,7 +86,7 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
       agent = new Agent({ keepAlive: true, localAddress: ip });
       agent.createConnection = ((o: Parameters<typeof createConnection>[0]) => {
         const socket = createConnection(o);
-        conns.tapClient(host, socket, { ip: node.ip, port: node.port }, tap(socket));
+        conns.tapClient(host, socket, { ip: node.ip, port: node.port }, tap);
         return socket;
       }) as unknown as Agent["createConnection"];
       agents.set(node.host, agent);
@@ -168,7 +156,7 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
   const onUpgrade = (req: IncomingMessage, client: Socket, head: Buffer): void => {
     const node = pick(req);
     const upstream = createConnection({ host: node.ip, port: node.port, localAddress: ip });
-    conns.tapClient(host, upstream, { ip: node.ip, port: node.port }, tap(upstream));
+    conns.tapClient(host, upstream, { ip: node.ip, port: node.port }, tap);
     pair(upstream, client);
     tunnels.add(upstream);
     upstream.once("close", () => tunnels.delete(upstream));
@@ -188,7 +176,7 @@ export async function startBalancer(options: BalancerOptions): Promise<Balancer>
   server.on("connection", (socket: Socket) => {
     accepted.add(socket);
     socket.once("close", () => accepted.delete(socket));
-    conns.tapServer(host, socket, tap(socket));
+    conns.tapServer(host, socket, tap);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -14,6 +14,7 @@ import { createRespParser } from "../wire/resp-parser.js";
 import type { StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { malformedUnit, wireEvent } from "../wire/wire-events.js";
 import { createWireParser } from "../wire/wire-parser.js";
+import { BoundedMap } from "../bounded-map.js";
 import { probeSocket, type TcpRecord } from "./socket-probe.js";
 
 interface Span {
@@ -102,6 +103,9 @@ interface Connection extends ConnectionInfo {
   /** What caused the bytes written now, for units no engine packet links (see `TapOptions`). */
   cause?: () => number | undefined;
   onUnit?: (id: number, unit: WireUnitParsed) => void;
+  /** A proxy's connection: what it writes forwards what was last read on `pairedWith` (see `TapOptions.forwards`). */
+  forwards?: boolean;
+  pairedWith?: string;
 }
 
 /** How one tapped connection is read. */
@@ -117,6 +121,11 @@ export interface TapOptions {
   cause?: () => number | undefined;
   /** Called as each incoming unit is recorded, with its event id. */
   onUnit?: (id: number, unit: WireUnitParsed) => void;
+  /**
+   * A proxy's connection (with `unitsOnly`): each unit it writes forwards the unit last read on
+   * the connection it is paired with now (`pair`: a request's two ends, a WebSocket tunnel's).
+   */
+  forwards?: boolean;
 }
 
 const KEEP_SPANS = 256;
@@ -163,6 +172,12 @@ export interface ConnectionCaptureHooks {
   onExternalPeer?(remote: Endpoint, local: Endpoint): string;
 }
 
+/** What a forwarding connection read: its last unit, and the units its last read completed not forwarded yet. */
+interface ForwardSource {
+  last: number;
+  units: { id: number; kind: string }[];
+}
+
 /** A tapped socket, on the live side: what the lab does to it, and the tap to remove. The capture never reads it. */
 interface LiveSocket {
   host: string;
@@ -176,6 +191,10 @@ export class ConnectionCapture {
   private nextConn = 1;
   /** The sockets tapped and not closed yet, by connection id (the live side: see `LiveSocket`). */
   private readonly sockets = new Map<string, LiveSocket>();
+  /** The connection id of each tapped socket (the live side). */
+  private readonly connOf = new WeakMap<Socket, string>();
+  /** What each forwarding connection read, by connection id (kept after it closes: a unit written later may forward it). */
+  private readonly readToForward = new BoundedMap<string, ForwardSource>(10_000);
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
   private sweepScheduled = false;
@@ -246,6 +265,19 @@ export class ConnectionCapture {
     return [...this.sockets.values()].flatMap((l) => (l.host === host ? [l.socket] : []));
   }
 
+  /**
+   * A proxy pairs two of its sockets (both tapped with `forwards`): from now on what it writes on
+   * one forwards what it read on the other. Told in the order it happens, as a record of each.
+   */
+  pair(a: Socket, b: Socket): void {
+    const idA = this.connOf.get(a);
+    const idB = this.connOf.get(b);
+    if (idA === undefined || idB === undefined) return;
+    const t = this.c.recorder.now();
+    this.sockets.get(idA)?.report({ kind: "paired", t, with: idB });
+    this.sockets.get(idB)?.report({ kind: "paired", t, with: idA });
+  }
+
   /** The lab stops reading one host's connections (a client that hangs), or reads them again. */
   setPaused(host: string, paused: boolean): void {
     for (const l of this.sockets.values()) {
@@ -276,6 +308,7 @@ export class ConnectionCapture {
     if (resp || options.unitsOnly) conn.unitsOnly = true;
     if (options.cause) conn.cause = options.cause;
     if (options.onUnit) conn.onUnit = options.onUnit;
+    if (options.forwards) conn.forwards = true;
     if (target) conn.target = target;
     this.live.add(conn);
     return conn;
@@ -285,6 +318,7 @@ export class ConnectionCapture {
     const report = (record: TcpRecord): void => this.c.queue.push(conn.apply, record);
     const untap = probeSocket(socket, report, { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
     this.sockets.set(conn.id, { host: conn.host, socket, untap, report });
+    this.connOf.set(socket, conn.id);
     // After the probe's own `close` listener: the close is reported first, then the tap goes.
     socket.once("close", () => {
       this.sockets.delete(conn.id);
@@ -340,6 +374,9 @@ export class ConnectionCapture {
         return;
       case "paused":
         conn.paused = r.paused;
+        return;
+      case "paired":
+        conn.pairedWith = r.with;
         return;
       default:
         assertNever(r, "tcp record");
@@ -491,6 +528,9 @@ export class ConnectionCapture {
     }
     const id = this.c.stamp(dataEvent(conn, "in", start, chunk, parents));
     remember(d.chunkSpans, { start, end: d.offset, id });
+    // A proxy forwards what this read completes (see `forwardedUnit`): units of earlier reads not forwarded are not.
+    const source = conn.forwards ? this.readToForward.get(conn.id) : undefined;
+    if (source) source.units = [];
     this.parsed(conn, conn.parser.feed("in", chunk));
     // Written bytes held back until this read (frames after a 101) may now be attributed.
     if (conn.out.pending.length > 0 || conn.out.units.length > 0) this.flushOut(conn);
@@ -508,7 +548,7 @@ export class ConnectionCapture {
       const end = unit.offset + unit.length;
       if (dir === "out") {
         // Linked now (the engine packets it carries are pending now), recorded once its bytes settle.
-        const cause = conn.cause?.();
+        const cause = conn.forwards ? this.forwardedUnit(conn, unit.kind) : conn.cause?.();
         const parents = conn.unitsOnly ? (cause !== undefined ? [cause] : []) : unit.packets.map((p) => this.links.outgoing(conn, sid, unit, p));
         const out: OutUnit = { start: unit.offset, end, event: wireEvent(conn.host, conn.id, unit, sid, parents) };
         if (unit.error) out.error = unit.error;
@@ -520,9 +560,27 @@ export class ConnectionCapture {
       remember(d.unitSpans, { start: unit.offset, end, id });
       if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
       conn.onUnit?.(id, unit);
+      if (conn.forwards) {
+        let source = this.readToForward.get(conn.id);
+        if (!source) this.readToForward.set(conn.id, (source = { last: id, units: [] }));
+        source.last = id;
+        if (source.units.length < KEEP_SPANS) source.units.push({ id, kind: unit.kind });
+      }
       if (conn.unitsOnly) continue;
       for (const p of unit.packets) this.links.incoming(conn, sid, unit, p, id);
     }
+  }
+
+  /**
+   * The unit a forwarding connection's unit of `kind` forwards: of the units the last read on
+   * the paired connection completed, the first of that kind not forwarded yet (a node's 101
+   * and its first frame, read together, are passed on as two units); else the last unit read there.
+   */
+  private forwardedUnit(conn: Connection, kind: string): number | undefined {
+    const source = conn.pairedWith !== undefined ? this.readToForward.get(conn.pairedWith) : undefined;
+    if (!source) return undefined;
+    const i = source.units.findIndex((u) => u.kind === kind);
+    return i >= 0 ? source.units.splice(i, 1)[0]!.id : source.last;
   }
 
   private malformed(conn: Connection, dir: StreamDir, unit: WireEvent, error: string, id: number): void {

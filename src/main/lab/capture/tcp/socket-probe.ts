@@ -25,7 +25,9 @@ export type TcpRecord =
   /** A capture hook threw: the tap removed itself and the traffic goes on untraced. */
   | { kind: "failed"; t: number; message: string }
   /** The lab stopped reading this socket (a client that hangs), or reads it again; reported by the lab's side, not the probe. */
-  | { kind: "paused"; t: number; paused: boolean };
+  | { kind: "paused"; t: number; paused: boolean }
+  /** A proxy paired this connection with another (`with`, its id): what it writes now forwards what it reads there. Reported by the lab's side. */
+  | { kind: "paired"; t: number; with: string };
 
 export interface ProbeOptions {
   /** A socket an http.Server accepted (already connected; read by C++ unless told otherwise). */
