@@ -35,6 +35,8 @@ export type ApiRecord = ApiRecordOf & {
 };
 type ApiRecordOf =
   | { kind: "connection"; host: string; nsp: string; socketId: string; sid: string | undefined; side: "server" | "client" }
+  /** A server socket is on Engine.IO session `sid` (the adapter saw it join its own room): what its packets' session is found by. */
+  | { kind: "session"; host: string; socketId: string; sid: string }
   /**
    * A handler is about to get an event; `ref` names this receive in later records. `args`
    * (without the callback, the live values) is read only if the packet it came in is unknown.
@@ -157,6 +159,9 @@ export class ApiCapture implements PacketCauses {
         const code = r.side === "server" ? `io.of(${JSON.stringify(r.nsp)}).on("connection", (socket) => …)` : `socket.on("connect", () => …)`;
         return c.record({ layer: "api", kind: "connect", host: r.host, nsp: r.nsp, socketId: r.socketId, code, ...(packet ? { parents: [packet.eventId] } : {}) });
       }
+      case "session":
+        c.socketSession(r.host, r.socketId, r.sid);
+        return undefined;
       case "receive":
         return this.receive(r);
       case "ack-send": {

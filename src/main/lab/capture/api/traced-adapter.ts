@@ -27,7 +27,7 @@ export function createTracedAdapter(api: ApiCapture, host = "server", Base: type
   return class TracedAdapter extends Base {
     override addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
       const sid = rooms.has(id) ? sessionOfSocketId(this.nsp as never, id) : undefined;
-      if (sid) api.c.socketSession(host, id, sid);
+      if (sid) api.report({ kind: "session", host, socketId: id, sid });
       const had = this.sids.get(id);
       const joined = [...rooms].filter((r) => r !== id && !had?.has(r));
       if (joined.length < 2) return super.addAll(id, rooms);
