@@ -1,6 +1,7 @@
 // The lab: a real Socket.IO server (on two ports of one IP) and real clients on loopback,
 // every layer traced into one recorder. Plain Node: it never imports Electron.
 
+import type { Socket } from "node:net";
 import type { Server } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
@@ -47,11 +48,6 @@ export interface LabOptions {
   capture?: LabCapture;
 }
 
-/**
- * Names the host of a connection from outside the lab (class mode: one host per student,
- * declared by the namer), or leaves it to the lab (`undefined`: one `external-N` per IP).
- */
-export type ExternalPeerNamer = (remote: Endpoint, local: Endpoint) => string | undefined;
 
 export interface LabCapture {
   correlator: Correlator;
@@ -151,8 +147,12 @@ export interface Lab {
   /** Starts the server; `choices` replace the lab's server options from now on. */
   startServer(choices?: ServerChoices): Promise<void>;
   connections(): ReturnType<ConnectionCapture["connections"]>;
-  /** Who names connections from outside the lab (see `ExternalPeerNamer`); `undefined` restores the lab's naming. Absent where the lab does not capture its own connections (several server nodes). */
-  nameExternalPeers?(namer: ExternalPeerNamer | undefined): void;
+  /**
+   * The peer of `socket`, accepted on the lab's behalf before it is handed to the lab's server
+   * (class mode's students), is the lab host `host`: its connection is named so, not
+   * `external-N`. Absent where the lab does not capture its own connections (several server nodes).
+   */
+  namePeer?(socket: Socket, host: string): void;
   /** `console` of the server's code: lines go to the trace as lab `log` events on the server. */
   log: AppConsole;
   /**
@@ -176,12 +176,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const api = options.capture?.api ?? new ApiCapture(c);
   const packets = options.capture?.packets ?? new SocketIoCapture(c, api);
   const externalPeer = createExternalPeers(c);
-  let namePeer: ExternalPeerNamer | undefined;
-  const conns = options.capture?.connections ?? new ConnectionCapture(c, {
-    onExternalPeer(remote: Endpoint, local: Endpoint) {
-      return namePeer?.(remote, local) ?? externalPeer(remote);
-    },
-  });
+  const conns = options.capture?.connections ?? new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote) });
   const engines = options.capture?.engines ?? new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({
@@ -288,9 +283,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     stopServer,
     startServer: (next) => startServer(next),
     connections: () => conns.connections(),
-    nameExternalPeers(namer) {
-      namePeer = namer;
-    },
+    namePeer: (socket, host) => conns.namePeer(socket, host),
     log,
     async dispose() {
       if (disposed) return;

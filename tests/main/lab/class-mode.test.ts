@@ -171,6 +171,8 @@ describe("class mode", () => {
     expect(named).toHaveLength(30);
     expect(new Set(named.map((h) => h.ips[0])).size).toBe(30);
     expect([...lastLabel.values()].some((h) => h.label === "Mallory (refused)" && h.ips[0] === "127.0.0.199")).toBe(true);
+    // Each connection through the class address is a student host, never an anonymous `external-N`.
+    expect([...lastLabel.keys()].filter((h) => !h.startsWith("student-"))).toEqual([]);
     // The refusal: a lab notice and the CONNECT_ERROR packet the middleware's error became.
     expect(events.some((e) => e.layer === "lab" && e.kind === "error" && e.code === "CLASS_REFUSED" && e.message.includes("Mallory") && e.message.includes("wrong join code"))).toBe(true);
     expect(events.some((e) => e.layer === "socketio" && e.kind === "packet" && e.type === "CONNECT_ERROR" && e.nsp === "/class" && e.dir === "out")).toBe(true);

@@ -8,7 +8,6 @@ import { networkInterfaces } from "node:os";
 import { randomInt } from "node:crypto";
 import type { Namespace, Server, Socket as ServerSocket } from "socket.io";
 import type { CommandResult } from "../../../shared/lab-api.js";
-import type { Endpoint } from "../../../shared/trace/types.js";
 import { CLASS_LIMITS, CLASS_NSP, makeJoinCode, type ClassCommand, type ClassPoll, type ClassStatus, type FollowStep, type PredictQuestion, type StudentReply } from "../../../shared/class-mode.js";
 import { isLoopback } from "../loopback.js";
 import type { Lab } from "../lab.js";
@@ -88,14 +87,6 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     record({ layer: "lab", kind: "error", host, level: "notice", message, ...(code ? { code } : {}) });
   const declare = (id: string, label: string, ip: string): void => record({ layer: "lab", kind: "host", host: id, role: "external", label, ips: [ip] });
   const nsp = (): Namespace | undefined => lab?.server?.of(CLASS_NSP);
-
-  const namePeer = (remote: Endpoint, local: Endpoint): string | undefined => {
-    if (!open || local.ip !== open.host || local.port !== open.sockPort) return undefined;
-    const id = `student-${++hostCount}`;
-    hostByPeer.set(`${remote.ip}:${remote.port}`, id);
-    declare(id, `joining from ${remote.ip}`, remote.ip);
-    return id;
-  };
 
   const uniqueName = (wanted: string): string => {
     const taken = new Set([...students.values()].map((s) => s.name));
@@ -203,6 +194,11 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
+    // One host per student connection, named before the lab's server takes it (its trace says `student-N`, not `external-N`).
+    const id = `student-${++hostCount}`;
+    hostByPeer.set(`${ip}:${socket.remotePort}`, id);
+    declare(id, `joining from ${ip}`, ip);
+    lab?.namePeer?.(socket, id);
     // The lab's own HTTP server takes it from here, as a connection it accepted itself: traced,
     // and handed to Socket.IO (Node documents emitting 'connection' to inject a socket).
     server.httpServer.emit("connection", socket);
@@ -237,7 +233,6 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     const code = makeJoinCode(() => randomInt(1_000_000) / 1_000_000);
     open = { host, cap, code, listener, sockPort, page, sockets: new Set(), qr: qrCells(`${page.url}#code=${code}`) };
     refused = 0;
-    lab?.nameExternalPeers?.(namePeer);
     announce();
     options.log?.(`class mode: students open ${page.url} (code ${code})`);
     options.onChange();
@@ -257,7 +252,6 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     for (const s of was.sockets) s.destroy();
     await new Promise<void>((r) => (was.listener.listening ? was.listener.close(() => r()) : r()));
     students.clear();
-    lab?.nameExternalPeers?.(undefined);
     notice("server", `class mode is off: nothing listens on ${was.host} any more`);
     options.onChange();
     return { ok: true, message: "class mode is off" };
@@ -337,17 +331,13 @@ export function createClassMode(options: ClassModeOptions): ClassMode {
     },
     attach(next) {
       if (next === lab) return;
-      lab?.nameExternalPeers?.(undefined);
       lab = next;
       students.clear();
       hostByPeer.clear();
       hostCount = 0;
       poll = undefined;
       lastStep = undefined;
-      if (open) {
-        lab?.nameExternalPeers?.(namePeer);
-        announce();
-      }
+      if (open) announce();
       options.onChange();
     },
     async command(cmd, current) {

@@ -191,6 +191,8 @@ export class ConnectionCapture {
   private nextConn = 1;
   /** The sockets tapped and not closed yet, by connection id (the live side: see `LiveSocket`). */
   private readonly sockets = new Map<string, LiveSocket>();
+  /** Hosts named for accepted sockets before they were tapped (`namePeer`; the live side). */
+  private readonly peerNames = new WeakMap<Socket, string>();
   /** The connection id of each tapped socket (the live side). */
   private readonly connOf = new WeakMap<Socket, string>();
   /** What each forwarding connection read, by connection id (kept after it closes: a unit written later may forward it). */
@@ -217,6 +219,8 @@ export class ConnectionCapture {
   /** Taps a socket an http.Server accepted. */
   tapServer(host: string, socket: Socket, options: TapOptions = {}): void {
     const conn = this.create(host, "server", options);
+    const peer = this.peerNames.get(socket);
+    if (peer !== undefined) conn.external = peer;
     this.probe(conn, socket);
   }
 
@@ -263,6 +267,11 @@ export class ConnectionCapture {
   /** The open sockets of one host (to end a client's connections, say). */
   socketsOf(host: string): Socket[] {
     return [...this.sockets.values()].flatMap((l) => (l.host === host ? [l.socket] : []));
+  }
+
+  /** The peer of `socket`, accepted but not tapped yet, is the lab host `host` (not `external-N`): known when its connection is made. */
+  namePeer(socket: Socket, host: string): void {
+    this.peerNames.set(socket, host);
   }
 
   /**
