@@ -5,7 +5,13 @@ import type { ParsedEnginePacket } from "./types";
 
 export const PREVIEW_MAX = 80;
 
+/** What `printable` replaces: control characters (the record separator among them) and U+FFFD. */
+const UNPRINTABLE = /[\x00-\x1f\x7f\ufffd]/;
+
 export function printable(text: string): string {
+  // Most payloads have nothing to replace: the first characters as they are (no string built a character at a time).
+  const head = text.length > PREVIEW_MAX + 1 ? text.slice(0, PREVIEW_MAX + 2) : text;
+  if (!UNPRINTABLE.test(head)) return clip(head);
   let out = "";
   for (const ch of text) {
     if (out.length > PREVIEW_MAX) break;

@@ -60,7 +60,7 @@ export class WsMessageAssembler {
     }
     const parts = this.fragments ?? [];
     this.fragments = undefined;
-    return this.message(Buffer.concat(parts));
+    return this.message(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
 
   private message(raw: Buffer): FrameMeaning {
