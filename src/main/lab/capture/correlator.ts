@@ -52,6 +52,9 @@ export interface EngineMessage {
   sid: string | undefined;
 }
 
+/** One part of a key: a host, a session, a namespace, an ack id. */
+type Part = string | number | undefined;
+
 /** Most entries one queue keeps; older ones are dropped (they could only be stale). */
 const MAX_QUEUE = 256;
 /** Most entries a map of pending links keeps. */
@@ -99,8 +102,17 @@ export class Correlator {
     return this.queue.time ?? this.recorder.now();
   }
 
-  static key(...parts: (string | number | undefined)[]): string {
-    return parts.map((p) => (p === undefined ? "?" : String(p))).join("|");
+  /** A key of two parts, `a|b`, "?" for a part not known (no array made: keys are made for every packet). */
+  static key2(a: Part, b: Part): string {
+    return `${a ?? "?"}|${b ?? "?"}`;
+  }
+
+  static key3(a: Part, b: Part, c: Part): string {
+    return `${a ?? "?"}|${b ?? "?"}|${c ?? "?"}`;
+  }
+
+  static key4(a: Part, b: Part, c: Part, d: Part): string {
+    return `${a ?? "?"}|${b ?? "?"}|${c ?? "?"}|${d ?? "?"}`;
   }
 
   push<T>(map: BoundedMap<string, T[]>, key: string, value: T): void {

@@ -281,7 +281,7 @@ export class ApiCapture implements PacketCauses {
       if (call.attempt !== undefined) emit.attempt = call.attempt;
       const emitId = this.c.stamp(emit);
       if (hasAck) {
-        const key = Correlator.key(host, call.sid ?? session, packet.nsp, packet.id);
+        const key = Correlator.key4(host, call.sid ?? session, packet.nsp, packet.id);
         const token = this.unbound.get(host)?.shift();
         if (token !== undefined) this.boundTo.set(token, { key, emitId });
       }
@@ -295,7 +295,7 @@ export class ApiCapture implements PacketCauses {
     }
     // A client's ack callback: socket.io-client gives no hook on it, so the ack-send is
     // recorded at its only visible effect, this encode, which runs inside the callback.
-    const key = Correlator.key(host, packet.nsp, packet.id);
+    const key = Correlator.key3(host, packet.nsp, packet.id);
     const owed = this.ackOwed.get(key);
     this.ackOwed.delete(key);
     const reply = (packet.data ?? []) as unknown[];
@@ -380,7 +380,7 @@ export class ApiCapture implements PacketCauses {
     if (decoded) receive.parents = [decoded.eventId];
     const id = this.c.stamp(receive);
     this.refs.set(r.ref, id);
-    if (r.side === "client" && r.withCallback && decoded?.ackId !== undefined) this.ackOwed.set(Correlator.key(r.host, r.nsp, decoded.ackId), id);
+    if (r.side === "client" && r.withCallback && decoded?.ackId !== undefined) this.ackOwed.set(Correlator.key3(r.host, r.nsp, decoded.ackId), id);
     return id;
   }
 
@@ -400,6 +400,6 @@ export class ApiCapture implements PacketCauses {
   }
 
   private takeDecoded(host: string, sid: string | null | undefined, nsp: string, match: (d: DecodedPacket) => boolean): DecodedPacket | undefined {
-    return this.c.take(this.c.decoded, Correlator.key(host, sid ?? undefined, nsp), match);
+    return this.c.take(this.c.decoded, Correlator.key3(host, sid ?? undefined, nsp), match);
   }
 }

@@ -49,14 +49,14 @@ export class EngineCapture {
     if (transport) ev.transport = transport;
     if (encoded !== undefined) ev.parents = [encoded];
     const id = this.c.stamp(ev);
-    this.c.push(this.c.outgoing, Correlator.key(host, sid), { type: type as EnginePacketType, data, binary, eventId: id });
+    this.c.push(this.c.outgoing, Correlator.key2(host, sid), { type: type as EnginePacketType, data, binary, eventId: id });
   }
 
   /** A host's engine emitted `packet`: link it to the bytes it was parsed from. */
   private received({ host, sid, transport, type: rawType, data: raw }: PacketRecord): void {
     const { data, binary } = engineData(raw);
     const type = rawType as EnginePacketType;
-    const wire = this.c.take(this.c.incoming, Correlator.key(host, sid), (q) => q.type === type && q.data === data);
+    const wire = this.c.take(this.c.incoming, Correlator.key2(host, sid), (q) => q.type === type && q.data === data);
     const ev: EnginePacketEvent = wire?.conn
       ? { id: 0, t: 0, layer: "engine", kind: "packet", host, conn: wire.conn, dir: "in", type }
       : { id: 0, t: 0, layer: "engine", kind: "packet", host, dir: "in", type };

@@ -34,7 +34,7 @@ export class EngineWireLinks {
   /** A packet parsed from written bytes: the engine packet it carries, or one recovered now. */
   outgoing(conn: LinkConn, sid: string | undefined, unit: WireUnitParsed, p: ParsedEnginePacket): number {
     const data = p.data ?? "";
-    const found = this.c.take(this.c.outgoing, Correlator.key(conn.host, sid), (q) => q.type === p.type && q.data === data);
+    const found = this.c.take(this.c.outgoing, Correlator.key2(conn.host, sid), (q) => q.type === p.type && q.data === data);
     if (found) return found.eventId;
     return this.recordRecovered(conn, sid, unit, p, "out", []);
   }
@@ -45,7 +45,7 @@ export class EngineWireLinks {
       this.recordRecovered(conn, sid, unit, p, "in", [unitId]);
       return;
     }
-    this.c.push(this.c.incoming, Correlator.key(conn.host, sid), {
+    this.c.push(this.c.incoming, Correlator.key2(conn.host, sid), {
       type: p.type as EnginePacketType,
       data: p.data ?? "",
       binary: p.binary ?? false,
@@ -101,7 +101,7 @@ export class EngineWireLinks {
       if (this.unclaimedTimer) clearTimeout(this.unclaimedTimer);
       this.unclaimedTimer = undefined;
     }
-    this.recordUnclaimed(Infinity, host === undefined ? undefined : sid === undefined ? `${host}|` : Correlator.key(host, sid));
+    this.recordUnclaimed(Infinity, host === undefined ? undefined : sid === undefined ? `${host}|` : Correlator.key2(host, sid));
   }
 
   /** `only`: one host|sid key, or every key of a host (`host|`). */

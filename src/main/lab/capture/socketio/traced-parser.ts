@@ -173,7 +173,7 @@ export class SocketIoCapture {
       // The server's CONNECT answers the client's: it carries the new socket's id, whose session the adapter told.
       const socketId = (packet.data as { sid?: unknown } | undefined)?.sid;
       const sid = typeof socketId === "string" ? this.c.sessionOfSocket(host, socketId) : undefined;
-      const asked = this.c.decoded.get(Correlator.key(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
+      const asked = this.c.decoded.get(Correlator.key3(host, sid, packet.nsp))?.find((d) => d.type === "CONNECT");
       if (asked) parents.push(asked.eventId);
     }
     const encoded = typeof out[0] === "string" ? out[0] : "";
@@ -230,7 +230,7 @@ export class SocketIoCapture {
     const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, data, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
     if (isAck(packet.type)) {
       // The callback records its own `ack-receive` when (and if) it really runs.
-      this.c.ackArrived.set(Correlator.key(host, d.sid, packet.nsp, packet.id), id);
+      this.c.ackArrived.set(Correlator.key4(host, d.sid, packet.nsp, packet.id), id);
       return;
     }
     const event = isEvent(packet.type) ? eventName(packet.data) : undefined;
@@ -238,7 +238,7 @@ export class SocketIoCapture {
     if (packet.id !== undefined) pending.ackId = packet.id;
     if (event !== undefined) pending.event = event;
     if (data !== undefined) pending.data = data;
-    this.c.push(this.c.decoded, Correlator.key(host, d.sid, packet.nsp), pending);
+    this.c.push(this.c.decoded, Correlator.key3(host, d.sid, packet.nsp), pending);
   }
 }
 
