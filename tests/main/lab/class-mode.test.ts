@@ -186,6 +186,27 @@ describe("class mode", () => {
     expect(listen?.layer === "lab" && listen.kind === "listen" && `http://${CLASS_HOST}:${listen.port}`).toBe(labUrl);
   }, 60_000);
 
+  it("lets students join a scaled-out lab too, each one named host, never also an anonymous external one", async () => {
+    service = createLabService({ port: 0 });
+    const events: TraceEvent[] = [];
+    service.onTrace((b) => {
+      if (b.reset) events.length = 0;
+      events.push(...b.events);
+    });
+    await service.startScenario("scale-out");
+    expect((await service.command({ type: "class-open", host: CLASS_HOST, cap: 5 })).ok).toBe(true);
+    const cls = await classOf(service);
+    const ann = student(cls.socketUrl, 1, "Ann", cls.code);
+    const welcome = await new Promise<{ id: string }>((resolve, reject) => {
+      ann.once("welcome", resolve);
+      ann.once("connect_error", reject);
+    });
+    expect(welcome.id).toMatch(/^student-\d+$/);
+    await until("Ann's host in the trace", () => (events.some((e) => e.layer === "lab" && e.kind === "host" && e.label === "Ann") ? true : undefined));
+    const hosts = events.filter((e) => e.layer === "lab" && e.kind === "host" && e.ips.includes("127.0.0.101")).map((e) => (e.layer === "lab" && e.kind === "host" ? e.host : ""));
+    expect(new Set(hosts)).toEqual(new Set([welcome.id]));
+  }, 30_000);
+
   it("the teacher mutes, resets and removes a student; students say things, join rooms and hear broadcasts; the cap holds", async () => {
     service = createLabService({ port: 0 });
     expect((await service.command({ type: "class-open", host: CLASS_HOST, cap: 2 })).ok).toBe(true);

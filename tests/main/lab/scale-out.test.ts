@@ -135,6 +135,56 @@ describe("balancer rules", () => {
     expect(handshakeSid('{"code":1,"message":"Session ID unknown"}')).toBeUndefined();
   });
 
+  it("answers 502 of its own when a node drops a reused connection, and that answer forwards nothing", async () => {
+    const { createServer } = await import("node:net");
+    const { request, Agent } = await import("node:http");
+    const { createRecorder } = await import("../../../src/main/trace/recorder.js");
+    const { Correlator } = await import("../../../src/main/lab/capture/correlator.js");
+    const { ConnectionCapture } = await import("../../../src/main/lab/capture/tcp/connection-capture.js");
+    const { startBalancer } = await import("../../../src/main/lab/scale-out/balancer.js");
+    // A node that answers its connection's first request, and drops the connection on the second.
+    const node = createServer((socket) => {
+      let requests = 0;
+      socket.on("data", (d) => {
+        if (!d.includes("\r\n\r\n")) return;
+        if (++requests === 1) socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok");
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => node.listen(0, "127.0.0.1", r));
+    const recorder = createRecorder({ header: { format: "socketscope-trace", version: 1, createdAt: new Date().toISOString(), app: { name: "SocketScope", version: "0" } } });
+    const c = new Correlator(recorder);
+    const conns = new ConnectionCapture(c);
+    const nodePort = (node.address() as { port: number }).port;
+    const bal = await startBalancer({ c, conns, host: "balancer", ip: "127.0.0.1", port: 0, nodes: [{ host: "node-1", ip: "127.0.0.1", port: nodePort }], mode: "round-robin" });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: bal.port, path, agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      expect(await get("/a")).toBe(200);
+      expect(await get("/b")).toBe(502);
+      const events = recorder.recent();
+      const byId = new Map(events.map((e) => [e.id, e]));
+      const answers = events.filter((e): e is Ev<"wire"> & { kind: "http-response" } => e.layer === "wire" && e.kind === "http-response" && e.host === "balancer" && e.dir === "out");
+      expect(answers.map((a) => a.status)).toEqual([200, 502]);
+      // The 200 names the node's answer it forwards; the 502 is the balancer's own and names none.
+      expect(answers[0]!.parents?.map((p) => byId.get(p)).some((p) => p?.layer === "wire" && p.kind === "http-response" && p.dir === "in")).toBe(true);
+      expect(answers[1]!.parents ?? []).toEqual([]);
+    } finally {
+      agent.destroy();
+      await bal.close();
+      await new Promise<void>((r) => node.close(() => r()));
+      recorder.close();
+    }
+  });
+
   it("puts consecutive client addresses on different nodes when sticky by address", () => {
     expect(nodeForAddress("127.0.0.2", 2)).not.toBe(nodeForAddress("127.0.0.3", 2));
     expect(new Set(["127.0.0.2", "127.0.0.3", "127.0.0.4"].map((ip) => nodeForAddress(ip, 3))).size).toBe(3);

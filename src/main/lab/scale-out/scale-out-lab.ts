@@ -158,6 +158,8 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
     stopServer: () => Promise.resolve(),
     startServer: () => Promise.resolve(),
     connections: () => base.connections(),
+    // Class mode hands a student's socket to node-1's server, whose taps share this capture.
+    namePeer: (socket, host) => conns.namePeer(socket, host),
     log: nodes[0]!.console,
     nodes,
     balancer: bal,

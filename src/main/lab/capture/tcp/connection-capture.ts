@@ -172,9 +172,8 @@ export interface ConnectionCaptureHooks {
   onExternalPeer?(remote: Endpoint, local: Endpoint): string;
 }
 
-/** What a forwarding connection read: its last unit, and the units its last read completed not forwarded yet. */
+/** What a forwarding connection read: the units its last read completed, not forwarded yet. */
 interface ForwardSource {
-  last: number;
   units: { id: number; kind: string }[];
 }
 
@@ -571,9 +570,9 @@ export class ConnectionCapture {
       conn.onUnit?.(id, unit);
       if (conn.forwards) {
         let source = this.readToForward.get(conn.id);
-        if (!source) this.readToForward.set(conn.id, (source = { last: id, units: [] }));
-        source.last = id;
-        if (source.units.length < KEEP_SPANS) source.units.push({ id, kind: unit.kind });
+        if (!source) this.readToForward.set(conn.id, (source = { units: [] }));
+        // Bounded by what one read completes: the list starts again at every read.
+        source.units.push({ id, kind: unit.kind });
       }
       if (conn.unitsOnly) continue;
       for (const p of unit.packets) this.links.incoming(conn, sid, unit, p, id);
@@ -583,13 +582,13 @@ export class ConnectionCapture {
   /**
    * The unit a forwarding connection's unit of `kind` forwards: of the units the last read on
    * the paired connection completed, the first of that kind not forwarded yet (a node's 101
-   * and its first frame, read together, are passed on as two units); else the last unit read there.
+   * and its first frame, read together, are passed on as two units). None when there is none:
+   * what the proxy writes of its own (a 502 when a node failed) forwards nothing.
    */
   private forwardedUnit(conn: Connection, kind: string): number | undefined {
     const source = conn.pairedWith !== undefined ? this.readToForward.get(conn.pairedWith) : undefined;
-    if (!source) return undefined;
-    const i = source.units.findIndex((u) => u.kind === kind);
-    return i >= 0 ? source.units.splice(i, 1)[0]!.id : source.last;
+    const i = source ? source.units.findIndex((u) => u.kind === kind) : -1;
+    return i >= 0 ? source!.units.splice(i, 1)[0]!.id : undefined;
   }
 
   private malformed(conn: Connection, dir: StreamDir, unit: WireEvent, error: string, id: number): void {
