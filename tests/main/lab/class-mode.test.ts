@@ -67,6 +67,16 @@ function student(url: string, n: number, name: string, code: string): Socket {
   return s;
 }
 
+/** The lab's trace as it arrives, started afresh when the lab is (a scenario started). */
+function traceOf(svc: LabService): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  svc.onTrace((b) => {
+    if (b.reset) events.length = 0;
+    events.push(...b.events);
+  });
+  return events;
+}
+
 const classOf = async (svc: LabService): Promise<ClassStatus> => {
   const c = (await svc.getStatus()).classMode;
   if (!c) throw new Error("class mode is off");
@@ -113,11 +123,7 @@ describe("class mode", () => {
 
   it("30 students join with the code, are named hosts in the trace, answer a poll whose histogram matches; a wrong code is refused and recorded", async () => {
     service = createLabService({ port: 0 });
-    const events: TraceEvent[] = [];
-    service.onTrace((b) => {
-      if (b.reset) events.length = 0;
-      events.push(...b.events);
-    });
+    const events = traceOf(service);
     expect((await service.command({ type: "class-open", host: CLASS_HOST, cap: 40 })).ok).toBe(true);
     const cls = await classOf(service);
     const labUrl = cls.socketUrl;
@@ -188,11 +194,7 @@ describe("class mode", () => {
 
   it("lets students join a scaled-out lab too, each one named host, never also an anonymous external one", async () => {
     service = createLabService({ port: 0 });
-    const events: TraceEvent[] = [];
-    service.onTrace((b) => {
-      if (b.reset) events.length = 0;
-      events.push(...b.events);
-    });
+    const events = traceOf(service);
     await service.startScenario("scale-out");
     expect((await service.command({ type: "class-open", host: CLASS_HOST, cap: 5 })).ok).toBe(true);
     const cls = await classOf(service);

@@ -172,9 +172,10 @@ export interface ConnectionCaptureHooks {
   onExternalPeer?(remote: Endpoint, local: Endpoint): string;
 }
 
-/** What a forwarding connection read: the units its last read completed, not forwarded yet. */
-interface ForwardSource {
-  units: { id: number; kind: string }[];
+/** A unit a forwarding connection's last read completed, not forwarded yet. */
+interface ReadUnit {
+  id: number;
+  kind: string;
 }
 
 /** A tapped socket, on the live side: what the lab does to it, and the tap to remove. The capture never reads it. */
@@ -194,8 +195,8 @@ export class ConnectionCapture {
   private readonly peerNames = new WeakMap<Socket, string>();
   /** The connection id of each tapped socket (the live side). */
   private readonly connOf = new WeakMap<Socket, string>();
-  /** What each forwarding connection read, by connection id (kept after it closes: a unit written later may forward it). */
-  private readonly readToForward = new BoundedMap<string, ForwardSource>(10_000);
+  /** What each forwarding connection's last read completed, by connection id (kept after it closes: a unit written later may forward it). */
+  private readonly readToForward = new BoundedMap<string, ReadUnit[]>(10_000);
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
   private sweepScheduled = false;
@@ -537,8 +538,7 @@ export class ConnectionCapture {
     const id = this.c.stamp(dataEvent(conn, "in", start, chunk, parents));
     remember(d.chunkSpans, { start, end: d.offset, id });
     // A proxy forwards what this read completes (see `forwardedUnit`): units of earlier reads not forwarded are not.
-    const source = conn.forwards ? this.readToForward.get(conn.id) : undefined;
-    if (source) source.units = [];
+    if (conn.forwards) this.readToForward.set(conn.id, []);
     this.parsed(conn, conn.parser.feed("in", chunk));
     // Written bytes held back until this read (frames after a 101) may now be attributed.
     if (conn.out.pending.length > 0 || conn.out.units.length > 0) this.flushOut(conn);
@@ -569,10 +569,10 @@ export class ConnectionCapture {
       if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
       conn.onUnit?.(id, unit);
       if (conn.forwards) {
-        let source = this.readToForward.get(conn.id);
-        if (!source) this.readToForward.set(conn.id, (source = { units: [] }));
         // Bounded by what one read completes: the list starts again at every read.
-        source.units.push({ id, kind: unit.kind });
+        const units = this.readToForward.get(conn.id);
+        if (units) units.push({ id, kind: unit.kind });
+        else this.readToForward.set(conn.id, [{ id, kind: unit.kind }]);
       }
       if (conn.unitsOnly) continue;
       for (const p of unit.packets) this.links.incoming(conn, sid, unit, p, id);
@@ -586,9 +586,9 @@ export class ConnectionCapture {
    * what the proxy writes of its own (a 502 when a node failed) forwards nothing.
    */
   private forwardedUnit(conn: Connection, kind: string): number | undefined {
-    const source = conn.pairedWith !== undefined ? this.readToForward.get(conn.pairedWith) : undefined;
-    const i = source ? source.units.findIndex((u) => u.kind === kind) : -1;
-    return i >= 0 ? source!.units.splice(i, 1)[0]!.id : undefined;
+    const units = conn.pairedWith !== undefined ? this.readToForward.get(conn.pairedWith) : undefined;
+    const i = units ? units.findIndex((u) => u.kind === kind) : -1;
+    return i >= 0 ? units!.splice(i, 1)[0]!.id : undefined;
   }
 
   private malformed(conn: Connection, dir: StreamDir, unit: WireEvent, error: string, id: number): void {
