@@ -47,3 +47,31 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (!next.done) this.delete(next.value);
   }
 }
+
+/**
+ * The events of the probes' references (see `newRef`): the newest `size` of them, in a ring
+ * indexed by the reference itself. References only grow, so a slot another one took since
+ * holds a newer one and an old reference reads as unknown, as an entry a BoundedMap dropped.
+ * No map and no eviction walk: every receive and ack-receive sets one (a BoundedMap of 10,000
+ * was full under any flood and dropped its oldest at each set).
+ */
+export class RefTable {
+  private readonly refs: Float64Array;
+  private readonly ids: Float64Array;
+
+  constructor(readonly size: number) {
+    this.refs = new Float64Array(size).fill(-1);
+    this.ids = new Float64Array(size);
+  }
+
+  set(ref: number, id: number): void {
+    const slot = ref % this.size;
+    this.refs[slot] = ref;
+    this.ids[slot] = id;
+  }
+
+  get(ref: number): number | undefined {
+    const slot = ref % this.size;
+    return this.refs[slot] === ref ? this.ids[slot] : undefined;
+  }
+}

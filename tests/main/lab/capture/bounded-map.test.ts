@@ -3,7 +3,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { BoundedMap } from "../../../../src/main/lab/capture/bounded-map.js";
+import { BoundedMap, RefTable } from "../../../../src/main/lab/capture/bounded-map.js";
 
 /** The plain way: a new iterator per drop (correct, but walks every hole). */
 function referenceSet(map: Map<number, number>, limit: number, key: number, value: number): void {
@@ -69,5 +69,26 @@ describe("BoundedMap", () => {
     expect(map.size).toBe(100);
     // An iterator kept from the first drop would hold every table these passed through: ~190 MB.
     expect(heap() - before).toBeLessThan(20 * 1024 * 1024);
+  });
+});
+
+describe("RefTable", () => {
+  it("gives each reference's event while it is among the newest `size`", () => {
+    const t = new RefTable(8);
+    for (let ref = 1; ref <= 20; ref++) t.set(ref, ref * 10);
+    // 13..20 are the newest eight; 12 and older were overwritten by them.
+    for (let ref = 13; ref <= 20; ref++) expect(t.get(ref)).toBe(ref * 10);
+    for (let ref = 1; ref <= 12; ref++) expect(t.get(ref)).toBeUndefined();
+  });
+
+  it("knows nothing of a reference never set, negative ones and huge ones included", () => {
+    const t = new RefTable(8);
+    t.set(3, 30);
+    expect(t.get(11)).toBeUndefined();
+    expect(t.get(0)).toBeUndefined();
+    expect(t.get(-2)).toBeUndefined();
+    t.set(2 ** 40 + 3, 7);
+    expect(t.get(2 ** 40 + 3)).toBe(7);
+    expect(t.get(3)).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@
 import type { Namespace } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import { assertNever, type ApiEvent, type NewEvent } from "../../../../shared/trace/types.js";
-import { BoundedMap } from "../bounded-map.js";
+import { BoundedMap, RefTable } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import { sanitize } from "../sanitize.js";
 import { eventName, isAck, isEvent, type Packet, type PacketCauses } from "../socketio/traced-parser.js";
@@ -106,8 +106,8 @@ export class ApiCapture implements PacketCauses {
   private readonly boundTo = new BoundedMap<number, AckEmit>(MAX_PENDING);
   /** Received events carrying an ack callback (client side): host|nsp|ackId → api receive id. */
   private readonly ackOwed = new BoundedMap<string, number>(MAX_PENDING);
-  /** The probes' references (receives, ack-receives) → the events they name. */
-  private readonly refs = new BoundedMap<number, number>(MAX_PENDING);
+  /** The probes' references (receives, ack-receives) → the events they name: the newest 16,384. */
+  private readonly refs = new RefTable(1 << 14);
 
   /**
    * `signals`: what the probes tell each other on the Socket.IO thread (held here for the
