@@ -92,7 +92,7 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
       if (cmd.volatile) {
         const since = lab.recorder.count;
         sender.volatile.emit(cmd.event, ...args);
-        const dropped = lab.recorder.recent().some((e) => e.id > since && e.layer === "api" && e.kind === "emit" && e.host === cmd.from && e.dropped === true);
+        const dropped = lab.recorder.since(since).some((e) => e.layer === "api" && e.kind === "emit" && e.host === cmd.from && e.dropped === true);
         return dropped
           ? { ok: true, message: `volatile "${cmd.event}" dropped: the transport was not writable, so Socket.IO never wrote it` }
           : { ok: true, message: `volatile "${cmd.event}" sent from ${cmd.from}` };
@@ -183,14 +183,14 @@ export async function runCommand(lab: Lab, cmd: FreePlayCommand): Promise<Comman
  * threw, the socket was not connected (Socket.IO buffered the emit), or nothing answered.
  */
 function whyNoAck(lab: Lab, since: number, event: string, wasConnected: boolean): string {
-  const recent = lab.recorder.recent();
-  for (let i = recent.length - 1; i >= 0 && recent[i]!.id > since; i--) {
+  const recent = lab.recorder.since(since);
+  for (let i = recent.length - 1; i >= 0; i--) {
     const e = recent[i]!;
     if (e.layer === "lab" && e.kind === "error" && e.message.includes(`handler for "${event}"`)) return e.message;
   }
   if (!wasConnected) return "the socket was not connected, so Socket.IO buffered the emit; it is sent when the socket connects, and the ack can only come after that";
   if (!lab.server) return "the server is stopped";
-  const received = recent.some((e) => e.id > since && e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === event);
+  const received = recent.some((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === event);
   return received ? `the server's handler for "${event}" received it but never called its callback` : `no handler on the server answered "${event}"`;
 }
 
