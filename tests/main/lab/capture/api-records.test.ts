@@ -46,7 +46,7 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     api.apply({ kind: "call", host: client, nsp: "/", socketId: "sock-1", event: "hello", side: "client" });
     const emitPacket: Packet = { type: 2, nsp: "/", id: 0, data: ["hello", "world"] };
     const emitted = encode(emitPacket);
-    packets.apply({ kind: "encode", t: ++t, host: client, side: "client", session: SID, packet: emitPacket, out: [emitted] });
+    packets.apply({ kind: "encode", t: ++t, host: client, side: "client", session: SID, out: [emitted] });
     engines.apply({ kind: "packet", t: ++t, host: client, dir: "out", sid: SID, transport: "websocket", type: "message", data: emitted });
     expect(api.bound(token)).toBe(true);
 
@@ -57,7 +57,7 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
     api.apply({ kind: "ack-send", host: server, nsp: "/", socketId: "sock-1", reply: ["got it"], receive: 100 });
     const ackPacket: Packet = { type: 3, nsp: "/", id: 0, data: ["got it"] };
     const acked = encode(ackPacket);
-    packets.apply({ kind: "encode", t: ++t, host: server, side: "server", session: undefined, packet: ackPacket, out: [acked] });
+    packets.apply({ kind: "encode", t: ++t, host: server, side: "server", session: undefined, out: [acked] });
     engines.apply({ kind: "packet", t: ++t, host: server, dir: "out", sid: SID, transport: "websocket", type: "message", data: acked });
 
     // client: the ACK arrives and the callback runs.

@@ -58,6 +58,37 @@ describe("records applied after the application ran on", () => {
     expect(packets).toEqual(expect.arrayContaining([`${client.id} out 20["change",{"a":1}]`, `server in 20["change",{"a":1}]`, `server out 30[{"n":1}]`, `${client.id} in 30[{"n":1}]`]));
   });
 
+  it("show a sent packet's data as it went over the wire (decoded from what the encoder wrote), binary attachments as they were sent", async () => {
+    lab = await createLab({ port: 0 });
+    lab.server!.of("/").on("connection", (socket: ServerSocket) => {
+      socket.on("when", (_at: unknown, _err: unknown, callback: () => void) => callback());
+      socket.on("bytes", (_b: unknown, callback: () => void) => callback());
+    });
+    const client = await lab.addClient({ transports: "websocket" });
+    const socket = client.socket("/");
+    await connected(socket);
+    const at = new Date(Date.UTC(2026, 11, 4, 12, 0, 0));
+    await new Promise<void>((resolve) => socket.emit("when", at, new Error("boom"), () => resolve()));
+    const bytes = Buffer.from("sent");
+    const done = new Promise<void>((resolve) => socket.emit("bytes", bytes, () => resolve()));
+    bytes.fill(0x7a);
+    await done;
+    const events = lab.recorder.recent();
+    // JSON on the wire: a Date is its ISO string, an Error has no own enumerable fields.
+    const sentWhen = events.find((e) => e.layer === "socketio" && e.host === client.id && e.dir === "out" && e.type === "EVENT" && Array.isArray(e.data) && e.data[0] === "when");
+    expect(sentWhen?.layer === "socketio" && sentWhen.data).toEqual(["when", "2026-12-04T12:00:00.000Z", {}]);
+    expect(sentWhen?.layer === "socketio" && JSON.parse(sentWhen.encoded.slice(sentWhen.encoded.indexOf("[")))).toEqual(sentWhen?.layer === "socketio" && sentWhen.data);
+    const emit = events.find((e) => e.layer === "api" && e.kind === "emit" && e.host === client.id && e.event === "when");
+    expect(emit?.layer === "api" && emit.args).toEqual(["2026-12-04T12:00:00.000Z", {}]);
+    const received = events.find((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "when");
+    expect(received?.layer === "api" && received.args).toEqual(emit?.layer === "api" && emit.args);
+    // The attachment as it was encoded, though the application filled its Buffer after the emit.
+    const sent = { _binary: Buffer.from("sent").toString("base64"), length: 4 };
+    const sentBytes = events.find((e) => e.layer === "socketio" && e.host === client.id && e.dir === "out" && e.type === "BINARY_EVENT");
+    expect(sentBytes?.layer === "socketio" && sentBytes.data).toEqual(["bytes", sent]);
+    expect(sentBytes?.layer === "socketio" && sentBytes.attachments).toBe(1);
+  });
+
   it("show binary data as it was received, though the handler filled the Buffer it got", async () => {
     lab = await createLab({ port: 0 });
     lab.server!.of("/").on("connection", (socket: ServerSocket) => {

@@ -32,10 +32,11 @@ export interface PacketCauses {
 
 export type SocketIoRecord =
   /**
-   * A host encoded a packet as `out` (a string, then its binary attachments); `packet` is a copy
-   * made then, its `data` as the trace shows it (see sanitize.ts); `session`: the client's, where it has one.
+   * A host encoded a packet as `out`: its string, then copies of its binary attachments. The
+   * capture decodes the packet from them, as the peer will (what left is what the trace shows);
+   * `session`: the client's, where it has one.
    */
-  | { kind: "encode"; t: number; host: string; side: "server" | "client"; session: string | undefined; packet: Packet; out: unknown[] }
+  | { kind: "encode"; t: number; host: string; side: "server" | "client"; session: string | undefined; out: unknown[] }
   /** Decoder `decoder` of a host was fed `input` (a packet's string, or one binary attachment); the capture decodes it again itself. */
   | { kind: "add"; t: number; host: string; decoder: number; input: unknown }
   /** That decoder refused its input (the socket.io-parser error). */
@@ -67,11 +68,8 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
       if (packet.id !== undefined && isEvent(packet.type)) signals?.encodedWithAck(host);
-      // The application still holds the packet's data: what the trace shows is copied now.
-      const copy: Packet = { type: packet.type, nsp: packet.nsp };
-      if (packet.id !== undefined) copy.id = packet.id;
-      if (packet.data !== undefined) copy.data = sanitize(packet.data);
-      capture.report({ kind: "encode", t: now(), host, side, session: sessionOf(), packet: copy, out });
+      // The encoded string cannot change; the application still holds the binary attachments, so they are copied.
+      capture.report({ kind: "encode", t: now(), host, side, session: sessionOf(), out: out.length === 1 ? [out[0]] : out.map(copyOfReceived) });
       return out;
     }
   }
@@ -120,6 +118,9 @@ const MAX_DECODERS = 10_000;
 /** Records the Socket.IO layer from its probe's records (see `createTracedParser`). */
 export class SocketIoCapture {
   private readonly decoders = new BoundedMap<number, DecoderState>(MAX_DECODERS);
+  /** Decodes what hosts sent (see `decodeSent`); `sent` is its last packet. */
+  private sentDecoder = this.newSentDecoder();
+  private sent: Packet | undefined;
 
   constructor(
     readonly c: Correlator,
@@ -137,7 +138,7 @@ export class SocketIoCapture {
   apply(r: SocketIoRecord): void {
     switch (r.kind) {
       case "encode":
-        this.encoded(r.host, r.side, r.session, r.packet, r.out);
+        this.encoded(r.host, r.side, r.session, r.out);
         return;
       case "add":
         this.fed(r.host, this.decoder(r.host, r.decoder), r.input);
@@ -167,7 +168,8 @@ export class SocketIoCapture {
     }
   }
 
-  private encoded(host: string, side: "server" | "client", session: string | undefined, packet: Packet, out: unknown[]): void {
+  private encoded(host: string, side: "server" | "client", session: string | undefined, out: unknown[]): void {
+    const packet = this.decodeSent(out);
     const parents = this.causes.encoding(host, session, packet);
     if (packet.type === sioParser.PacketType.CONNECT && side === "server") {
       // The server's CONNECT answers the client's: it carries the new socket's id, whose session the adapter told.
@@ -181,6 +183,41 @@ export class SocketIoCapture {
     const wireType = encoded.length > 0 ? Number(encoded[0]) : packet.type;
     const id = this.c.stamp(packetEvent(host, "out", typeName(Number.isInteger(wireType) ? wireType : packet.type), packet, packet.data, out.length > 1 ? out.length - 1 : undefined, encoded, parents));
     this.c.encoded(host, out, id);
+  }
+
+  /**
+   * The packet a host sent, decoded from what its encoder wrote (its data as the trace shows it):
+   * the same decoder a receiver uses, one for every host's sends (each `out` is whole, so it
+   * decodes at its last part). Should it not (no encoder writes that), what the string says.
+   */
+  private decodeSent(out: unknown[]): Packet {
+    this.sent = undefined;
+    try {
+      for (const part of out) this.sentDecoder.add(part as never);
+    } catch {
+      // said below
+    }
+    const packet = this.sent as Packet | undefined;
+    this.sent = undefined;
+    if (packet) {
+      const copy: Packet = { type: packet.type, nsp: packet.nsp };
+      if (packet.id !== undefined) copy.id = packet.id;
+      if (packet.data !== undefined) copy.data = plainData(packet.data, out.length > 1);
+      return copy;
+    }
+    this.sentDecoder.destroy();
+    this.sentDecoder = this.newSentDecoder();
+    const text = typeof out[0] === "string" ? out[0] : "";
+    const type = Number(text[0]);
+    return { type: Number.isInteger(type) ? type : sioParser.PacketType.EVENT, nsp: "/" };
+  }
+
+  private newSentDecoder(): sioParser.Decoder {
+    const decoder = new sioParser.Decoder();
+    decoder.on("decoded", (packet: Packet) => {
+      this.sent = packet;
+    });
+    return decoder;
   }
 
   private decoder(host: string, n: number): DecoderState {
@@ -226,7 +263,7 @@ export class SocketIoCapture {
     d.fed = [];
     const binary = d.wireType === sioParser.PacketType.BINARY_EVENT || d.wireType === sioParser.PacketType.BINARY_ACK;
     const type = binary ? d.wireType! : packet.type;
-    const data = packet.data === undefined ? undefined : sanitize(packet.data);
+    const data = packet.data === undefined ? undefined : plainData(packet.data, binary || (packet.attachments ?? 0) > 0);
     const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, data, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
     if (isAck(packet.type)) {
       // The callback records its own `ack-receive` when (and if) it really runs.
@@ -255,4 +292,12 @@ function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, 
   if (data !== undefined) ev.data = data;
   if (parents.length) ev.parents = parents;
   return ev;
+}
+
+/**
+ * Decoded packet data as the trace shows it. Decoded from a string it is plain JSON already, the
+ * capture's own; binary attachments (Buffers, placed back by the decoder) become what sanitize.ts makes of them.
+ */
+function plainData(data: unknown, withBinary: boolean): unknown {
+  return withBinary ? sanitize(data) : data;
 }
