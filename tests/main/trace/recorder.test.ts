@@ -31,3 +31,19 @@ describe("createRecorder", () => {
     expect(recorder.recent().map((e) => e.id)).toEqual([1, 2]);
   });
 });
+
+describe("the recorder's window", () => {
+  it("recent() keeps the newest `windowSize`; since(id) gives what came after an event, the pending events included", () => {
+    let now = 0;
+    const recorder = createRecorder({ header, clock: () => (now += 1), windowSize: 5 });
+    for (let i = 1; i <= 8; i++) recorder.record({ layer: "lab", kind: "log", host: "server", text: `line ${i}` });
+    recorder.flush();
+    recorder.record({ layer: "lab", kind: "log", host: "server", text: "pending" });
+    expect(recorder.recent().map((e) => e.id)).toEqual([5, 6, 7, 8, 9]);
+    expect(recorder.since(7).map((e) => (e as { text?: string }).text)).toEqual(["line 8", "pending"]);
+    expect(recorder.since(8).map((e) => e.id)).toEqual([9]);
+    expect(recorder.since(9)).toEqual([]);
+    expect(recorder.since(0).map((e) => e.id)).toEqual([4, 5, 6, 7, 8, 9]);
+    recorder.close();
+  });
+});
