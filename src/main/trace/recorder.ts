@@ -43,7 +43,7 @@ export interface Recorder {
   now(): number;
   /** Events still in memory, oldest first. */
   recent(): TraceEvent[];
-  /** The events still in memory whose id is above `id` (what happened since an event), oldest first. */
+  /** The events still in memory whose id is above `id` (what happened since an event), oldest first: the tail of recent(). */
   since(id: number): TraceEvent[];
   /** Number of events recorded so far. */
   readonly count: number;
@@ -154,7 +154,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (i > 0) return after;
       let j = ring.length;
       while (j > head && ring[j - 1]!.id > id) j--;
-      return j < ring.length ? ring.slice(j).concat(after) : after;
+      const all = j < ring.length ? ring.slice(j).concat(after) : after;
+      // No more than recent() holds.
+      return all.length > windowSize ? all.slice(all.length - windowSize) : all;
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -43,7 +43,8 @@ describe("the recorder's window", () => {
     expect(recorder.since(7).map((e) => (e as { text?: string }).text)).toEqual(["line 8", "pending"]);
     expect(recorder.since(8).map((e) => e.id)).toEqual([9]);
     expect(recorder.since(9)).toEqual([]);
-    expect(recorder.since(0).map((e) => e.id)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(recorder.since(0).map((e) => e.id)).toEqual([5, 6, 7, 8, 9]);
+    expect(recorder.since(3)).toEqual(recorder.recent());
     recorder.close();
   });
 });

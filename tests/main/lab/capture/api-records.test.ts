@@ -7,7 +7,7 @@ import * as sioParser from "socket.io-parser";
 import { ApiCapture } from "../../../../src/main/lab/capture/api/api-capture.js";
 import { Correlator } from "../../../../src/main/lab/capture/correlator.js";
 import { EngineCapture } from "../../../../src/main/lab/capture/engine/engine-capture.js";
-import { SocketIoCapture, type Packet } from "../../../../src/main/lab/capture/socketio/traced-parser.js";
+import { packetOfHeader, SocketIoCapture, type Packet } from "../../../../src/main/lab/capture/socketio/traced-parser.js";
 import { createRecorder } from "../../../../src/main/trace/recorder.js";
 import type { TraceEvent, TraceHeader } from "../../../../src/shared/trace/types.js";
 
@@ -130,6 +130,58 @@ describe("the engine, Socket.IO and api captures fed records alone", () => {
       ["EVENT", undefined, '2["hello","again"]', ["hello", "again"]],
     ]);
     expect(events().filter((e) => e.layer === "lab" && e.kind === "error")).toHaveLength(1);
+  });
+
+  it("keeps a packet nested deeper than JSON can write out of the trace's way, received or sent: past 32 levels it says so", () => {
+    const { c, packets, events } = captures();
+    const deep = `2["x",${"[".repeat(5000)}${"]".repeat(5000)}]`;
+    packets.apply({ kind: "add", t: 1, host: "server", decoder: 1, input: deep });
+    packets.apply({ kind: "encode", t: 2, host: "client-1", side: "client", session: SID, out: [deep] });
+    // The recorder writes and hands on what it holds: nothing in it is too deep to serialise.
+    expect(() => c.recorder.flush()).not.toThrow();
+    const got = events().filter((e) => e.layer === "socketio");
+    expect(got.map((e) => (e.layer === "socketio" ? e.dir : ""))).toEqual(["in", "out"]);
+    for (const e of got) expect(JSON.stringify(e)).toContain("[too deep]");
+  });
+
+  it("links an ack to its emit after a packet with more attachments than a receiver accepts (the encoder has no cap)", () => {
+    const { api, packets, events } = captures();
+    const client = "client-1";
+    const emit = (token: number, packet: Packet, t: number): void => {
+      api.apply({ kind: "bind", host: client, token });
+      api.apply({ kind: "call", host: client, nsp: packet.nsp, socketId: "sock-1", event: String((packet.data as unknown[])[0]), side: "client" });
+      // No session on either side here (no engine records): the ACK is found by host, namespace and ack id.
+      packets.apply({ kind: "encode", t, host: client, side: "client", session: undefined, out: new sioParser.Encoder().encode(packet as sioParser.Packet) as unknown[] });
+    };
+    const buffers = Array.from({ length: 11 }, (_, i) => Buffer.from([i]));
+    emit(1, { type: sioParser.PacketType.EVENT, nsp: "/chat", id: 0, data: ["many", ...buffers] }, 1);
+    emit(2, { type: sioParser.PacketType.EVENT, nsp: "/chat", id: 1, data: ["next"] }, 2);
+    const acked = new sioParser.Encoder().encode({ type: sioParser.PacketType.ACK, nsp: "/chat", id: 1, data: ["ok"] })[0] as string;
+    packets.apply({ kind: "add", t: 3, host: client, decoder: 5, input: acked });
+    api.apply({ kind: "ack-receive", ref: 200, host: client, nsp: "/chat", token: 2, reply: ["ok"] });
+    const all = events();
+    const emits = all.filter((e) => e.layer === "api" && e.kind === "emit");
+    expect(emits.map((e) => (e.layer === "api" ? [e.event, e.args?.length] : []))).toEqual([
+      ["many", 11],
+      ["next", 0],
+    ]);
+    // Decoded with its attachments, not read off the header: the bytes, not placeholders.
+    expect(emits[0]?.layer === "api" && emits[0].args?.[10]).toEqual({ _binary: Buffer.from([10]).toString("base64"), length: 1 });
+    const sent = all.filter((e) => e.layer === "socketio" && e.dir === "out");
+    expect(sent.map((e) => (e.layer === "socketio" ? [e.type, e.nsp, e.ackId, e.attachments] : []))).toEqual([
+      ["BINARY_EVENT", "/chat", 0, 11],
+      ["EVENT", "/chat", 1, undefined],
+    ]);
+    const ackIn = all.find((e) => e.layer === "socketio" && e.dir === "in");
+    expect(all.find((e) => e.layer === "api" && e.kind === "ack-receive")?.parents).toEqual([ackIn!.id, emits[1]!.id]);
+  });
+
+  it("reads a packet off its string's header when a decoder refuses it", () => {
+    expect(packetOfHeader('3/chat,12["ok",{"a":1}]')).toEqual({ type: 3, nsp: "/chat", id: 12, data: ["ok", { a: 1 }] });
+    expect(packetOfHeader('51-["f",{"_placeholder":true,"num":0}]')).toEqual({ type: 5, nsp: "/", data: ["f", { _placeholder: true, num: 0 }] });
+    expect(packetOfHeader("1/admin,")).toEqual({ type: 1, nsp: "/admin" });
+    expect(packetOfHeader("2[not json")).toEqual({ type: 2, nsp: "/", data: "[not json" });
+    expect(packetOfHeader("")).toEqual({ type: 2, nsp: "/" });
   });
 
   it("hands data between layers by content: a copy of the bytes finds its packet, text never matches bytes", () => {

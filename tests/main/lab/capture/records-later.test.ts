@@ -61,14 +61,22 @@ describe("records applied after the application ran on", () => {
   it("show a sent packet's data as it went over the wire (decoded from what the encoder wrote), binary attachments as they were sent", async () => {
     lab = await createLab({ port: 0 });
     lab.server!.of("/").on("connection", (socket: ServerSocket) => {
-      socket.on("when", (_at: unknown, _err: unknown, callback: () => void) => callback());
+      // The reply is a Date too: the api ack-send shows it as its ACK packet does.
+      socket.on("when", (_at: unknown, _err: unknown, callback: (reply: Date) => void) => callback(new Date(Date.UTC(2026, 11, 4, 12, 0, 1))));
       socket.on("bytes", (_b: unknown, callback: () => void) => callback());
     });
     const client = await lab.addClient({ transports: "websocket" });
     const socket = client.socket("/");
     await connected(socket);
     const at = new Date(Date.UTC(2026, 11, 4, 12, 0, 0));
-    await new Promise<void>((resolve) => socket.emit("when", at, new Error("boom"), () => resolve()));
+    let replied: unknown;
+    await new Promise<void>((resolve) =>
+      socket.emit("when", at, new Error("boom"), (reply: unknown) => {
+        replied = reply;
+        resolve();
+      }),
+    );
+    expect(replied).toBe("2026-12-04T12:00:01.000Z");
     const bytes = Buffer.from("sent");
     const done = new Promise<void>((resolve) => socket.emit("bytes", bytes, () => resolve()));
     bytes.fill(0x7a);
@@ -82,6 +90,10 @@ describe("records applied after the application ran on", () => {
     expect(emit?.layer === "api" && emit.args).toEqual(["2026-12-04T12:00:00.000Z", {}]);
     const received = events.find((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "when");
     expect(received?.layer === "api" && received.args).toEqual(emit?.layer === "api" && emit.args);
+    const ackSend = events.find((e) => e.layer === "api" && e.kind === "ack-send" && e.host === "server");
+    expect(ackSend?.layer === "api" && ackSend.args).toEqual(["2026-12-04T12:00:01.000Z"]);
+    const ackOut = events.find((e) => e.layer === "socketio" && e.host === "server" && e.dir === "out" && e.type === "ACK" && e.parents?.includes(ackSend!.id));
+    expect(ackOut?.layer === "socketio" && ackOut.data).toEqual(["2026-12-04T12:00:01.000Z"]);
     // The attachment as it was encoded, though the application filled its Buffer after the emit.
     const sent = { _binary: Buffer.from("sent").toString("base64"), length: 4 };
     const sentBytes = events.find((e) => e.layer === "socketio" && e.host === client.id && e.dir === "out" && e.type === "BINARY_EVENT");

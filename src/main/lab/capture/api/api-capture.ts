@@ -263,7 +263,7 @@ export class ApiCapture implements PacketCauses {
   }
 
   // ── the encoder's question: which api events caused this packet? ──
-  /** `packet`: as the encoder had it, its data as the trace shows it (a copy made then). */
+  /** `packet`: as the Socket.IO capture decoded it from what the encoder wrote, its data as the trace shows it. */
   encoding(host: string, session: string | undefined, packet: Packet): number[] {
     const call = this.calls.get(host);
     const cause = this.causeOn(host);

@@ -187,8 +187,10 @@ export class SocketIoCapture {
 
   /**
    * The packet a host sent, decoded from what its encoder wrote (its data as the trace shows it):
-   * the same decoder a receiver uses, one for every host's sends (each `out` is whole, so it
-   * decodes at its last part). Should it not (no encoder writes that), what the string says.
+   * socket.io-parser's decoder, one for every host's sends (each `out` is whole, so it decodes at
+   * its last part), with no cap on attachments (the encoder has none; a receiver's decoder
+   * refuses more than 10). Should it still refuse (it checks payloads the encoder does not), the
+   * packet is read off the string's header: type, namespace, ack id, then its JSON.
    */
   private decodeSent(out: unknown[]): Packet {
     this.sent = undefined;
@@ -202,18 +204,16 @@ export class SocketIoCapture {
     if (packet) {
       const copy: Packet = { type: packet.type, nsp: packet.nsp };
       if (packet.id !== undefined) copy.id = packet.id;
-      if (packet.data !== undefined) copy.data = plainData(packet.data, out.length > 1);
+      if (packet.data !== undefined) copy.data = sanitize(packet.data);
       return copy;
     }
     this.sentDecoder.destroy();
     this.sentDecoder = this.newSentDecoder();
-    const text = typeof out[0] === "string" ? out[0] : "";
-    const type = Number(text[0]);
-    return { type: Number.isInteger(type) ? type : sioParser.PacketType.EVENT, nsp: "/" };
+    return packetOfHeader(typeof out[0] === "string" ? out[0] : "");
   }
 
   private newSentDecoder(): sioParser.Decoder {
-    const decoder = new sioParser.Decoder();
+    const decoder = new sioParser.Decoder({ maxAttachments: Number.POSITIVE_INFINITY });
     decoder.on("decoded", (packet: Packet) => {
       this.sent = packet;
     });
@@ -263,7 +263,7 @@ export class SocketIoCapture {
     d.fed = [];
     const binary = d.wireType === sioParser.PacketType.BINARY_EVENT || d.wireType === sioParser.PacketType.BINARY_ACK;
     const type = binary ? d.wireType! : packet.type;
-    const data = packet.data === undefined ? undefined : plainData(packet.data, binary || (packet.attachments ?? 0) > 0);
+    const data = packet.data === undefined ? undefined : sanitize(packet.data);
     const id = this.c.stamp(packetEvent(host, "in", typeName(type), packet, data, binary ? d.wireAttachments : packet.attachments, d.firstString, parents));
     if (isAck(packet.type)) {
       // The callback records its own `ack-receive` when (and if) it really runs.
@@ -282,7 +282,7 @@ export class SocketIoCapture {
 /**
  * A socketio `packet` event, fields added in the trace's key order (optional `ackId` and
  * `attachments` come before `encoded`): one object per packet, no spreads. `data`: the
- * packet's data as the trace shows it (sanitized).
+ * packet's data as the trace shows it (decoded by the capture, then made plain by sanitize.ts).
  */
 function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, packet: Packet, data: unknown, attachments: number | undefined, encoded: string, parents: number[]): SocketIoPacketEvent {
   const ev = { id: 0, t: 0, layer: "socketio", kind: "packet", host, dir, type, nsp: packet.nsp } as SocketIoPacketEvent;
@@ -295,9 +295,21 @@ function packetEvent(host: string, dir: "in" | "out", type: SocketIoPacketType, 
 }
 
 /**
- * Decoded packet data as the trace shows it. Decoded from a string it is plain JSON already, the
- * capture's own; binary attachments (Buffers, placed back by the decoder) become what sanitize.ts makes of them.
+ * A packet read off an encoded string's header (`<type>[<attachments>-][<nsp>,][<id>]<json>`),
+ * for one socket.io-parser's decoder refused: its data as sanitize.ts makes it.
  */
-function plainData(data: unknown, withBinary: boolean): unknown {
-  return withBinary ? sanitize(data) : data;
+export function packetOfHeader(text: string): Packet {
+  const head = /^([0-6])(?:\d+-)?(\/[^,]*,)?(\d+)?/.exec(text);
+  if (!head) return { type: sioParser.PacketType.EVENT, nsp: "/" };
+  const packet: Packet = { type: Number(head[1]), nsp: head[2] ? head[2].slice(0, -1) : "/" };
+  if (head[3] !== undefined) packet.id = Number(head[3]);
+  const json = text.slice(head[0].length);
+  if (json !== "") {
+    try {
+      packet.data = sanitize(JSON.parse(json));
+    } catch {
+      packet.data = json;
+    }
+  }
+  return packet;
 }
