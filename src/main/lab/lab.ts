@@ -176,7 +176,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const api = options.capture?.api ?? new ApiCapture(c);
   const packets = options.capture?.packets ?? new SocketIoCapture(c, api);
   const externalPeer = createExternalPeers(c);
-  const conns = options.capture?.connections ?? new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote) });
+  const conns =
+    options.capture?.connections ??
+    new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote), causeOn: (host) => api.causeOn(host), unitRead: (host, id) => api.respRead(host, id) });
   const engines = options.capture?.engines ?? new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({

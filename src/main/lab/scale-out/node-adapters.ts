@@ -52,7 +52,7 @@ export function createNodeAdapter(choice: AdapterChoice, ctx: NodeAdapterContext
     case "redis-streams": {
       if (!ctx.redis) throw new Error(NO_REDIS_SERVER);
       /** The RESP unit this node read last: what carried a message that arrives now. */
-      const clients = createRedisClients({ api, conns: ctx.conns, host, ip: ctx.ip, redis: ctx.redis, onUnit: (id) => api.respRead(host, id) });
+      const clients = createRedisClients({ conns: ctx.conns, host, ip: ctx.ip, redis: ctx.redis });
       const adapter = choice === "redis" ? redisAdapter(api, host, clients) : streamsAdapter(api, host, clients, heartbeat);
       return { choice, adapter, close: () => clients.close() };
     }

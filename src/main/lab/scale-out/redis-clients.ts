@@ -6,18 +6,14 @@ import { createConnection } from "node:net";
 import { AbstractConnector, Redis } from "ioredis";
 import type { NetStream } from "ioredis/built/types.js";
 import type { ConnectionCapture } from "../capture/tcp/connection-capture.js";
-import type { ApiCapture } from "../capture/api/api-capture.js";
-import type { WireUnitParsed } from "../capture/wire/types.js";
 
 export interface RedisClientsOptions {
-  api: ApiCapture;
+  /** Taps each client's connection, `toApi`: what it writes and reads is the node's own code's (see `TapOptions.toApi`). */
   conns: ConnectionCapture;
   /** The node these clients belong to, and its address. */
   host: string;
   ip: string;
   redis: { ip: string; port: number };
-  /** Each RESP unit the node reads, with its event id. */
-  onUnit?: (id: number, unit: WireUnitParsed) => void;
 }
 
 export interface RedisClients {
@@ -28,7 +24,7 @@ export interface RedisClients {
 }
 
 export function createRedisClients(options: RedisClientsOptions): RedisClients {
-  const { api, conns, host, ip, redis } = options;
+  const { conns, host, ip, redis } = options;
   const streams = new Set<NetStream>();
   const clients = new Set<Redis>();
 
@@ -44,7 +40,7 @@ export function createRedisClients(options: RedisClientsOptions): RedisClients {
         process.nextTick(() => {
           if (!this.connecting) return reject(new Error("Connection is closed."));
           const socket = createConnection({ host: redis.ip, port: redis.port, localAddress: ip });
-          conns.tapClient(host, socket, { ip: redis.ip, port: redis.port }, { protocol: "resp", cause: () => api.causeOn(host), ...(options.onUnit ? { onUnit: options.onUnit } : {}) });
+          conns.tapClient(host, socket, { ip: redis.ip, port: redis.port }, { protocol: "resp", toApi: true });
           streams.add(socket);
           socket.once("close", () => streams.delete(socket));
           this.stream = socket;

@@ -71,7 +71,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const c = new Correlator(recorder);
   const api = new ApiCapture(c);
   const packets = new SocketIoCapture(c, api);
-  const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c) });
+  const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c), causeOn: (host) => api.causeOn(host), unitRead: (host, id) => api.respRead(host, id) });
   const engines = new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {

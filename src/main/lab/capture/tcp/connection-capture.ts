@@ -100,9 +100,8 @@ interface Connection extends ConnectionInfo {
   broken?: boolean;
   /** Engine packets are not this host's business (a proxy, a Redis connection): units only. */
   unitsOnly?: boolean;
-  /** What caused the bytes written now, for units no engine packet links (see `TapOptions`). */
-  cause?: () => number | undefined;
-  onUnit?: (id: number, unit: WireUnitParsed) => void;
+  /** Its units' causes and reads go to the api capture (see `TapOptions.toApi`). */
+  toApi?: true;
   /** A proxy's connection: what it writes forwards what was last read on `pairedWith` (see `TapOptions.forwards`). */
   forwards?: boolean;
   pairedWith?: string;
@@ -117,10 +116,13 @@ export interface TapOptions {
    * speaking Engine.IO (its units still show the payload in their preview).
    */
   unitsOnly?: boolean;
-  /** The event that made this host write now (an api broadcast, say): parent of its outgoing units. */
-  cause?: () => number | undefined;
-  /** Called as each incoming unit is recorded, with its event id. */
-  onUnit?: (id: number, unit: WireUnitParsed) => void;
+  /**
+   * A connection of the host's own code (its Redis client): what it writes is caused by the
+   * api event the host's sending runs for now (an api broadcast, say), and each unit it reads
+   * is handed to the api layer (what Redis answered names it). Both through the capture's
+   * hooks (`ConnectionCaptureHooks.causeOn`, `.unitRead`), so a tap carries no function.
+   */
+  toApi?: boolean;
   /**
    * A proxy's connection (with `unitsOnly`): each unit it writes forwards the unit last read on
    * the connection it is paired with now (`pair`: a request's two ends, a WebSocket tunnel's).
@@ -167,9 +169,14 @@ function dataEvent(conn: Connection, dir: StreamDir, offset: number, bytes: Buff
 
 const endpointKey = (a: Endpoint, b: Endpoint): string => `${a.ip}:${a.port}>${b.ip}:${b.port}`;
 
+/** What the TCP capture asks of the other captures (all on the capture's side: no live state). */
 export interface ConnectionCaptureHooks {
   /** A server-side connection from a peer that is not a lab host (`local`: the address it reached). */
   onExternalPeer?(remote: Endpoint, local: Endpoint): string;
+  /** The api event `host`'s sending runs for now, for a `toApi` connection's outgoing units (`ApiCapture.causeOn`). */
+  causeOn?(host: string): number | undefined;
+  /** A `toApi` connection of `host` read a unit, recorded as event `id` (`ApiCapture.respRead`). */
+  unitRead?(host: string, id: number): void;
 }
 
 /** A unit a forwarding connection's last read completed, not forwarded yet. */
@@ -315,8 +322,7 @@ export class ConnectionCapture {
       apply: (r) => this.applySafely(conn, r),
     };
     if (resp || options.unitsOnly) conn.unitsOnly = true;
-    if (options.cause) conn.cause = options.cause;
-    if (options.onUnit) conn.onUnit = options.onUnit;
+    if (options.toApi) conn.toApi = true;
     if (options.forwards) conn.forwards = true;
     if (target) conn.target = target;
     this.live.add(conn);
@@ -556,7 +562,7 @@ export class ConnectionCapture {
       const end = unit.offset + unit.length;
       if (dir === "out") {
         // Linked now (the engine packets it carries are pending now), recorded once its bytes settle.
-        const cause = conn.forwards ? this.forwardedUnit(conn, unit.kind) : conn.cause?.();
+        const cause = conn.forwards ? this.forwardedUnit(conn, unit.kind) : conn.toApi ? this.hooks.causeOn?.(conn.host) : undefined;
         const parents = conn.unitsOnly ? (cause !== undefined ? [cause] : []) : unit.packets.map((p) => this.links.outgoing(conn, sid, unit, p));
         const out: OutUnit = { start: unit.offset, end, event: wireEvent(conn.host, conn.id, unit, sid, parents) };
         if (unit.error) out.error = unit.error;
@@ -567,7 +573,7 @@ export class ConnectionCapture {
       const id = this.c.stamp(ev);
       remember(d.unitSpans, { start: unit.offset, end, id });
       if (unit.error) this.malformed(conn, dir, ev, unit.error, id);
-      conn.onUnit?.(id, unit);
+      if (conn.toApi) this.hooks.unitRead?.(conn.host, id);
       if (conn.forwards) {
         // Bounded by what one read completes: the list starts again at every read.
         const units = this.readToForward.get(conn.id);
