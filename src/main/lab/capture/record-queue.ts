@@ -14,11 +14,13 @@ interface Timed {
   t?: number;
 }
 
-type Apply = (record: never) => void;
+type Apply = (record: never, to: string | undefined) => void;
 
 export class RecordQueue {
   private applies: Apply[] = [];
   private records: Timed[] = [];
+  /** Whom each record is for, within its capture (a TCP record's connection id), where that is not the capture itself. */
+  private tos: (string | undefined)[] = [];
   /** When each record happened: its own `t`, or when it was queued. */
   private times: number[] = [];
   private at = 0;
@@ -37,10 +39,15 @@ export class RecordQueue {
     return !this.draining && this.at < this.records.length;
   }
 
-  /** A probe's record, applied later by `apply` (at the end of this turn, or when the trace is read). */
-  push<R extends Timed>(apply: (record: R) => void, record: R): void {
+  /**
+   * A probe's record, applied later by `apply` (at the end of this turn, or when the trace is
+   * read). `apply` is one capture's (never one made per socket); `to` says whom in that capture
+   * the record is for (a connection id), as data.
+   */
+  push<R extends Timed>(apply: (record: R, to: string | undefined) => void, record: R, to?: string): void {
     this.applies.push(apply as Apply);
     this.records.push(record);
+    this.tos.push(to);
     this.times.push(record.t ?? this.recorder.now());
     this.scheduled ??= setImmediate(this.drainTurn);
   }
@@ -63,7 +70,7 @@ export class RecordQueue {
         const record = this.records[this.at]!;
         this.time = this.times[this.at];
         try {
-          this.applies[this.at]!(record as never);
+          this.applies[this.at]!(record as never, this.tos[this.at]);
         } catch (err) {
           this.time = undefined;
           this.failed(record, err);
@@ -74,6 +81,7 @@ export class RecordQueue {
       this.time = undefined;
       this.applies = this.applies.slice(this.at);
       this.records = this.records.slice(this.at);
+      this.tos = this.tos.slice(this.at);
       this.times = this.times.slice(this.at);
       this.at = 0;
       this.draining = false;

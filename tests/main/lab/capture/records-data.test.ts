@@ -13,9 +13,11 @@ import { SCENARIOS } from "../../../../src/main/lab/scenarios/index.js";
 let seen: object[] | undefined;
 const push = RecordQueue.prototype.push;
 beforeAll(() => {
-  RecordQueue.prototype.push = function (this: RecordQueue, apply, record) {
+  RecordQueue.prototype.push = function (this: RecordQueue, apply, record, to) {
+    // Whom a record is for travels as data too (a TCP record's connection id).
+    if (to !== undefined && typeof to !== "string") throw new Error(`a record queued for ${typeof to}, not a connection id`);
     seen?.push(record);
-    return push.call(this, apply as never, record);
+    return push.call(this, apply as never, record, to);
   };
 });
 afterAll(() => {
@@ -53,6 +55,8 @@ describe("the probes' records", () => {
     expect(records.length).toBeGreaterThan(20);
     const kinds = new Set(records.map((r) => (r as { kind: string }).kind));
     expect(kinds.size).toBeGreaterThan(5);
+    // Connections are made from records too: each tapped socket's first record says what it is.
+    expect(kinds.has("tapped")).toBe(true);
     expect(records.map((r, i) => plainData(r, `record ${i} (${(r as { kind: string }).kind})`)).filter(Boolean)).toEqual([]);
     expect(deserialize(serialize(records))).toStrictEqual(records);
   });

@@ -79,8 +79,6 @@ interface Connection extends ConnectionInfo {
   writes: Map<number, OutChunk>;
   /** The lab stopped reading this connection (a frozen client): bytes it holds were never read by its engine. */
   paused?: boolean;
-  /** Applies one of its probe's records (queued: see record-queue.ts). */
-  apply: (record: TcpRecord) => void;
   peer?: Connection;
   /** Set on the server side when the other end is not one of the lab's hosts. */
   external?: string;
@@ -206,6 +204,10 @@ export class ConnectionCapture {
   private readonly readToForward = new BoundedMap<string, ReadUnit[]>(10_000);
   private readonly byTuple = new Map<string, Connection>();
   private readonly live = new Set<Connection>();
+  /** The connections still open, by id: where their records go. */
+  private readonly byId = new Map<string, Connection>();
+  /** The last closed ones, for a record that comes after the close. */
+  private readonly closedById = new BoundedMap<string, Connection>(256);
   private sweepScheduled = false;
   private readonly closeWaiters = new Set<() => void>();
   private readonly links: EngineWireLinks;
@@ -219,25 +221,21 @@ export class ConnectionCapture {
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
   tapClient(host: string, socket: Socket, target?: Endpoint, options: TapOptions = {}): void {
-    const conn = this.create(host, "client", options, target);
-    this.probe(conn, socket);
+    this.probe(this.tapped(host, "client", options, target), host, "client", socket);
   }
 
   /** Taps a socket an http.Server accepted. */
   tapServer(host: string, socket: Socket, options: TapOptions = {}): void {
-    const conn = this.create(host, "server", options);
-    const peer = this.peerNames.get(socket);
-    if (peer !== undefined) conn.external = peer;
-    this.probe(conn, socket);
+    this.probe(this.tapped(host, "server", options, undefined, this.peerNames.get(socket)), host, "server", socket);
   }
 
   /**
    * A connection known only by its records (see socket-probe.ts): what a probe elsewhere (a
-   * capture that is fed records, not sockets) reports. Returns the function to apply them with.
+   * capture that is fed records, not sockets) reports. Returns the function to queue them with.
    */
   follow(host: string, role: "client" | "server", options: TapOptions = {}, target?: Endpoint): (record: TcpRecord) => void {
-    const conn = this.create(host, role, options, target);
-    return (record) => this.c.queue.push(conn.apply, record);
+    const id = this.tapped(host, role, options, target);
+    return (record) => this.c.queue.push(this.applyRecord, record, id);
   }
 
   /** Connections still open (for disposal and for views of the lab state). */
@@ -304,42 +302,77 @@ export class ConnectionCapture {
     }
   }
 
-  private create(host: string, role: "client" | "server", options: TapOptions, target?: Endpoint): Connection {
-    const resp = options.protocol === "resp";
+  /**
+   * A new connection's id, and its `tapped` record queued (the lab's side): the capture makes
+   * its state from that record, as from any other.
+   */
+  private tapped(host: string, role: "client" | "server", options: TapOptions, target?: Endpoint, external?: string): string {
+    const id = `${host}/tcp${this.nextConn++}`;
+    const record: Extract<TcpRecord, { kind: "tapped" }> = { kind: "tapped", t: this.c.recorder.now(), host, role };
+    if (target) record.target = { ip: target.ip, port: target.port };
+    if (options.protocol === "resp") record.resp = true;
+    if (options.unitsOnly) record.unitsOnly = true;
+    if (options.toApi) record.toApi = true;
+    if (options.forwards) record.forwards = true;
+    if (external !== undefined) record.external = external;
+    this.c.queue.push(this.applyRecord, record, id);
+    return id;
+  }
+
+  /** Makes a connection's state from its `tapped` record. */
+  private created(id: string, r: Extract<TcpRecord, { kind: "tapped" }>): void {
     const conn: Connection = {
-      id: `${host}/tcp${this.nextConn++}`,
-      host,
-      role,
+      id,
+      host: r.host,
+      role: r.role,
       local: { ip: "", port: 0 },
       remote: { ip: "", port: 0 },
-      parser: resp ? createRespParser(role) : createWireParser(role),
+      parser: r.resp ? createRespParser(r.role) : createWireParser(r.role),
       open: false,
       closed: false,
       out: newDirection(),
       in: newDirection(),
       early: [],
       writes: new Map(),
-      apply: (r) => this.applySafely(conn, r),
     };
-    if (resp || options.unitsOnly) conn.unitsOnly = true;
-    if (options.toApi) conn.toApi = true;
-    if (options.forwards) conn.forwards = true;
-    if (target) conn.target = target;
+    if (r.resp || r.unitsOnly) conn.unitsOnly = true;
+    if (r.toApi) conn.toApi = true;
+    if (r.forwards) conn.forwards = true;
+    if (r.target) conn.target = r.target;
+    if (r.external !== undefined) conn.external = r.external;
     this.live.add(conn);
-    return conn;
+    this.byId.set(id, conn);
   }
 
-  private probe(conn: Connection, socket: Socket): void {
-    const report = (record: TcpRecord): void => this.c.queue.push(conn.apply, record);
-    const untap = probeSocket(socket, report, { serverSide: conn.role === "server", now: () => this.c.recorder.now() });
-    this.sockets.set(conn.id, { host: conn.host, socket, untap, report });
-    this.connOf.set(socket, conn.id);
+  /** No longer open: its records to come (none should) still find it for a while. */
+  private forget(conn: Connection): void {
+    this.live.delete(conn);
+    this.byId.delete(conn.id);
+    this.closedById.set(conn.id, conn);
+  }
+
+  private probe(id: string, host: string, role: "client" | "server", socket: Socket): void {
+    const report = (record: TcpRecord): void => this.c.queue.push(this.applyRecord, record, id);
+    const untap = probeSocket(socket, report, { serverSide: role === "server", now: () => this.c.recorder.now() });
+    this.sockets.set(id, { host, socket, untap, report });
+    this.connOf.set(socket, id);
     // After the probe's own `close` listener: the close is reported first, then the tap goes.
     socket.once("close", () => {
-      this.sockets.delete(conn.id);
+      this.sockets.delete(id);
       untap();
     });
   }
+
+  /** Every TCP record goes through here, with the id of its connection (the queue carries it as data). */
+  private readonly applyRecord = (r: TcpRecord, to: string | undefined): void => {
+    if (to === undefined) return;
+    if (r.kind === "tapped") {
+      this.created(to, r);
+      return;
+    }
+    const conn = this.byId.get(to) ?? this.closedById.get(to);
+    if (conn) this.applySafely(conn, r);
+  };
 
   /** A record the capture fails on stops the capture of its connection only (its tap goes: no more bytes). */
   private applySafely(conn: Connection, r: TcpRecord): void {
@@ -392,6 +425,9 @@ export class ConnectionCapture {
         return;
       case "paired":
         conn.pairedWith = r.with;
+        return;
+      case "tapped":
+        // Made the connection (see `applyRecord`); a second one for it says nothing new.
         return;
       default:
         assertNever(r, "tcp record");
@@ -667,7 +703,7 @@ export class ConnectionCapture {
     conn.closed = true;
     if (!conn.open) {
       // Never connected: the SYN was answered with a reset (or the attempt failed otherwise).
-      this.live.delete(conn);
+      this.forget(conn);
       if (conn.lastError) {
         const ev: TcpRefusedEvent = { id: 0, t: 0, layer: "tcp", kind: "refused", host: conn.host, conn: conn.id, remote: conn.target ?? { ip: "", port: 0 }, code: conn.lastError };
         if (record.local) ev.local = record.local;
@@ -739,7 +775,7 @@ export class ConnectionCapture {
       }
     }
     this.byTuple.delete(endpointKey(conn.local, conn.remote));
-    this.live.delete(conn);
+    this.forget(conn);
     this.wake();
   }
 

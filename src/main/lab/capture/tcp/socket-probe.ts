@@ -9,6 +9,12 @@ import type { Endpoint } from "../../../../shared/trace/types.js";
 import { tapSocket } from "./net-socket-tap.js";
 
 export type TcpRecord =
+  /**
+   * The lab tapped a socket (reported by the lab's side, first of its connection's records):
+   * what the capture needs to follow it, all data. `external`: the lab host its peer is, when
+   * the lab named it before (class mode's students).
+   */
+  | { kind: "tapped"; t: number; host: string; role: "client" | "server"; target?: Endpoint; resp?: true; unitsOnly?: true; toApi?: true; forwards?: true; external?: string }
   | { kind: "connect"; t: number; local: Endpoint; remote: Endpoint }
   | { kind: "read"; t: number; bytes: Buffer }
   /** A write issued; `write` numbers it for its `settled` record. */
