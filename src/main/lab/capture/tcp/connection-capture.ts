@@ -216,7 +216,7 @@ export class ConnectionCapture {
     private readonly c: Correlator,
     private readonly hooks: ConnectionCaptureHooks = {},
   ) {
-    this.links = new EngineWireLinks(c, (id) => [...this.live].some((l) => l.id === id && l.paused === true));
+    this.links = new EngineWireLinks(c, (id) => this.byId.get(id)?.paused === true);
   }
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
