@@ -176,9 +176,8 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const api = options.capture?.api ?? new ApiCapture(c);
   const packets = options.capture?.packets ?? new SocketIoCapture(c, api);
   const externalPeer = createExternalPeers(c);
-  const conns =
-    options.capture?.connections ??
-    new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote), causeOn: (host) => api.causeOn(host), unitRead: (host, id) => api.respRead(host, id) });
+  // No connection of a lab of one server is the server's own code's (`toApi`: a node's Redis client, in a scaled-out lab's capture).
+  const conns = options.capture?.connections ?? new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote) });
   const engines = options.capture?.engines ?? new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({

@@ -202,10 +202,9 @@ export class SocketIoCapture {
     const packet = this.sent as Packet | undefined;
     this.sent = undefined;
     if (packet) {
-      const copy: Packet = { type: packet.type, nsp: packet.nsp };
-      if (packet.id !== undefined) copy.id = packet.id;
-      if (packet.data !== undefined) copy.data = sanitize(packet.data);
-      return copy;
+      // The decoder's own object: its data made plain in place.
+      if (packet.data !== undefined) packet.data = sanitize(packet.data);
+      return packet;
     }
     this.sentDecoder.destroy();
     this.sentDecoder = this.newSentDecoder();

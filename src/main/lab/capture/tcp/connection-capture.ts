@@ -203,7 +203,6 @@ export class ConnectionCapture {
   /** What each forwarding connection's last read completed, by connection id (kept after it closes: a unit written later may forward it). */
   private readonly readToForward = new BoundedMap<string, ReadUnit[]>(10_000);
   private readonly byTuple = new Map<string, Connection>();
-  private readonly live = new Set<Connection>();
   /** The connections still open, by id: where their records go. */
   private readonly byId = new Map<string, Connection>();
   /** The last closed ones, for a record that comes after the close. */
@@ -241,7 +240,7 @@ export class ConnectionCapture {
   /** Connections still open (for disposal and for views of the lab state). */
   connections(): ConnectionInfo[] {
     this.c.queue.drain();
-    return [...this.live];
+    return [...this.byId.values()];
   }
 
   /**
@@ -250,7 +249,7 @@ export class ConnectionCapture {
    */
   closedAll(host: string | undefined, maxMs: number): Promise<boolean> {
     this.c.queue.drain();
-    const done = (): boolean => ![...this.live].some((c) => host === undefined || c.host === host);
+    const done = (): boolean => ![...this.byId.values()].some((c) => host === undefined || c.host === host);
     if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = (): void => {
@@ -340,13 +339,11 @@ export class ConnectionCapture {
     if (r.forwards) conn.forwards = true;
     if (r.target) conn.target = r.target;
     if (r.external !== undefined) conn.external = r.external;
-    this.live.add(conn);
     this.byId.set(id, conn);
   }
 
   /** No longer open: its records to come (none should) still find it for a while. */
   private forget(conn: Connection): void {
-    this.live.delete(conn);
     this.byId.delete(conn.id);
     this.closedById.set(conn.id, conn);
   }
@@ -644,7 +641,7 @@ export class ConnectionCapture {
     this.c.queue.afterTurn(() => {
       this.sweepScheduled = false;
       let again = false;
-      for (const conn of this.live) {
+      for (const conn of this.byId.values()) {
         if (!conn.open || conn.broken) continue;
         try {
           this.flushOut(conn, { partial: true });
