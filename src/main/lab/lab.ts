@@ -5,15 +5,14 @@ import type { Socket } from "node:net";
 import type { Server } from "socket.io";
 import type { Manager, Socket as ClientSocket } from "socket.io-client";
 import type { ClientTransports } from "../../shared/lab-api.js";
-import type { Endpoint, TraceHeader } from "../../shared/trace/types.js";
+import type { TraceHeader } from "../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
-import { ApiCapture } from "./capture/api/api-capture.js";
-import { Correlator } from "./capture/correlator.js";
-import { EngineCapture } from "./capture/engine/engine-capture.js";
-import { SocketIoCapture } from "./capture/socketio/traced-parser.js";
-import { ConnectionCapture } from "./capture/tcp/connection-capture.js";
-import { createExternalPeers } from "./capture/tcp/external-peers.js";
+import type { ApiCapture } from "./capture/api/api-capture.js";
+import { createCaptureSet, type LabCapture } from "./capture/capture-set.js";
+import type { Correlator } from "./capture/correlator.js";
+import type { ConnectionCapture } from "./capture/tcp/connection-capture.js";
+import { startCaptureWorker } from "./capture/worker/remote-captures.js";
 import { createLabClient } from "./lab-client.js";
 import { createLabServer } from "./lab-server.js";
 import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
@@ -46,16 +45,22 @@ export interface LabOptions {
    * of every connection.
    */
   capture?: LabCapture;
+  /**
+   * Where the captures apply the probes' records: on Socket.IO's thread (the default), or in a
+   * worker thread (`SOCKETSCOPE_CAPTURE=worker` chooses it for a lab that makes its own recorder).
+   */
+  captureIn?: "thread" | "worker";
+}
+
+export type { LabCapture } from "./capture/capture-set.js";
+
+/** Whether a lab with these options runs its captures in a worker. */
+export function capturesInWorker(options: { captureIn?: "thread" | "worker"; recorder?: Recorder; capture?: LabCapture }): boolean {
+  if (options.captureIn !== undefined) return options.captureIn === "worker";
+  return process.env.SOCKETSCOPE_CAPTURE === "worker" && !options.recorder && !options.capture;
 }
 
 
-export interface LabCapture {
-  correlator: Correlator;
-  api: ApiCapture;
-  packets: SocketIoCapture;
-  connections: ConnectionCapture;
-  engines: EngineCapture;
-}
 
 /**
  * Options of `new Server(…)` a lesson may choose, as learners write them. They hold from the
@@ -171,14 +176,17 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     app: APP,
     ...(options.scenario ? { scenario: options.scenario } : {}),
   };
-  const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
-  const c = options.capture?.correlator ?? new Correlator(recorder);
-  const api = options.capture?.api ?? new ApiCapture(c);
-  const packets = options.capture?.packets ?? new SocketIoCapture(c, api);
-  const externalPeer = createExternalPeers(c);
-  // No connection of a lab of one server is the server's own code's (`toApi`: a node's Redis client, in a scaled-out lab's capture).
-  const conns = options.capture?.connections ?? new ConnectionCapture(c, { onExternalPeer: (remote: Endpoint) => externalPeer(remote) });
-  const engines = options.capture?.engines ?? new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
+  const file = options.traceFile ? { file: options.traceFile } : {};
+  let recorder: Recorder;
+  let capture: LabCapture;
+  if (capturesInWorker(options)) {
+    if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
+    ({ recorder, capture } = await startCaptureWorker({ header, shape: "lab", ...file }));
+  } else {
+    recorder = options.recorder ?? createRecorder({ header, ...file });
+    capture = options.capture ?? createCaptureSet(recorder, "lab");
+  }
+  const { correlator: c, api, packets, connections: conns, engines } = capture;
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {

@@ -15,6 +15,8 @@ export interface RecorderOptions {
   /** How many bytes of recent events (their JSON, estimated) to keep in memory; 64 MiB by default. */
   windowBytes?: number;
   clock?: () => number;
+  /** The clock's reading at the lab's time 0 (another thread's recorder of the same lab); now, by default. */
+  origin?: number;
 }
 
 export type BatchListener = (events: TraceEvent[]) => void;
@@ -55,7 +57,7 @@ export interface Recorder {
 
 export function createRecorder(options: RecorderOptions): Recorder {
   const clock = options.clock ?? (() => performance.now());
-  const t0 = clock();
+  const t0 = options.origin ?? clock();
   const windowSize = options.windowSize ?? 200_000;
   const windowBytes = options.windowBytes ?? 64 * 1024 * 1024;
   const listeners = new Set<BatchListener>();

@@ -32,7 +32,8 @@ afterEach(async () => {
 
 describe("a capture hook that throws", () => {
   it("is one lab error for that connection; the emit is still answered and other connections still traced", async () => {
-    lab = await createLab({ port: 0 });
+    // The wire parser is mocked in this process: the captures must run here, not in a worker.
+    lab = await createLab({ port: 0, captureIn: "thread" });
     const a = await lab.addClient({ transports: "polling" });
     const b = await lab.addClient({ transports: "websocket" });
     const sa = a.socket("/");

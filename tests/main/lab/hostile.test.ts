@@ -61,6 +61,8 @@ describe("hostile peers", () => {
     await waitFor(() => events.some((e) => e.layer === "socketio" && e.dir === "in" && e.encoded.includes("from rogue")), "the rogue's packet");
     const client = await lab.addClient({ transports: "websocket" });
     await new Promise((resolve) => client.socket("/").emit("hello", "from client-1", resolve));
+    // A subscriber hears of it a little later where the captures run in a worker.
+    await waitFor(() => events.some((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "hello"), "the server's receive");
     const receive = events.find((e) => e.layer === "api" && e.kind === "receive" && e.host === "server" && e.event === "hello")!;
     const chain = indexTrace(events).ancestors(receive.id);
     expect(chain.some((e) => e.layer === "api" && e.kind === "emit" && e.host === "client-1")).toBe(true);

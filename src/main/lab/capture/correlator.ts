@@ -15,6 +15,7 @@
 // session closes, and bounded, so a rogue peer can neither shift another session's links nor
 // grow memory without end.
 
+import type { OpRecord } from "./capture-set.js";
 import type { Recorder } from "../../trace/recorder.js";
 import { BoundedMap } from "./bounded-map.js";
 import { RecordQueue } from "./record-queue.js";
@@ -52,6 +53,18 @@ export interface EngineMessage {
   sid: string | undefined;
 }
 
+/**
+ * The captures of a lab whose captures run in a worker, as its own side asks them (the lab's
+ * side keeps only the probes and the live sockets): `call` answers at once, after every record
+ * queued so far was applied there; `request` when the answer is ready (a wait for closes).
+ */
+export interface RemoteCaptures {
+  call<T>(op: RemoteCall, args?: unknown[]): T;
+  request<T>(op: RemoteRequest, args?: unknown[]): Promise<T>;
+}
+export type RemoteCall = "connections" | "bound" | "recent" | "since" | "count" | "close";
+export type RemoteRequest = "closedAll";
+
 /** One part of a key: a host, a session, a namespace, an ack id. */
 type Part = string | number | undefined;
 
@@ -83,8 +96,18 @@ export class Correlator {
   /** The probes' records, applied once per turn (see record-queue.ts). */
   readonly queue: RecordQueue;
 
-  constructor(readonly recorder: Recorder) {
+  /** The id of the last event lab code recorded through the queue (an `event` record: where the captures run in a worker). */
+  lastEventId = 0;
+
+  /** `remote`: the captures run in a worker, and this is the lab's side of them (see capture-set.ts). */
+  constructor(
+    readonly recorder: Recorder,
+    readonly remote?: RemoteCaptures,
+  ) {
     this.queue = new RecordQueue(recorder);
+    this.queue.register("event", (r: { event: NewEvent }) => {
+      this.lastEventId = this.record(r.event);
+    });
   }
 
   /** Records an event, at the time of the record being applied (now, outside the queue). */
@@ -196,6 +219,11 @@ export class Correlator {
 
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
+    if (this.remote) {
+      // The worker's correlator and api capture both forget it (capture-set.ts).
+      this.queue.pushNamed<OpRecord>("op", { op: "forgetHost", host });
+      return;
+    }
     this.forgetPrefix(`${host}|`);
     this.encodedChunks.delete(host);
     this.engineIn.delete(host);

@@ -16,6 +16,17 @@ interface Timed {
 
 type Apply = (record: never, to: string | undefined) => void;
 
+/**
+ * Records on their way to another thread (see capture/worker/): each with the name its capture
+ * applies it under, whom it is for, and when it happened. Plain data, posted as it is.
+ */
+export interface RecordBatch {
+  names: string[];
+  records: unknown[];
+  tos: (string | undefined)[];
+  times: number[];
+}
+
 export class RecordQueue {
   private applies: Apply[] = [];
   private records: Timed[] = [];
@@ -29,9 +40,48 @@ export class RecordQueue {
   private readonly turnEnd = new Set<() => void>();
   /** While a record is applied: its time, the time of every event it makes. */
   time: number | undefined;
+  /** The name each capture's apply is known by on the other side of a thread (`register`). */
+  private readonly names = new Map<Apply, string>();
+  private readonly byName = new Map<string, Apply>();
+  /** Where waiting records go instead of being applied here (the captures run in a worker). */
+  private sink: ((batch: RecordBatch) => void) | undefined;
 
   constructor(private readonly recorder: Recorder) {
     recorder.setBacklog(this);
+  }
+
+  /**
+   * A capture's apply, under the name it has in every thread: a record queued here with it is
+   * applied by the same capture of a worker (`sendTo`, `receive`).
+   */
+  register<R>(name: string, apply: (record: R, to: string | undefined) => void): void {
+    this.names.set(apply as Apply, name);
+    this.byName.set(name, apply as Apply);
+  }
+
+  /** From now on the waiting records are handed to `sink` as a batch, not applied on this thread. */
+  sendTo(sink: (batch: RecordBatch) => void): void {
+    this.sink = sink;
+  }
+
+  /** Queues a batch another thread sent, each record for the capture registered under its name. */
+  receive(batch: RecordBatch): void {
+    for (let i = 0; i < batch.names.length; i++) {
+      const apply = this.byName.get(batch.names[i]!);
+      if (!apply) throw new Error(`no capture applies records named ${batch.names[i]}`);
+      this.applies.push(apply);
+      this.records.push(batch.records[i] as Timed);
+      this.tos.push(batch.tos[i]);
+      this.times.push(batch.times[i]!);
+    }
+    this.scheduled ??= setImmediate(this.drainTurn);
+  }
+
+  /** Queues a record for the capture registered under `name` (lab code's events, the lab's requests to its captures). */
+  pushNamed<R extends Timed>(name: string, record: R, to?: string): void {
+    const apply = this.byName.get(name);
+    if (!apply) throw new Error(`no capture applies records named ${name}`);
+    this.push(apply as (record: R, to: string | undefined) => void, record, to);
   }
 
   /** Records wait that no one applied yet (and none is being applied now). */
@@ -64,6 +114,10 @@ export class RecordQueue {
   /** Applies every waiting record, in order. A record a capture fails on is said in the trace; the rest go on. */
   drain(): void {
     if (this.draining) return;
+    if (this.sink) {
+      this.send(this.sink);
+      return;
+    }
     this.draining = true;
     try {
       for (; this.at < this.records.length; this.at++) {
@@ -88,8 +142,30 @@ export class RecordQueue {
     }
   }
 
+  /** Hands every waiting record to `sink`, named, in order. */
+  private send(sink: (batch: RecordBatch) => void): void {
+    if (this.records.length === 0) return;
+    const names: string[] = new Array(this.applies.length);
+    for (let i = 0; i < this.applies.length; i++) {
+      const name = this.names.get(this.applies[i]!);
+      if (name === undefined) throw new Error("a record was queued for a capture no worker knows (not registered)");
+      names[i] = name;
+    }
+    const batch: RecordBatch = { names, records: this.records, tos: this.tos, times: this.times };
+    this.applies = [];
+    this.records = [];
+    this.tos = [];
+    this.times = [];
+    sink(batch);
+  }
+
   private readonly drainTurn = (): void => {
     this.scheduled = undefined;
+    if (this.sink) {
+      // The captures and the recorder are elsewhere: nothing to end or to flush here.
+      this.send(this.sink);
+      return;
+    }
     this.drain();
     if (this.turnEnd.size > 0) {
       const fns = [...this.turnEnd];

@@ -6,15 +6,11 @@
 
 import type { TraceHeader } from "../../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
-import { createRecorder } from "../../trace/recorder.js";
-import { ConnectionCapture } from "../capture/tcp/connection-capture.js";
-import { createExternalPeers } from "../capture/tcp/external-peers.js";
-import { ApiCapture } from "../capture/api/api-capture.js";
-import { Correlator } from "../capture/correlator.js";
-import { SocketIoCapture } from "../capture/socketio/traced-parser.js";
+import { createRecorder, type Recorder } from "../../trace/recorder.js";
+import { createCaptureSet, type LabCapture } from "../capture/capture-set.js";
 import { engineHasSession, sessionOfManager } from "../capture/socketio-internals.js";
-import { EngineCapture } from "../capture/engine/engine-capture.js";
-import { APP, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
+import { startCaptureWorker } from "../capture/worker/remote-captures.js";
+import { APP, capturesInWorker, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
 import { loopbackAliases } from "../loopback.js";
 import type { AppConsole } from "../server-app.js";
 import { startBalancer, type Balancer } from "./balancer.js";
@@ -67,12 +63,17 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const bind = options.bind ?? "127.0.0.1";
   const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, ...(options.scenario ? { scenario: options.scenario } : {}) };
   const ownRecorder = !options.recorder;
-  const recorder = options.recorder ?? createRecorder({ header, ...(options.traceFile ? { file: options.traceFile } : {}) });
-  const c = new Correlator(recorder);
-  const api = new ApiCapture(c);
-  const packets = new SocketIoCapture(c, api);
-  const conns = new ConnectionCapture(c, { onExternalPeer: createExternalPeers(c), causeOn: (host) => api.causeOn(host), unitRead: (host, id) => api.respRead(host, id) });
-  const engines = new EngineCapture(c, (host, sid) => conns.flushUnclaimed(host, sid));
+  const file = options.traceFile ? { file: options.traceFile } : {};
+  let recorder: Recorder;
+  let capture: LabCapture;
+  if (capturesInWorker(options)) {
+    if (options.recorder) throw new Error("a lab whose captures run in a worker makes its own recorder");
+    ({ recorder, capture } = await startCaptureWorker({ header, shape: "scale-out", ...file }));
+  } else {
+    recorder = options.recorder ?? createRecorder({ header, ...file });
+    capture = createCaptureSet(recorder, "scale-out");
+  }
+  const { correlator: c, api, packets, connections: conns, engines } = capture;
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {
       const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
@@ -123,7 +124,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
     }
     balancer = await startBalancer({ c, conns, host: "balancer", ip: bind, port: basePort, nodes, mode: options.startBalance ?? choices.balance });
     c.record({ layer: "lab", kind: "listen", host: "balancer", ip: bind, port: balancer.port, service: "load-balancer" });
-    base = await createLab({ ...options, noServer: true, recorder, capture: { correlator: c, api, packets, connections: conns, engines } });
+    base = await createLab({ ...options, noServer: true, recorder, capture, captureIn: "thread" });
   } catch (err) {
     await closeAll();
     if (ownRecorder) recorder.close();

@@ -126,27 +126,30 @@ describe("records applied after the application ran on", () => {
     expect(attachment.map((e) => (e.layer === "engine" ? [e.data, e.recovered ?? false, (e.parents ?? []).length > 0] : []))).toEqual([[Buffer.from("hello").toString("base64"), false, true]]);
   });
 
-  it("are written to the trace file when the process dies before the end of the turn", async () => {
-    const file = join(dir, "dies.ndjson");
-    // The ack callback throws: the process ends in the turn its ack-receive was reported.
-    const script = `
-      import { createLab } from "./src/main/lab/lab.ts";
-      const lab = await createLab({ port: 0, traceFile: ${JSON.stringify(file)} });
-      const client = await lab.addClient({ transports: "websocket" });
-      const socket = client.socket("/");
-      await new Promise((resolve) => (socket.connected ? resolve() : socket.once("connect", resolve)));
-      socket.emit("hello", "world", () => {
-        throw new Error("the application's callback dies");
-      });`;
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
-    expect(run.stderr).toMatch(/the application's callback dies/);
-    expect(run.status).not.toBe(0);
-    const { events } = await readTraceFile(file);
-    const kinds = events.filter((e) => e.layer === "api" && e.host === "client-1").map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["emit", "ack-receive"]));
-    const ackIn = events.find((e) => e.layer === "socketio" && e.host === "client-1" && e.dir === "in" && e.type === "ACK");
-    expect(ackIn).toBeDefined();
-    const ackReceive = events.find((e) => e.layer === "api" && e.kind === "ack-receive");
-    expect(ackReceive?.parents).toContain(ackIn!.id);
-  });
+  // Where the captures run in a worker too (see worker.test.ts): the worker writes everything before the process ends.
+  for (const captureIn of ["thread", "worker"] as const) {
+    it(`are written to the trace file when the process dies before the end of the turn (captures on the ${captureIn === "thread" ? "lab's thread" : "worker"})`, async () => {
+      const file = join(dir, `dies-${captureIn}.ndjson`);
+      // The ack callback throws: the process ends in the turn its ack-receive was reported.
+      const script = `
+        import { createLab } from "./src/main/lab/lab.ts";
+        const lab = await createLab({ port: 0, traceFile: ${JSON.stringify(file)}, captureIn: "${captureIn}" });
+        const client = await lab.addClient({ transports: "websocket" });
+        const socket = client.socket("/");
+        await new Promise((resolve) => (socket.connected ? resolve() : socket.once("connect", resolve)));
+        socket.emit("hello", "world", () => {
+          throw new Error("the application's callback dies");
+        });`;
+      const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+      expect(run.stderr).toMatch(/the application's callback dies/);
+      expect(run.status).not.toBe(0);
+      const { events } = await readTraceFile(file);
+      const kinds = events.filter((e) => e.layer === "api" && e.host === "client-1").map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(["emit", "ack-receive"]));
+      const ackIn = events.find((e) => e.layer === "socketio" && e.host === "client-1" && e.dir === "in" && e.type === "ACK");
+      expect(ackIn).toBeDefined();
+      const ackReceive = events.find((e) => e.layer === "api" && e.kind === "ack-receive");
+      expect(ackReceive?.parents).toContain(ackIn!.id);
+    });
+  }
 });

@@ -116,7 +116,9 @@ export class ApiCapture implements PacketCauses {
   constructor(
     readonly c: Correlator,
     readonly signals: ProbeSignals = new ProbeSignals(),
-  ) {}
+  ) {
+    c.queue.register("api", this.applyRecord);
+  }
 
   // ── the probes (api-probe.ts) ──
   /** Traces one server namespace. Call before any application handler is registered. */
@@ -136,6 +138,7 @@ export class ApiCapture implements PacketCauses {
 
   /** Whether an ack callback was bound to an encoded emit (for tests: the probes decide without asking, see ProbeSignals). */
   bound(token: number): boolean {
+    if (this.c.remote) return this.c.remote.call("bound", [token]);
     this.c.queue.drain();
     return this.boundTo.has(token);
   }
@@ -350,6 +353,8 @@ export class ApiCapture implements PacketCauses {
 
   /** Forgets everything about a host (a client removed). */
   forgetHost(host: string): void {
+    // In a worker's lab, the correlator's `forgetHost` has the worker forget both.
+    if (this.c.remote) return;
     this.c.queue.drain();
     for (const map of [this.calls, this.ackSends, this.unbound, this.respReads] as Map<string, unknown>[]) map.delete(host);
     this.causes.forget(host);

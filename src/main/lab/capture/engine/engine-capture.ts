@@ -16,7 +16,9 @@ export class EngineCapture {
   constructor(
     private readonly c: Correlator,
     private readonly onSessionClosed: (host: string, sid: string) => void = () => {},
-  ) {}
+  ) {
+    c.queue.register("engine", this.applyRecord);
+  }
 
   /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
   report(r: EngineRecord): void {

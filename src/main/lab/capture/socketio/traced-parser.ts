@@ -125,7 +125,9 @@ export class SocketIoCapture {
   constructor(
     readonly c: Correlator,
     private readonly causes: PacketCauses,
-  ) {}
+  ) {
+    c.queue.register("socketio", this.applyRecord);
+  }
 
   /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
   report(r: SocketIoRecord): void {

@@ -6,6 +6,7 @@
 // the peer reads them); bytes that never left are recorded as `unsent`, and a close says how
 // it ended and who began it.
 
+import type { OpRecord } from "../capture-set.js";
 import type { Socket } from "node:net";
 import { assertNever, type Endpoint, type TcpCloseEvent, type TcpDataEvent, type TcpOpenEvent, type TcpRefusedEvent, type TcpUnsentEvent, type WireEvent } from "../../../../shared/trace/types.js";
 import type { Correlator } from "../correlator.js";
@@ -175,6 +176,12 @@ export interface ConnectionCaptureHooks {
   causeOn?(host: string): number | undefined;
   /** A `toApi` connection of `host` read a unit, recorded as event `id` (`ApiCapture.respRead`). */
   unitRead?(host: string, id: number): void;
+  /**
+   * The capture failed on connection `id` and stopped following it: its tap should go. Where
+   * the capture runs on the lab's thread it removes the tap itself; a worker's capture tells
+   * the lab's side (`untap`).
+   */
+  onStopped?(id: string): void;
 }
 
 /** A unit a forwarding connection's last read completed, not forwarded yet. */
@@ -216,6 +223,7 @@ export class ConnectionCapture {
     private readonly hooks: ConnectionCaptureHooks = {},
   ) {
     this.links = new EngineWireLinks(c, (id) => this.byId.get(id)?.paused === true);
+    c.queue.register("tcp", this.applyRecord);
   }
 
   /** Taps a client-side socket right after it was created (before it connects to `target`). */
@@ -239,8 +247,16 @@ export class ConnectionCapture {
 
   /** Connections still open (for disposal and for views of the lab state). */
   connections(): ConnectionInfo[] {
+    if (this.c.remote) return this.c.remote.call("connections");
     this.c.queue.drain();
     return [...this.byId.values()];
+  }
+
+  /** The same, as plain data (what a worker's capture answers with): each end's addresses, its peer's one level down. */
+  connectionInfos(): ConnectionInfo[] {
+    this.c.queue.drain();
+    const info = (c: Connection): ConnectionInfo => ({ id: c.id, host: c.host, role: c.role, local: { ...c.local }, remote: { ...c.remote } });
+    return [...this.byId.values()].map((c) => (c.peer ? { ...info(c), peer: info(c.peer) } : info(c)));
   }
 
   /**
@@ -248,6 +264,7 @@ export class ConnectionCapture {
    * closed, or after `maxMs`: true when they all closed. Woken by each close, never polled.
    */
   closedAll(host: string | undefined, maxMs: number): Promise<boolean> {
+    if (this.c.remote) return this.c.remote.request("closedAll", [host, maxMs]);
     this.c.queue.drain();
     const done = (): boolean => ![...this.byId.values()].some((c) => host === undefined || c.host === host);
     if (done()) return Promise.resolve(true);
@@ -266,6 +283,11 @@ export class ConnectionCapture {
       }, maxMs);
       this.closeWaiters.add(check);
     });
+  }
+
+  /** Removes the tap of connection `id` (the capture stopped following it): the live side. */
+  untap(id: string): void {
+    this.sockets.get(id)?.untap();
   }
 
   /** The open sockets of one host (to end a client's connections, say). */
@@ -658,6 +680,10 @@ export class ConnectionCapture {
 
   /** Records the packets parsed from the wire that no engine event claimed (see `EngineWireLinks.flushUnclaimed`). */
   flushUnclaimed(host?: string, sid?: string): void {
+    if (this.c.remote) {
+      this.c.queue.pushNamed<OpRecord>("op", { op: "flushUnclaimed", ...(host !== undefined ? { host } : {}), ...(sid !== undefined ? { sid } : {}) });
+      return;
+    }
     this.c.queue.drain();
     this.links.flushUnclaimed(host, sid);
   }
@@ -677,7 +703,8 @@ export class ConnectionCapture {
   /** A capture step outside the tap failed on `conn`: the tap goes, the traffic goes on untraced. */
   private stopCapture(conn: Connection, err: unknown): void {
     // On this thread the tap is removed at once; its records already queued are skipped (`applySafely`).
-    this.sockets.get(conn.id)?.untap();
+    if (this.hooks.onStopped) this.hooks.onStopped(conn.id);
+    else this.untap(conn.id);
     this.failed(conn, (err as Error)?.message ?? String(err));
   }
 

@@ -1,0 +1,104 @@
+// The capture worker: the lab's captures and its recorder, off Socket.IO's thread. It applies
+// the records the lab's side posts, in order (see remote-captures.ts), and sends the events
+// back as JSON text, one message per batch the recorder delivers; it writes the trace file.
+
+import { performance } from "node:perf_hooks";
+import { workerData } from "node:worker_threads";
+import { createRecorder } from "../../../trace/recorder.js";
+import { createCaptureSet } from "../capture-set.js";
+import type { RecordBatch } from "../record-queue.js";
+import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
+
+const setup = workerData as WorkerSetup;
+const { records, events, flag } = setup;
+const send = (m: FromWorker): void => events.postMessage(m);
+
+// One clock with the lab's side: both read time since the same origin.
+const recorder = createRecorder({
+  header: setup.header,
+  ...(setup.file ? { file: setup.file } : {}),
+  clock: () => performance.timeOrigin + performance.now(),
+  origin: setup.origin,
+  ...(setup.windowSize !== undefined ? { windowSize: setup.windowSize } : {}),
+  ...(setup.windowBytes !== undefined ? { windowBytes: setup.windowBytes } : {}),
+});
+const capture = createCaptureSet(recorder, setup.shape, { onStopped: (id) => send({ untap: id }) });
+const queue = capture.correlator.queue;
+// Batches go to the lab's side only while someone there listens (the page, a step's wait).
+let unsubscribe: (() => void) | undefined;
+const subscribe = (on: boolean): void => {
+  if (on) unsubscribe ??= recorder.subscribe((batch) => batch.length > 0 && send({ events: JSON.stringify(batch), count: batch.length, last: batch[batch.length - 1]!.id }));
+  else {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  }
+};
+
+const calls = {
+  connections: () => capture.connections.connectionInfos(),
+  bound: (token: unknown) => capture.api.bound(token as number),
+  recent: () => recorder.recent(),
+  since: (id: unknown) => recorder.since(id as number),
+  count: () => recorder.count,
+  close: () => {
+    const window = recorder.recent();
+    recorder.close();
+    return window;
+  },
+};
+const requests = {
+  closedAll: (host: unknown, maxMs: unknown) => capture.connections.closedAll(host as string | undefined, maxMs as number),
+};
+
+records.on("message", (m: ToWorker) => {
+  if ("batch" in m) queue.receive(revived(m.batch));
+  else if ("subscribe" in m) subscribe(m.subscribe);
+  else if ("fence" in m) {
+    let answer: FromWorker;
+    try {
+      queue.drain();
+      const result = m.call ? (calls[m.call.op] as (...args: unknown[]) => unknown)(...m.call.args) : undefined;
+      recorder.flush();
+      answer = { fence: m.fence, lastEventId: capture.correlator.lastEventId, ...(result !== undefined ? { result } : {}) };
+    } catch (err) {
+      answer = { fence: m.fence, lastEventId: capture.correlator.lastEventId, error: (err as Error)?.message ?? String(err) };
+    }
+    send(answer);
+    Atomics.add(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  } else {
+    queue.drain();
+    const reply = m.request;
+    Promise.resolve()
+      .then(() => (requests[m.op] as (...args: unknown[]) => unknown)(...m.args))
+      .then(
+        (result) => send({ reply, result }),
+        (err: unknown) => send({ reply, error: (err as Error)?.message ?? String(err) }),
+      );
+  }
+});
+
+/**
+ * A batch as the captures expect it: bytes are Buffers again (a structured clone makes them
+ * plain Uint8Arrays), at any depth of a record (an emit's arguments), down to 32 levels.
+ */
+function revived(batch: RecordBatch): RecordBatch {
+  for (let i = 0; i < batch.records.length; i++) batch.records[i] = revive(batch.records[i], 0);
+  return batch;
+}
+
+function revive(value: unknown, depth: number): unknown {
+  if (typeof value !== "object" || value === null || depth > 32) return value;
+  if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], depth + 1);
+    return value;
+  }
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) {
+    const v = fields[key];
+    if (typeof v === "object" && v !== null) fields[key] = revive(v, depth + 1);
+  }
+  return value;
+}

@@ -1,0 +1,258 @@
+// The lab's side of captures that run in a worker thread. Socket.IO's thread keeps the probes
+// and the live sockets; at the end of each turn its queued records go to the worker as one
+// batch (plain data: see record-queue.ts), where the same captures apply them and the recorder
+// stamps, writes and keeps the events. Events come back as JSON text, one message per batch,
+// only while someone on this side subscribes; `recent()` and `since()` ask for the window.
+//
+// Whatever must see every record first (`recent()`, `count`, `flush()`, lab code's `record()`,
+// a question to a capture) is a synchronous call: the waiting records are posted, then a fence,
+// and this thread waits (Atomics.wait) until the worker has applied everything and answered.
+// The worker's answers and event batches travel on one port, in order, so the call reads every
+// batch that came before its answer (receiveMessageOnPort).
+
+import { existsSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { NewEvent, TraceEvent, TraceHeader } from "../../../../shared/trace/types.js";
+import type { BatchListener, Recorder } from "../../../trace/recorder.js";
+import { type CaptureShape, createCaptureSet, type LabCapture } from "../capture-set.js";
+import type { RemoteCall, RemoteCaptures, RemoteRequest } from "../correlator.js";
+import type { RecordBatch, RecordQueue } from "../record-queue.js";
+import { sanitize } from "../sanitize.js";
+import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
+
+export interface CaptureWorkerOptions {
+  header: TraceHeader;
+  /** Trace file the worker appends to; none keeps the trace in memory only. */
+  file?: string;
+  shape: CaptureShape;
+  /** How many recent events this side keeps in memory (the file keeps everything). */
+  windowSize?: number;
+  /** How many bytes of recent events (their JSON) this side keeps. */
+  windowBytes?: number;
+}
+
+/** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
+const CALL_TIMEOUT_MS = 30_000;
+
+/** The worker's entry: its TypeScript source under tsx (tests, the CLI from source), its build beside this file's. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const url = new URL(fromSource ? "./capture-worker.ts" : "./capture-worker.js", import.meta.url);
+  if (!existsSync(fileURLToPath(url))) throw new Error(`the capture worker's entry is missing (${fileURLToPath(url)}): this build runs the captures on the lab's thread only`);
+  return { url, execArgv: fromSource ? ["--import", "tsx"] : [] };
+}
+
+/** Starts a capture worker; resolves once it answers, with the lab's side of its recorder and captures. */
+export async function startCaptureWorker(options: CaptureWorkerOptions): Promise<{ recorder: Recorder; capture: LabCapture }> {
+  const entry = workerEntry();
+  const toWorker = new MessageChannel();
+  const fromWorker = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const origin = performance.timeOrigin + performance.now();
+  const setup: WorkerSetup = {
+    header: options.header,
+    shape: options.shape,
+    origin,
+    flag,
+    ...(options.windowSize !== undefined ? { windowSize: options.windowSize } : {}),
+    ...(options.windowBytes !== undefined ? { windowBytes: options.windowBytes } : {}),
+    records: toWorker.port2,
+    events: fromWorker.port2,
+    ...(options.file ? { file: options.file } : {}),
+  };
+  const worker = new Worker(entry.url, { execArgv: entry.execArgv, workerData: setup, transferList: [toWorker.port2, fromWorker.port2] });
+  const records: MessagePort = toWorker.port1;
+  const events: MessagePort = fromWorker.port1;
+
+  const listeners = new Set<BatchListener>();
+  let seq = 0;
+  let dead: string | undefined;
+  let closed = false;
+  /** The window as the worker last had it, once it is gone (closed or dead), and what this side said since. */
+  let final: TraceEvent[] = [];
+  let lastId = 0;
+  let queue: RecordQueue | undefined;
+  let onUntap: (id: string) => void = () => {};
+  const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const now = (): number => Math.round((performance.timeOrigin + performance.now() - origin) * 1000) / 1000;
+
+  const delivered = (batch: TraceEvent[]): void => {
+    if (batch.length > 0) lastId = Math.max(lastId, batch[batch.length - 1]!.id);
+    for (const listener of listeners) listener(batch);
+  };
+  const died = (why: string): void => {
+    if (dead !== undefined || closed) return;
+    dead = why;
+    console.error(`socketscope: ${why}`);
+    const event = { id: ++lastId, t: now(), layer: "lab", kind: "error", host: "server", code: "CAPTURE_FAILED", message: `${why}; the lab goes on untraced` } as TraceEvent;
+    final.push(event);
+    delivered([event]);
+    for (const r of replies.values()) r.reject(new Error(why));
+    replies.clear();
+  };
+
+  /** One message from the worker, in the order it sent them; returns it. */
+  const handle = (m: FromWorker): FromWorker => {
+    if ("events" in m) {
+      lastId = Math.max(lastId, m.last);
+      if (listeners.size > 0) delivered(JSON.parse(m.events) as TraceEvent[]);
+    }
+    else if ("untap" in m) onUntap(m.untap);
+    else if ("reply" in m) {
+      const r = replies.get(m.reply);
+      replies.delete(m.reply);
+      if (m.error !== undefined) r?.reject(new Error(m.error));
+      else r?.resolve(m.result);
+    }
+    return m;
+  };
+  events.on("message", handle);
+  worker.on("error", (err) => died(`the capture worker failed: ${err.message}`));
+  worker.on("exit", (code) => died(`the capture worker stopped (exit code ${code})`));
+
+  /** Posts a batch of records; a record that cannot be cloned (a function in an emit's arguments) goes as its plain copy. */
+  const post = (batch: RecordBatch): void => {
+    if (dead !== undefined) return;
+    const message: ToWorker = { batch };
+    try {
+      records.postMessage(message);
+    } catch {
+      for (let i = 0; i < batch.records.length; i++) {
+        try {
+          structuredClone(batch.records[i]);
+        } catch {
+          batch.records[i] = sanitize(batch.records[i]);
+        }
+      }
+      records.postMessage(message);
+    }
+  };
+
+  /** Posts what waits, then a fence, and waits for the worker's answer to it, reading every message before it. */
+  const sync = (call?: { op: RemoteCall; args: unknown[] }): Extract<FromWorker, { fence: number }> | undefined => {
+    // Closed: the window holds every event there will be.
+    if (dead !== undefined || closed) return undefined;
+    queue?.drain();
+    const fence = ++seq;
+    const message: ToWorker = call ? { fence, call } : { fence };
+    records.postMessage(message);
+    const deadline = Date.now() + CALL_TIMEOUT_MS;
+    for (;;) {
+      // The flag is read before the port: the worker posts its answer, then moves the flag.
+      const seen = Atomics.load(flag, 0);
+      const m = receiveMessageOnPort(events);
+      if (m) {
+        const answer = handle(m.message as FromWorker);
+        if ("fence" in answer && answer.fence === fence) {
+          if (answer.error !== undefined) throw new Error(`capture worker: ${answer.error}`);
+          return answer;
+        }
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(flag, 0, seen, left) === "timed-out") {
+        died(`the capture worker did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
+        return undefined;
+      }
+    }
+  };
+
+  const remote: RemoteCaptures = {
+    call<T>(op: RemoteCall, args: unknown[] = []): T {
+      return sync({ op, args })?.result as T;
+    },
+    request<T>(op: RemoteRequest, args: unknown[] = []): Promise<T> {
+      if (dead !== undefined) return Promise.reject(new Error(dead));
+      queue?.drain();
+      const reply = ++seq;
+      const message: ToWorker = { request: reply, op, args };
+      records.postMessage(message);
+      return new Promise<T>((resolve, reject) => replies.set(reply, { resolve: resolve as (v: unknown) => void, reject }));
+    },
+  };
+
+  // An exit (process.exit, an uncaught exception) first lets the worker apply and write everything.
+  const onExit = (): void => void sync();
+
+  const ask = <T>(op: RemoteCall, args: unknown[] = []): T | undefined => {
+    const answer = sync({ op, args });
+    return answer ? (answer.result as T) : undefined;
+  };
+
+  const recorder: Recorder = {
+    header: options.header,
+    now,
+    get count() {
+      const count = ask<number>("count");
+      if (count !== undefined) lastId = Math.max(lastId, count);
+      return lastId;
+    },
+    record(event: NewEvent, t?: number): number {
+      if (closed || dead !== undefined) return lastId;
+      queue!.pushNamed("event", { event, t: t ?? now() });
+      const id = sync()?.lastEventId;
+      if (id !== undefined) lastId = Math.max(lastId, id);
+      return id ?? lastId;
+    },
+    stamp(event: TraceEvent, t?: number): number {
+      const { id: _id, t: _t, ...rest } = event;
+      return recorder.record(rest as NewEvent, t);
+    },
+    setBacklog(b) {
+      queue = b as RecordQueue;
+    },
+    recent() {
+      return ask<TraceEvent[]>("recent") ?? final.slice();
+    },
+    since(id) {
+      return ask<TraceEvent[]>("since", [id]) ?? final.filter((e) => e.id > id);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (listeners.size === 1 && dead === undefined && !closed) records.postMessage({ subscribe: true } satisfies ToWorker);
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0 || dead !== undefined || closed) return;
+        records.postMessage({ subscribe: false } satisfies ToWorker);
+      };
+    },
+    flush() {
+      sync();
+    },
+    close() {
+      if (closed) return;
+      // The window as it ends, for whoever reads the trace after the lab (a test, a step's check).
+      final = ask<TraceEvent[]>("close") ?? final;
+      if (final.length > 0) lastId = Math.max(lastId, final[final.length - 1]!.id);
+      closed = true;
+      process.off("exit", onExit);
+      listeners.clear();
+      for (const r of replies.values()) r.reject(new Error("the lab's capture closed"));
+      replies.clear();
+      events.off("message", handle);
+      records.close();
+      events.close();
+      void worker.terminate();
+    },
+  };
+
+  // The lab's side of the captures: the probes' records go to the worker at the end of each turn.
+  const capture = createCaptureSet(recorder, options.shape, { remote });
+  capture.correlator.queue.sendTo(post);
+  onUntap = (id) => capture.connections.untap(id);
+
+  // The worker answers a first fence once its captures are made.
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    worker.once("error", onError);
+    worker.once("online", () => {
+      worker.off("error", onError);
+      resolve();
+    });
+  });
+  sync();
+  if (dead !== undefined) throw new Error(dead);
+  process.once("exit", onExit);
+  return { recorder, capture };
+}
