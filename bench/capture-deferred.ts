@@ -161,7 +161,8 @@ export async function deferredRound(transport: Transport, n: number, window: num
   const unpatch = patchCaptures();
   try {
     collectGarbage();
-    const lab = await createLab({ port: 0 });
+    // The probes' records are caught on this thread (`patchCaptures`): the captures must run here.
+    const lab = await createLab({ port: 0, captureIn: "thread" });
     try {
       const client = await lab.addClient({ transports: transport });
       const socket = client.socket("/");

@@ -48,8 +48,9 @@ export async function bare(transport: Transport): Promise<Harness> {
 }
 
 /** The lab, full capture (every tap, wire parsing, correlation, the recorder), one client. */
-export async function traced(transport: Transport): Promise<Harness> {
-  const lab = await createLab({ port: 0 });
+/** The lab with full capture: on Socket.IO's thread (the default), or with its captures in a worker thread. */
+export async function traced(transport: Transport, captureIn: "thread" | "worker" = "thread"): Promise<Harness> {
+  const lab = await createLab({ port: 0, captureIn });
   const client = await lab.addClient({ transports: transport });
   const socket = client.socket("/");
   await connected(socket);
@@ -89,10 +90,12 @@ export interface CaptureOverhead {
   eventsPerEmit: number;
   /** Median over rounds of (lab CPU time ÷ bare CPU time): steadier than wall time on a shared machine. */
   cpuRatio: number;
+  /** Median time from the last answer until the trace held every event (ms): a worker catching up. */
+  catchUpMs: number;
 }
 
 /** One round: a fresh harness after a full GC, `n` acked emits; wall and CPU time, and the events (or records) it counted. */
-export async function timed(make: () => Promise<Harness>, n: number, window: number): Promise<{ ms: number; cpuMs: number; events: number }> {
+export async function timed(make: () => Promise<Harness>, n: number, window: number): Promise<{ ms: number; cpuMs: number; events: number; catchUpMs: number }> {
   collectGarbage();
   const h = await make();
   try {
@@ -100,32 +103,38 @@ export async function timed(make: () => Promise<Harness>, n: number, window: num
     const cpu = process.cpuUsage();
     const ms = await drive(h.socket, n, window);
     const used = process.cpuUsage(cpu);
-    return { ms, cpuMs: (used.user + used.system) / 1000, events: h.events() - before };
+    // Counting waits for every record to be applied: nothing on this thread, a worker's lag.
+    const start = performance.now();
+    const events = h.events() - before;
+    return { ms, cpuMs: (used.user + used.system) / 1000, events, catchUpMs: performance.now() - start };
   } finally {
     await h.close();
   }
 }
 
-export async function measureCaptureOverhead(options: { transport: Transport; emits: number; rounds?: number; window?: number }): Promise<CaptureOverhead> {
+export async function measureCaptureOverhead(options: { transport: Transport; emits: number; rounds?: number; window?: number; captureIn?: "thread" | "worker" }): Promise<CaptureOverhead> {
   const { transport, emits } = options;
+  const captureIn = options.captureIn ?? "thread";
+  const lab = (t: Transport): Promise<Harness> => traced(t, captureIn);
   const rounds = options.rounds ?? 5;
   const window = options.window ?? 100;
   // One unmeasured round of each warms the JIT for both.
   await timed(() => bare(transport), Math.min(emits, 500), window);
-  await timed(() => traced(transport), Math.min(emits, 500), window);
-  const samples = new Samples<"ratio" | "bareMs" | "labMs" | "eventsPerEmit" | "cpuRatio">();
+  await timed(() => lab(transport), Math.min(emits, 500), window);
+  const samples = new Samples<"ratio" | "bareMs" | "labMs" | "eventsPerEmit" | "cpuRatio" | "catchUpMs">();
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (["bare", "lab"] as const) : (["lab", "bare"] as const);
     const got: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     const cpu: Record<"bare" | "lab", number> = { bare: 0, lab: 0 };
     let events = 0;
+    let catchUpMs = 0;
     for (const which of order) {
-      const res = await timed(() => (which === "bare" ? bare : traced)(transport), emits, window);
+      const res = await timed(() => (which === "bare" ? bare : lab)(transport), emits, window);
       got[which] = res.ms;
       cpu[which] = res.cpuMs;
-      if (which === "lab") events = res.events;
+      if (which === "lab") ({ events, catchUpMs } = res);
     }
-    samples.add({ ratio: got.lab / got.bare, bareMs: got.bare, labMs: got.lab, eventsPerEmit: events / emits, cpuRatio: cpu.lab / cpu.bare });
+    samples.add({ ratio: got.lab / got.bare, bareMs: got.bare, labMs: got.lab, eventsPerEmit: events / emits, cpuRatio: cpu.lab / cpu.bare, catchUpMs });
   }
   return {
     transport,
@@ -136,5 +145,6 @@ export async function measureCaptureOverhead(options: { transport: Transport; em
     labMs: samples.median("labMs", 1),
     eventsPerEmit: samples.median("eventsPerEmit", 1),
     cpuRatio: samples.median("cpuRatio", 3),
+    catchUpMs: samples.median("catchUpMs", 1),
   };
 }

@@ -82,6 +82,14 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_polling_lab_ms = poll.labMs;
       d.capture_polling_events_per_emit = poll.eventsPerEmit;
       d.capture_polling_cpu_ratio = poll.cpuRatio;
+      log("capture over WebSocket with the captures in a worker thread…");
+      const worker = await measureCaptureOverhead({ transport: "websocket", emits: quick ? 100 : 5000, captureIn: "worker" });
+      d.capture_worker_ws = worker.ratio;
+      d.capture_worker_ws_bare_ms = worker.bareMs;
+      d.capture_worker_ws_lab_ms = worker.labMs;
+      d.capture_worker_ws_cpu_ratio = worker.cpuRatio;
+      d.capture_worker_ws_catchup_ms = worker.catchUpMs;
+      d.capture_worker_ws_events_per_emit = worker.eventsPerEmit;
       log("capture floor over WebSocket (the hooks alone, and the hooks writing a binary log)…");
       const floor = await measureCaptureFloor({ transport: "websocket", emits: quick ? 100 : 5000 });
       d.capture_floor_ws_hooks = floor.hooksRatio;
