@@ -97,6 +97,50 @@ describe("captures in a worker thread", () => {
     expect(closes.length).toBeGreaterThan(0);
   }, 30_000);
 
+  it("hand each batch to a subscriber that reads the trace in its turn (a step's wait), while lab code records", async () => {
+    lab = await createLab({ port: 0, captureIn: "worker" });
+    const l = lab;
+    const seen: number[] = [];
+    let latest = 0;
+    l.recorder.subscribe((batch) => {
+      seen.push(...batch.map((e) => e.id));
+      // A synchronous call from inside a delivery, as lossy-tcp's step wait makes one.
+      latest = l.recorder.recent().at(-1)?.id ?? 0;
+    });
+    const client = await l.addClient({ transports: "websocket" });
+    const socket = client.socket("/");
+    await connected(socket);
+    for (let i = 0; i < 5; i++) {
+      expect(await emitWithAck(socket, "hello", `round ${i}`)).toEqual(["got it"]);
+      l.recorder.record({ layer: "lab", kind: "log", host: "server", text: `marker ${i}` });
+    }
+    const last = l.recorder.count;
+    await waitFor(() => seen.includes(last), "the subscriber to hear the last event");
+    expect(seen).toEqual(seen.map((_, i) => seen[0]! + i));
+    expect(latest).toBeGreaterThan(0);
+    expect(l.recorder.recent().filter((e) => e.layer === "lab" && e.kind === "error")).toEqual([]);
+  }, 30_000);
+
+  it("say so once the worker stops, answer at once from then on, and still close", async () => {
+    lab = await createLab({ port: 0, captureIn: "worker" });
+    const client = await lab.addClient({ transports: "websocket" });
+    const socket = client.socket("/");
+    await connected(socket);
+    // A record the worker has no capture for makes it throw outside any capture: it exits.
+    lab.correlator.queue.register("unknown-here", () => {});
+    lab.correlator.queue.pushNamed("unknown-here", { t: lab.recorder.now() });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    const events = lab.recorder.recent();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(events.at(-1)).toMatchObject({ layer: "lab", kind: "error", code: "CAPTURE_FAILED" });
+    expect(lab.connections()).toEqual([]);
+    // The lab goes on untraced: the emit is answered, the lab closes.
+    expect(await emitWithAck(socket, "hello", "untraced")).toEqual(["got it"]);
+    await lab.dispose();
+    lab = undefined;
+  }, 30_000);
+
   it("show an emit with a function in its arguments as it went over the wire, and a record that cannot cross threads as plain data", async () => {
     lab = await createLab({ port: 0, captureIn: "worker" });
     const client = await lab.addClient({ transports: "websocket" });

@@ -138,7 +138,7 @@ export class ApiCapture implements PacketCauses {
 
   /** Whether an ack callback was bound to an encoded emit (for tests: the probes decide without asking, see ProbeSignals). */
   bound(token: number): boolean {
-    if (this.c.remote) return this.c.remote.call("bound", [token]);
+    if (this.c.remote) return this.c.remote.call<boolean | undefined>("bound", [token]) ?? false;
     this.c.queue.drain();
     return this.boundTo.has(token);
   }

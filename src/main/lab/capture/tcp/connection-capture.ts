@@ -247,7 +247,8 @@ export class ConnectionCapture {
 
   /** Connections still open (for disposal and for views of the lab state). */
   connections(): ConnectionInfo[] {
-    if (this.c.remote) return this.c.remote.call("connections");
+    // A capture that is gone (its worker stopped) knows of none.
+    if (this.c.remote) return this.c.remote.call<ConnectionInfo[] | undefined>("connections") ?? [];
     this.c.queue.drain();
     return [...this.byId.values()];
   }
@@ -264,7 +265,8 @@ export class ConnectionCapture {
    * closed, or after `maxMs`: true when they all closed. Woken by each close, never polled.
    */
   closedAll(host: string | undefined, maxMs: number): Promise<boolean> {
-    if (this.c.remote) return this.c.remote.request("closedAll", [host, maxMs]);
+    // A capture that is gone cannot tell: as after a timeout, not all closed.
+    if (this.c.remote) return this.c.remote.request<boolean>("closedAll", [host, maxMs]).catch(() => false);
     this.c.queue.drain();
     const done = (): boolean => ![...this.byId.values()].some((c) => host === undefined || c.host === host);
     if (done()) return Promise.resolve(true);

@@ -50,6 +50,13 @@ const requests = {
   closedAll: (host: unknown, maxMs: unknown) => capture.connections.closedAll(host as string | undefined, maxMs as number),
 };
 
+// An exit (an uncaught error here) wakes a call the lab's side waits in: no answer will come.
+process.on("exit", () => {
+  Atomics.store(flag, 1, 1);
+  Atomics.add(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});
+
 records.on("message", (m: ToWorker) => {
   if ("batch" in m) queue.receive(revived(m.batch));
   else if ("subscribe" in m) subscribe(m.subscribe);
@@ -102,3 +109,5 @@ function revive(value: unknown, depth: number): unknown {
   }
   return value;
 }
+
+send({ ready: true });

@@ -15,7 +15,7 @@ export interface WorkerSetup {
   origin: number;
   windowSize?: number;
   windowBytes?: number;
-  /** Moved by the worker after each answer to a fence (the lab's side waits on it). */
+  /** [0] moved by the worker after each answer to a fence (the lab's side waits on it); [1] set as it exits. */
   flag: Int32Array;
   /** Records, fences and requests from the lab's side. */
   records: MessagePort;
@@ -37,4 +37,6 @@ export type FromWorker =
   | { fence: number; lastEventId: number; result?: unknown; error?: string }
   | { reply: number; result?: unknown; error?: string }
   /** The capture stopped following a connection: remove its tap. */
-  | { untap: string };
+  | { untap: string }
+  /** The captures are made. */
+  | { ready: true };

@@ -36,6 +36,25 @@ export interface CaptureWorkerOptions {
 /** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
 const CALL_TIMEOUT_MS = 30_000;
 
+/**
+ * A record a structured clone refuses (a function in it), as plain data; a record still refused
+ * (a Symbol) as one its capture will say it could not apply, so the rest of the batch goes on.
+ */
+function cloneable(record: unknown): unknown {
+  try {
+    structuredClone(record);
+    return record;
+  } catch {
+    const plain = sanitize(record);
+    try {
+      structuredClone(plain);
+      return plain;
+    } catch {
+      return { kind: "not-cloneable", t: (record as { t?: unknown })?.t };
+    }
+  }
+}
+
 /** The worker's entry: its TypeScript source under tsx (tests, the CLI from source), its build beside this file's. */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith(".ts");
@@ -49,7 +68,8 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   const entry = workerEntry();
   const toWorker = new MessageChannel();
   const fromWorker = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // [0]: moved by the worker after each answer to a fence; [1]: set as the worker exits.
+  const flag = new Int32Array(new SharedArrayBuffer(8));
   const origin = performance.timeOrigin + performance.now();
   const setup: WorkerSetup = {
     header: options.header,
@@ -91,14 +111,40 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     delivered([event]);
     for (const r of replies.values()) r.reject(new Error(why));
     replies.clear();
+    void worker.terminate();
   };
 
-  /** One message from the worker, in the order it sent them; returns it. */
-  const handle = (m: FromWorker): FromWorker => {
+  // Batches are handed to subscribers one at a time, in order, and never from inside a
+  // synchronous call: a subscriber that calls one (`recent()` in a step's wait) would otherwise
+  // read the port under the call still waiting for its answer.
+  const held: string[] = [];
+  let inSync = 0;
+  let delivering = false;
+  const deliverHeld = (): void => {
+    if (delivering || inSync > 0) return;
+    delivering = true;
+    try {
+      while (held.length > 0) {
+        const text = held.shift()!;
+        if (listeners.size > 0) delivered(JSON.parse(text) as TraceEvent[]);
+      }
+    } finally {
+      delivering = false;
+    }
+  };
+  /** Answers to fences, by number, until their call takes them. */
+  const answers = new Map<number, Extract<FromWorker, { fence: number }>>();
+
+  /** One message from the worker, in the order it sent them. */
+  const handle = (m: FromWorker): void => {
     if ("events" in m) {
       lastId = Math.max(lastId, m.last);
-      if (listeners.size > 0) delivered(JSON.parse(m.events) as TraceEvent[]);
-    }
+      if (listeners.size > 0) {
+        held.push(m.events);
+        deliverHeld();
+      }
+    } else if ("fence" in m) answers.set(m.fence, m);
+    else if ("ready" in m) ready?.();
     else if ("untap" in m) onUntap(m.untap);
     else if ("reply" in m) {
       const r = replies.get(m.reply);
@@ -106,11 +152,14 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
       if (m.error !== undefined) r?.reject(new Error(m.error));
       else r?.resolve(m.result);
     }
-    return m;
   };
+  let ready: (() => void) | undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the capture worker stopped as it started (exit code ${code})`)));
+  });
   events.on("message", handle);
-  worker.on("error", (err) => died(`the capture worker failed: ${err.message}`));
-  worker.on("exit", (code) => died(`the capture worker stopped (exit code ${code})`));
 
   /** Posts a batch of records; a record that cannot be cloned (a function in an emit's arguments) goes as its plain copy. */
   const post = (batch: RecordBatch): void => {
@@ -119,13 +168,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     try {
       records.postMessage(message);
     } catch {
-      for (let i = 0; i < batch.records.length; i++) {
-        try {
-          structuredClone(batch.records[i]);
-        } catch {
-          batch.records[i] = sanitize(batch.records[i]);
-        }
-      }
+      for (let i = 0; i < batch.records.length; i++) batch.records[i] = cloneable(batch.records[i]);
       records.postMessage(message);
     }
   };
@@ -139,23 +182,36 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     const message: ToWorker = call ? { fence, call } : { fence };
     records.postMessage(message);
     const deadline = Date.now() + CALL_TIMEOUT_MS;
-    for (;;) {
-      // The flag is read before the port: the worker posts its answer, then moves the flag.
-      const seen = Atomics.load(flag, 0);
-      const m = receiveMessageOnPort(events);
-      if (m) {
-        const answer = handle(m.message as FromWorker);
-        if ("fence" in answer && answer.fence === fence) {
+    inSync++;
+    try {
+      for (;;) {
+        const answer = answers.get(fence);
+        if (answer) {
+          answers.delete(fence);
           if (answer.error !== undefined) throw new Error(`capture worker: ${answer.error}`);
           return answer;
         }
-        continue;
+        // The flag is read before the port: the worker posts its answer, then moves the flag.
+        const seen = Atomics.load(flag, 0);
+        const m = receiveMessageOnPort(events);
+        if (m) {
+          handle(m.message as FromWorker);
+          continue;
+        }
+        // The worker moves the flag as it exits, too (an uncaught error there): no answer will come.
+        if (Atomics.load(flag, 1) !== 0) {
+          died("the capture worker stopped");
+          return undefined;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0 || Atomics.wait(flag, 0, seen, left) === "timed-out") {
+          died(`the capture worker did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
+          return undefined;
+        }
       }
-      const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(flag, 0, seen, left) === "timed-out") {
-        died(`the capture worker did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
-        return undefined;
-      }
+    } finally {
+      inSync--;
+      deliverHeld();
     }
   };
 
@@ -164,7 +220,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
       return sync({ op, args })?.result as T;
     },
     request<T>(op: RemoteRequest, args: unknown[] = []): Promise<T> {
-      if (dead !== undefined) return Promise.reject(new Error(dead));
+      if (dead !== undefined || closed) return Promise.reject(new Error(dead ?? "the lab's capture closed"));
       queue?.drain();
       const reply = ++seq;
       const message: ToWorker = { request: reply, op, args };
@@ -242,17 +298,19 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   capture.correlator.queue.sendTo(post);
   onUntap = (id) => capture.connections.untap(id);
 
-  // The worker answers a first fence once its captures are made.
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    worker.once("error", onError);
-    worker.once("online", () => {
-      worker.off("error", onError);
-      resolve();
-    });
-  });
-  sync();
-  if (dead !== undefined) throw new Error(dead);
+  // The worker says it is ready once its captures are made; a worker that cannot start is stopped, its ports closed.
+  try {
+    await started;
+  } catch (err) {
+    closed = true;
+    events.off("message", handle);
+    records.close();
+    events.close();
+    await worker.terminate();
+    throw new Error(`the capture worker could not start: ${(err as Error).message}`);
+  }
+  worker.on("error", (err) => died(`the capture worker failed: ${err.message}`));
+  worker.on("exit", (code) => died(`the capture worker stopped (exit code ${code})`));
   process.once("exit", onExit);
   return { recorder, capture };
 }
