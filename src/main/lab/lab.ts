@@ -9,7 +9,7 @@ import type { TraceHeader } from "../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
 import { createRecorder, type Recorder } from "../trace/recorder.js";
 import type { ApiCapture } from "./capture/api/api-capture.js";
-import { createCaptureSet, type LabCapture } from "./capture/capture-set.js";
+import { type CaptureShape, createCaptureSet, type LabCapture } from "./capture/capture-set.js";
 import type { Correlator } from "./capture/correlator.js";
 import type { ConnectionCapture } from "./capture/tcp/connection-capture.js";
 import { startCaptureWorker } from "./capture/worker/remote-captures.js";
@@ -53,6 +53,20 @@ export interface LabOptions {
 }
 
 export type { LabCapture } from "./capture/capture-set.js";
+
+/**
+ * A lab's recorder and captures, on this thread or in a worker (`capturesInWorker`): the ones
+ * `options` gives, or new ones of the lab's `shape`.
+ */
+export async function makeCapture(options: LabOptions, header: TraceHeader, shape: CaptureShape): Promise<{ recorder: Recorder; capture: LabCapture }> {
+  const file = options.traceFile ? { file: options.traceFile } : {};
+  if (capturesInWorker(options)) {
+    if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
+    return startCaptureWorker({ header, shape, ...file });
+  }
+  const recorder = options.recorder ?? createRecorder({ header, ...file });
+  return { recorder, capture: options.capture ?? createCaptureSet(recorder, shape) };
+}
 
 /** Whether a lab with these options runs its captures in a worker. */
 export function capturesInWorker(options: { captureIn?: "thread" | "worker"; recorder?: Recorder; capture?: LabCapture }): boolean {
@@ -176,16 +190,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     app: APP,
     ...(options.scenario ? { scenario: options.scenario } : {}),
   };
-  const file = options.traceFile ? { file: options.traceFile } : {};
-  let recorder: Recorder;
-  let capture: LabCapture;
-  if (capturesInWorker(options)) {
-    if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
-    ({ recorder, capture } = await startCaptureWorker({ header, shape: "lab", ...file }));
-  } else {
-    recorder = options.recorder ?? createRecorder({ header, ...file });
-    capture = options.capture ?? createCaptureSet(recorder, "lab");
-  }
+  const { recorder, capture } = await makeCapture(options, header, "lab");
   const { correlator: c, api, packets, connections: conns, engines } = capture;
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({

@@ -161,12 +161,9 @@ export class RecordQueue {
 
   private readonly drainTurn = (): void => {
     this.scheduled = undefined;
-    if (this.sink) {
-      // The captures and the recorder are elsewhere: nothing to end or to flush here.
-      this.send(this.sink);
-      return;
-    }
     this.drain();
+    // With a sink, the captures and the recorder are elsewhere: nothing to end or to flush here.
+    if (this.sink) return;
     if (this.turnEnd.size > 0) {
       const fns = [...this.turnEnd];
       this.turnEnd.clear();

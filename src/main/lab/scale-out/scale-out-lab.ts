@@ -6,11 +6,8 @@
 
 import type { TraceHeader } from "../../../shared/trace/types.js";
 import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
-import { createRecorder, type Recorder } from "../../trace/recorder.js";
-import { createCaptureSet, type LabCapture } from "../capture/capture-set.js";
 import { engineHasSession, sessionOfManager } from "../capture/socketio-internals.js";
-import { startCaptureWorker } from "../capture/worker/remote-captures.js";
-import { APP, capturesInWorker, createLab, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
+import { APP, createLab, makeCapture, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
 import { loopbackAliases } from "../loopback.js";
 import type { AppConsole } from "../server-app.js";
 import { startBalancer, type Balancer } from "./balancer.js";
@@ -63,16 +60,8 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   const bind = options.bind ?? "127.0.0.1";
   const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, ...(options.scenario ? { scenario: options.scenario } : {}) };
   const ownRecorder = !options.recorder;
-  const file = options.traceFile ? { file: options.traceFile } : {};
-  let recorder: Recorder;
-  let capture: LabCapture;
-  if (capturesInWorker(options)) {
-    if (options.recorder) throw new Error("a lab whose captures run in a worker makes its own recorder");
-    ({ recorder, capture } = await startCaptureWorker({ header, shape: "scale-out", ...file }));
-  } else {
-    recorder = options.recorder ?? createRecorder({ header, ...file });
-    capture = createCaptureSet(recorder, "scale-out");
-  }
+  // Its own captures, of the scaled-out shape (a capture given in `options` is for its clients' lab).
+  const { recorder, capture } = await makeCapture({ ...options, capture: undefined }, header, "scale-out");
   const { correlator: c, api, packets, connections: conns, engines } = capture;
   const consoleOf = (host: string): AppConsole => ({
     log: (...args: unknown[]) => {

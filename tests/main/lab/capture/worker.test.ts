@@ -50,6 +50,16 @@ async function script(captureIn: "thread" | "worker"): Promise<TraceEvent[]> {
   return l.recorder.recent();
 }
 
+/** A lab with its captures in a worker, and one WebSocket client connected to it. */
+async function workerLabClient() {
+  const l = await createLab({ port: 0, captureIn: "worker" });
+  lab = l;
+  const client = await l.addClient({ transports: "websocket" });
+  const socket = client.socket("/");
+  await connected(socket);
+  return { lab: l, client, socket };
+}
+
 describe("captures in a worker thread", () => {
   it("make the same trace as on Socket.IO's thread: the same events per host and layer, linked the same way", async () => {
     const here = await script("thread");
@@ -122,35 +132,29 @@ describe("captures in a worker thread", () => {
   }, 30_000);
 
   it("say so once the worker stops, answer at once from then on, and still close", async () => {
-    lab = await createLab({ port: 0, captureIn: "worker" });
-    const client = await lab.addClient({ transports: "websocket" });
-    const socket = client.socket("/");
-    await connected(socket);
+    const { lab: l, socket } = await workerLabClient();
     // A record the worker has no capture for makes it throw outside any capture: it exits.
-    lab.correlator.queue.register("unknown-here", () => {});
-    lab.correlator.queue.pushNamed("unknown-here", { t: lab.recorder.now() });
+    l.correlator.queue.register("unknown-here", () => {});
+    l.correlator.queue.pushNamed("unknown-here", { t: l.recorder.now() });
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    const events = lab.recorder.recent();
+    const events = l.recorder.recent();
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(events.at(-1)).toMatchObject({ layer: "lab", kind: "error", code: "CAPTURE_FAILED" });
-    expect(lab.connections()).toEqual([]);
+    expect(l.connections()).toEqual([]);
     // The lab goes on untraced: the emit is answered, the lab closes.
     expect(await emitWithAck(socket, "hello", "untraced")).toEqual(["got it"]);
-    await lab.dispose();
+    await l.dispose();
     lab = undefined;
   }, 30_000);
 
   it("show an emit with a function in its arguments as it went over the wire, and a record that cannot cross threads as plain data", async () => {
-    lab = await createLab({ port: 0, captureIn: "worker" });
-    const client = await lab.addClient({ transports: "websocket" });
-    const socket = client.socket("/");
-    await connected(socket);
+    const { lab: l, client, socket } = await workerLabClient();
     expect(await emitWithAck(socket, "hello", { note: "with a function", fn: () => 1 })).toEqual(["got it"]);
     // A record holding a function (no probe makes one today): posted as its plain copy, in its turn.
-    lab.correlator.queue.pushNamed("api", { kind: "log", host: "server", text: "a record with a function", t: lab.recorder.now(), extra: () => 1 });
+    l.correlator.queue.pushNamed("api", { kind: "log", host: "server", text: "a record with a function", t: l.recorder.now(), extra: () => 1 });
     expect(await emitWithAck(socket, "hello", "after it")).toEqual(["got it"]);
-    const events = lab.recorder.recent();
+    const events = l.recorder.recent();
     const emits = events.filter((e) => e.layer === "api" && e.kind === "emit" && e.host === client.id && e.event === "hello");
     // JSON leaves the function out of the packet; the trace shows the packet's data, as on Socket.IO's thread.
     expect(emits.map((e) => (e.layer === "api" ? e.args : undefined))).toEqual([[{ note: "with a function" }], ["after it"]]);
