@@ -8,6 +8,8 @@
 // overhead*): records that hold only data, applied later, in order, somewhere else.
 
 import type { Recorder } from "../../trace/recorder.js";
+import { sanitize } from "./sanitize.js";
+import { NotEncodable, RecordReader, RecordWriter } from "./worker/record-codec.js";
 
 /** A record as the queue needs it: the time it happened (lab clock), where the probe knows it. */
 interface Timed {
@@ -18,13 +20,12 @@ type Apply = (record: never, to: string | undefined) => void;
 
 /**
  * Records on their way to another thread (see capture/worker/): each with the name its capture
- * applies it under, whom it is for, and when it happened. Plain data, posted as it is.
+ * applies it under, whom it is for, and when it happened, in binary (worker/record-codec.ts),
+ * as bytes of their own to transfer.
  */
 export interface RecordBatch {
-  names: string[];
-  records: unknown[];
-  tos: (string | undefined)[];
-  times: number[];
+  bytes: ArrayBuffer;
+  count: number;
 }
 
 export class RecordQueue {
@@ -45,6 +46,10 @@ export class RecordQueue {
   private readonly byName = new Map<string, Apply>();
   /** Where waiting records go instead of being applied here (the captures run in a worker). */
   private sink: ((batch: RecordBatch) => void) | undefined;
+  /** With a sink: each record is written in binary as it is queued (a copy of it, nothing more). */
+  private writer: RecordWriter | undefined;
+  /** Reads the batches another thread sent. */
+  private reader: RecordReader | undefined;
 
   constructor(private readonly recorder: Recorder) {
     recorder.setBacklog(this);
@@ -62,20 +67,24 @@ export class RecordQueue {
   /** From now on the waiting records are handed to `sink` as a batch, not applied on this thread. */
   sendTo(sink: (batch: RecordBatch) => void): void {
     this.sink = sink;
+    this.writer = new RecordWriter();
   }
 
   /** Queues a batch another thread sent, each record for the capture registered under its name. */
   receive(batch: RecordBatch): void {
-    for (let i = 0; i < batch.names.length; i++) {
-      const apply = this.byName.get(batch.names[i]!);
-      if (!apply) throw new Error(`no capture applies records named ${batch.names[i]}`);
-      this.applies.push(apply);
-      this.records.push(batch.records[i] as Timed);
-      this.tos.push(batch.tos[i]);
-      this.times.push(batch.times[i]!);
-    }
+    this.reader ??= new RecordReader();
+    this.reader.read(batch.bytes, this.received);
     this.scheduled ??= setImmediate(this.drainTurn);
   }
+
+  private readonly received = (name: string, to: string | undefined, time: number, record: unknown): void => {
+    const apply = this.byName.get(name);
+    if (!apply) throw new Error(`no capture applies records named ${name}`);
+    this.applies.push(apply);
+    this.records.push(record as Timed);
+    this.tos.push(to);
+    this.times.push(time);
+  };
 
   /** Queues a record for the capture registered under `name` (lab code's events, the lab's requests to its captures). */
   pushNamed<R extends Timed>(name: string, record: R, to?: string): void {
@@ -86,7 +95,7 @@ export class RecordQueue {
 
   /** Records wait that no one applied yet (and none is being applied now). */
   get waiting(): boolean {
-    return !this.draining && this.at < this.records.length;
+    return !this.draining && (this.at < this.records.length || (this.writer?.count ?? 0) > 0);
   }
 
   /**
@@ -95,6 +104,11 @@ export class RecordQueue {
    * the record is for (a connection id), as data.
    */
   push<R extends Timed>(apply: (record: R, to: string | undefined) => void, record: R, to?: string): void {
+    if (this.writer) {
+      this.write(this.writer, apply as Apply, record, to);
+      this.scheduled ??= setImmediate(this.drainTurn);
+      return;
+    }
     this.applies.push(apply as Apply);
     this.records.push(record);
     this.tos.push(to);
@@ -142,21 +156,32 @@ export class RecordQueue {
     }
   }
 
-  /** Hands every waiting record to `sink`, named, in order. */
-  private send(sink: (batch: RecordBatch) => void): void {
-    if (this.records.length === 0) return;
-    const names: string[] = new Array(this.applies.length);
-    for (let i = 0; i < this.applies.length; i++) {
-      const name = this.names.get(this.applies[i]!);
-      if (name === undefined) throw new Error("a record was queued for a capture no worker knows (not registered)");
-      names[i] = name;
+  /**
+   * Writes a record for the worker. One a worker cannot be sent as it is (a function in an
+   * emit's arguments) goes as its plain copy (sanitize.ts); one still refused goes as a record
+   * its capture will say it could not apply, so the records after it go on.
+   */
+  private write(writer: RecordWriter, apply: Apply, record: Timed, to: string | undefined): void {
+    const name = this.names.get(apply);
+    if (name === undefined) throw new Error("a record was queued for a capture no worker knows (not registered)");
+    const time = record.t ?? this.recorder.now();
+    try {
+      writer.write(name, to, time, record);
+    } catch (err) {
+      if (!(err instanceof NotEncodable)) throw err;
+      try {
+        writer.write(name, to, time, sanitize(record));
+      } catch {
+        writer.write(name, to, time, { kind: "not-encodable", t: record.t });
+      }
     }
-    const batch: RecordBatch = { names, records: this.records, tos: this.tos, times: this.times };
-    this.applies = [];
-    this.records = [];
-    this.tos = [];
-    this.times = [];
-    sink(batch);
+  }
+
+  /** Hands every waiting record to `sink`, in order, as one batch of bytes. */
+  private send(sink: (batch: RecordBatch) => void): void {
+    const count = this.writer!.count;
+    const bytes = this.writer!.take();
+    if (bytes) sink({ bytes, count });
   }
 
   private readonly drainTurn = (): void => {

@@ -7,6 +7,7 @@
 import type { Socket as ServerSocket } from "socket.io";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCaptureSet } from "../../../../src/main/lab/capture/capture-set.js";
+import { RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
 import { createLab, type Lab } from "../../../../src/main/lab/lab.js";
 import { connected, emitWithAck } from "../../../../src/main/lab/scenarios/scenario.js";
 import { createScaleOutLab } from "../../../../src/main/lab/scale-out/scale-out-lab.js";
@@ -185,17 +186,13 @@ describe("a worker's capture that fails on a connection", () => {
     const stopped: string[] = [];
     const capture = createCaptureSet(recorder, "lab", { onStopped: (id) => stopped.push(id) });
     const queue = capture.correlator.queue;
-    queue.receive({
-      names: ["tcp", "tcp", "tcp"],
-      records: [
-        { kind: "tapped", t: 1, host: "client-1", role: "client" },
-        { kind: "connect", t: 2, local: { ip: "127.0.0.2", port: 40000 }, remote: { ip: "127.0.0.1", port: 3000 } },
-        // A record no capture knows: the capture of this connection fails on it.
-        { kind: "bogus", t: 3 },
-      ],
-      tos: ["client-1/tcp1", "client-1/tcp1", "client-1/tcp1"],
-      times: [1, 2, 3],
-    });
+    // The batch as the lab's side writes it.
+    const writer = new RecordWriter();
+    writer.write("tcp", "client-1/tcp1", 1, { kind: "tapped", t: 1, host: "client-1", role: "client" });
+    writer.write("tcp", "client-1/tcp1", 2, { kind: "connect", t: 2, local: { ip: "127.0.0.2", port: 40000 }, remote: { ip: "127.0.0.1", port: 3000 } });
+    // A record no capture knows: the capture of this connection fails on it.
+    writer.write("tcp", "client-1/tcp1", 3, { kind: "bogus", t: 3 });
+    queue.receive({ count: writer.count, bytes: writer.take()! });
     queue.drain();
     expect(stopped).toEqual(["client-1/tcp1"]);
     const errors = recorder.recent().filter((e) => e.layer === "lab" && e.kind === "error");

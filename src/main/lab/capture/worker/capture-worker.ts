@@ -2,14 +2,16 @@
 // the records the lab's side posts, in order (see remote-captures.ts), and sends the events
 // back as JSON text, one message per batch the recorder delivers; it writes the trace file.
 
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { performance } from "node:perf_hooks";
 import { workerData } from "node:worker_threads";
 import { createRecorder } from "../../../trace/recorder.js";
 import { createCaptureSet } from "../capture-set.js";
-import type { RecordBatch } from "../record-queue.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
 
 const setup = workerData as WorkerSetup;
+yieldToTheLab();
 const { records, events, flag } = setup;
 const send = (m: FromWorker): void => events.postMessage(m);
 
@@ -58,7 +60,7 @@ process.on("exit", () => {
 });
 
 records.on("message", (m: ToWorker) => {
-  if ("batch" in m) queue.receive(revived(m.batch));
+  if ("batch" in m) queue.receive(m.batch);
   else if ("subscribe" in m) subscribe(m.subscribe);
   else if ("fence" in m) {
     let answer: FromWorker;
@@ -86,28 +88,19 @@ records.on("message", (m: ToWorker) => {
 });
 
 /**
- * A batch as the captures expect it: bytes are Buffers again (a structured clone makes them
- * plain Uint8Arrays), at any depth of a record (an emit's arguments), down to 32 levels.
+ * The captures give way to the lab they watch: on Linux this thread runs at the lowest
+ * priority (nice 19), so that under a load that fills every core the Socket.IO thread keeps
+ * its pace and the trace catches up after (its times were taken on the lab's side); with a
+ * core to spare, nothing changes. Elsewhere, or where it is not allowed, it runs as it is.
  */
-function revived(batch: RecordBatch): RecordBatch {
-  for (let i = 0; i < batch.records.length; i++) batch.records[i] = revive(batch.records[i], 0);
-  return batch;
-}
-
-function revive(value: unknown, depth: number): unknown {
-  if (typeof value !== "object" || value === null || depth > 32) return value;
-  if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], depth + 1);
-    return value;
+function yieldToTheLab(): void {
+  if (process.platform !== "linux" || process.env.SOCKETSCOPE_CAPTURE_PRIORITY === "normal") return;
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19);
+  } catch {
+    /* no /proc/thread-self, or not allowed: the worker keeps the lab's priority */
   }
-  const fields = value as Record<string, unknown>;
-  for (const key in fields) {
-    const v = fields[key];
-    if (typeof v === "object" && v !== null) fields[key] = revive(v, depth + 1);
-  }
-  return value;
 }
 
 send({ ready: true });

@@ -1,6 +1,6 @@
 // The lab's side of captures that run in a worker thread. Socket.IO's thread keeps the probes
 // and the live sockets; at the end of each turn its queued records go to the worker as one
-// batch (plain data: see record-queue.ts), where the same captures apply them and the recorder
+// batch of bytes (see record-codec.ts), where the same captures apply them and the recorder
 // stamps, writes and keeps the events. Events come back as JSON text, one message per batch,
 // only while someone on this side subscribes; `recent()` and `since()` ask for the window.
 //
@@ -19,7 +19,6 @@ import type { BatchListener, Recorder } from "../../../trace/recorder.js";
 import { type CaptureShape, createCaptureSet, type LabCapture } from "../capture-set.js";
 import type { RemoteCall, RemoteCaptures, RemoteRequest } from "../correlator.js";
 import type { RecordBatch, RecordQueue } from "../record-queue.js";
-import { sanitize } from "../sanitize.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
 
 export interface CaptureWorkerOptions {
@@ -35,25 +34,6 @@ export interface CaptureWorkerOptions {
 
 /** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
 const CALL_TIMEOUT_MS = 30_000;
-
-/**
- * A record a structured clone refuses (a function in it), as plain data; a record still refused
- * (a Symbol) as one its capture will say it could not apply, so the rest of the batch goes on.
- */
-function cloneable(record: unknown): unknown {
-  try {
-    structuredClone(record);
-    return record;
-  } catch {
-    const plain = sanitize(record);
-    try {
-      structuredClone(plain);
-      return plain;
-    } catch {
-      return { kind: "not-cloneable", t: (record as { t?: unknown })?.t };
-    }
-  }
-}
 
 /** The worker's entry: its TypeScript source under tsx (tests, the CLI from source), its build beside this file's. */
 function workerEntry(): { url: URL; execArgv: string[] } {
@@ -161,16 +141,11 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   });
   events.on("message", handle);
 
-  /** Posts a batch of records; a record that cannot be cloned (a function in an emit's arguments) goes as its plain copy. */
+  /** Posts a batch of records, its bytes transferred (the queue wrote them for this, see record-codec.ts). */
   const post = (batch: RecordBatch): void => {
     if (dead !== undefined) return;
     const message: ToWorker = { batch };
-    try {
-      records.postMessage(message);
-    } catch {
-      for (let i = 0; i < batch.records.length; i++) batch.records[i] = cloneable(batch.records[i]);
-      records.postMessage(message);
-    }
+    records.postMessage(message, [batch.bytes]);
   };
 
   /** Posts what waits, then a fence, and waits for the worker's answer to it, reading every message before it. */

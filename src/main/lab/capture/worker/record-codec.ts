@@ -1,0 +1,548 @@
+// Records in binary, on their way to the capture worker. A probe's record is written into a
+// plain byte buffer the moment it is queued (a copy of its bytes and fields, nothing else); at
+// the end of the turn the bytes written are handed over as one ArrayBuffer (transferred, not
+// cloned), and the worker reads the same records back, field for field. This replaces a
+// structured clone of a batch of objects, which cost Socket.IO's thread more than the probes.
+//
+// The format is a small tagged one: each value starts with a tag byte. An object's keys are
+// sent once per shape (its keys in order, as the probes' object literals make them), then the
+// shape is named by number and only the values follow. Short strings in a field (kinds, hosts,
+// namespaces, socket ids) are sent once and then named by number too, the reader keeping the
+// same tables; a field whose strings keep being new (a packet's data) and an array's items are
+// sent as they are. Text is sent as Latin-1 bytes when every code unit fits, else
+// as its UTF-16 code units (exact, lone surrogates included). Buffers, Uint8Arrays and
+// ArrayBuffers keep their type. Dates, Maps, Sets, errors and other typed arrays go through
+// v8.serialize. A value none of these can carry (a function, a symbol) makes `write` throw
+// `NotEncodable`, having written nothing.
+
+import { deserialize, serialize } from "node:v8";
+
+const T_UNDEFINED = 0;
+const T_NULL = 1;
+const T_FALSE = 2;
+const T_TRUE = 3;
+const T_INT = 4;
+const T_FLOAT = 5;
+const T_LATIN1 = 6;
+const T_UTF16 = 7;
+/** A string named by its number in the table. */
+const T_NAMED = 8;
+/** A string given a number in the table as it is sent (Latin-1). */
+const T_NAMING = 9;
+const T_BUFFER = 10;
+const T_UINT8 = 11;
+const T_ARRAYBUFFER = 12;
+const T_ARRAY = 13;
+const T_OBJECT = 14;
+const T_V8 = 15;
+/** An object of a shape sent before: its number, then its values in the shape's key order. */
+const T_SHAPED = 16;
+
+/** Strings up to this length are named once and then referred to by number. */
+const MAX_NAMED_LENGTH = 40;
+/** How many strings the table names at most (then strings are sent as they are). */
+const MAX_NAMES = 16_384;
+/** A field that named more strings than this holds payloads: its strings are no longer named. */
+const MAX_NAMES_PER_FIELD = 64;
+/** Nesting past this is not followed (sanitize.ts stops at 32 too). */
+const MAX_DEPTH = 64;
+const MIN_CAPACITY = 64 * 1024;
+
+export class NotEncodable extends Error {}
+
+/**
+ * Object shapes the writer has sent, as a tree of keys in order (as V8's hidden classes are
+ * made): one step per key, the last key's node numbered once the whole shape was sent.
+ */
+class ShapeNode {
+  /** The one key seen after this one, and where it leads (most shapes branch nowhere). */
+  key: string | undefined;
+  next: ShapeNode | undefined;
+  more: Map<string, ShapeNode> | undefined;
+  /** This shape's number, once sent; -1 while the reader does not know it. */
+  id = -1;
+  /** The number of the string last written in this field (-1: none): the next is likely the same. */
+  lastName = -1;
+  /** How many strings this field named; past a few it holds payloads, sent as they are (`payload`). */
+  distinct = 0;
+  payload = false;
+
+  step(key: string): ShapeNode | undefined {
+    return this.key === key ? this.next : this.more?.get(key);
+  }
+
+  grow(key: string): ShapeNode {
+    const known = this.step(key);
+    if (known) return known;
+    const node = new ShapeNode();
+    if (this.key === undefined) {
+      this.key = key;
+      this.next = node;
+    } else (this.more ??= new Map()).set(key, node);
+    return node;
+  }
+}
+
+const objectProto = Object.prototype;
+
+/** `n` in the 7-bits-a-byte form, padded to 5 bytes (written before its value was known). */
+function fixedUint(bytes: Uint8Array, at: number, n: number): void {
+  for (let i = 0; i < 4; i++) {
+    bytes[at + i] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  bytes[at + 4] = n;
+}
+const notLatin1 = /[^\u0000-\u00ff]/;
+
+/** Writes records; `take()` hands over what was written since the last take. */
+export class RecordWriter {
+  /** The bytes as a plain Uint8Array (the fastest to write byte by byte), and views of them as a Buffer (text) and a DataView (numbers). */
+  private bytes = new Uint8Array(MIN_CAPACITY);
+  private buffer = Buffer.from(this.bytes.buffer);
+  private view = new DataView(this.bytes.buffer);
+  private at = 0;
+  private readonly names = new Map<string, number>();
+  /** Each named string by its number (numbers are given in order, so a record that fails forgets those from where it began). */
+  private readonly nameOf: string[] = [];
+  private readonly shapes = new ShapeNode();
+  /** Each numbered shape by its number, likewise. */
+  private readonly shapeOf: ShapeNode[] = [];
+  /** Records written since the last take. */
+  count = 0;
+  /** The capture's name and whom the record is for, as fields of every record (see `field`). */
+  private readonly nameField = new ShapeNode();
+  private readonly toField = new ShapeNode();
+
+  /** Writes one record: the name of the capture that applies it, whom it is for, when it happened, then the record. */
+  write(name: string, to: string | undefined, time: number, record: unknown): void {
+    const start = this.at;
+    const names = this.nameOf.length;
+    const shapes = this.shapeOf.length;
+    try {
+      this.field(this.nameField, name);
+      if (to === undefined) this.tag(T_UNDEFINED);
+      else this.field(this.toField, to);
+      this.reserve(8);
+      this.view.setFloat64(this.at, time);
+      this.at += 8;
+      this.value(record, 0);
+    } catch (err) {
+      // Nothing of it stays: the bytes, and the names and shapes it gave (the reader never saw them).
+      this.rollBack(start, names, shapes);
+      throw err;
+    }
+    this.count++;
+  }
+
+  /** Forgets what was written from `at` on, and the names and shapes numbered from `names` and `shapes` on. */
+  private rollBack(at: number, names: number, shapes: number): void {
+    this.at = at;
+    if (this.nameOf.length > names) {
+      for (let i = names; i < this.nameOf.length; i++) this.names.delete(this.nameOf[i]!);
+      this.nameOf.length = names;
+    }
+    if (this.shapeOf.length > shapes) {
+      for (let i = shapes; i < this.shapeOf.length; i++) this.shapeOf[i]!.id = -1;
+      this.shapeOf.length = shapes;
+    }
+  }
+
+  /** The bytes written since the last take, as an ArrayBuffer of their own (to transfer); undefined if none. */
+  take(): ArrayBuffer | undefined {
+    if (this.at === 0) return undefined;
+    const out = new ArrayBuffer(this.at);
+    new Uint8Array(out).set(this.bytes.subarray(0, this.at));
+    this.at = 0;
+    this.count = 0;
+    return out;
+  }
+
+  private reserve(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.at + n) capacity *= 2;
+    const bigger = new Uint8Array(capacity);
+    bigger.set(this.bytes.subarray(0, this.at));
+    this.bytes = bigger;
+    this.buffer = Buffer.from(bigger.buffer);
+    this.view = new DataView(bigger.buffer);
+  }
+
+  private tag(t: number): void {
+    this.reserve(1);
+    this.bytes[this.at++] = t;
+  }
+
+  /** A count or a number in a table: 7 bits a byte, low first (room for 5 reserved). */
+  private uint(n: number): void {
+    const bytes = this.bytes;
+    let at = this.at;
+    while (n >= 0x80) {
+      bytes[at++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    bytes[at++] = n;
+    this.at = at;
+  }
+
+  /**
+   * A string in field `node` of a shape: the string named last in that field is checked first
+   * (the same host, namespace or socket id, record after record), saving a look-up in the table.
+   */
+  private field(node: ShapeNode, s: string): void {
+    if (node.payload) return this.text(s);
+    const last = node.lastName;
+    if (last >= 0 && this.nameOf[last] === s) return this.named(last);
+    const names = this.nameOf.length;
+    node.lastName = this.string(s);
+    // A field whose strings keep being new (a packet's data, a log's text) holds payloads, not names.
+    if (this.nameOf.length > names && ++node.distinct > MAX_NAMES_PER_FIELD) node.payload = true;
+  }
+
+  private named(n: number): void {
+    this.reserve(6);
+    this.bytes[this.at++] = T_NAMED;
+    this.uint(n);
+  }
+
+  /** Writes a string as it is, never named (a payload: an array's items, a field of payloads). */
+  private text(s: string): void {
+    const n = s.length;
+    if (n < 64) {
+      this.reserve(2 + n);
+      const bytes = this.bytes;
+      const start = this.at;
+      bytes[start] = T_LATIN1;
+      bytes[start + 1] = n;
+      let at = start + 2;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0xff) {
+          this.at = start;
+          this.unnamed(s);
+          return;
+        }
+        bytes[at++] = c;
+      }
+      this.at = at;
+      return;
+    }
+    this.unnamed(s);
+  }
+
+  /** Writes a string; returns its number in the table, -1 if it was sent as it is. */
+  private string(s: string): number {
+    if (s.length <= MAX_NAMED_LENGTH) {
+      const n = this.names.get(s);
+      if (n !== undefined) {
+        this.named(n);
+        return n;
+      }
+      if (this.nameOf.length < MAX_NAMES && !notLatin1.test(s)) {
+        const id = this.nameOf.length;
+        this.names.set(s, id);
+        this.nameOf.push(s);
+        this.reserve(6 + s.length);
+        this.bytes[this.at++] = T_NAMING;
+        this.latin1(s);
+        return id;
+      }
+    }
+    this.unnamed(s);
+    return -1;
+  }
+
+  private unnamed(s: string): void {
+    if (notLatin1.test(s)) {
+      this.reserve(6 + s.length * 2);
+      this.bytes[this.at++] = T_UTF16;
+      this.uint(s.length * 2);
+      this.at += this.buffer.write(s, this.at, "utf16le");
+      return;
+    }
+    this.reserve(6 + s.length);
+    this.bytes[this.at++] = T_LATIN1;
+    this.latin1(s);
+  }
+
+  /** Length, then the Latin-1 bytes of a string known to fit (room reserved). */
+  private latin1(s: string): void {
+    const n = s.length;
+    this.uint(n);
+    if (n < 32) {
+      const bytes = this.bytes;
+      let at = this.at;
+      for (let i = 0; i < n; i++) bytes[at++] = s.charCodeAt(i);
+      this.at = at;
+    } else this.at += this.buffer.write(s, this.at, "latin1");
+  }
+
+  private binary(t: number, data: Uint8Array): void {
+    this.reserve(6 + data.byteLength);
+    this.bytes[this.at++] = t;
+    this.uint(data.byteLength);
+    this.bytes.set(data, this.at);
+    this.at += data.byteLength;
+  }
+
+  private value(v: unknown, depth: number): void {
+    switch (typeof v) {
+      case "string":
+        this.text(v);
+        return;
+      case "number":
+        if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+          this.reserve(5);
+          this.bytes[this.at++] = T_INT;
+          this.view.setInt32(this.at, v);
+          this.at += 4;
+        } else {
+          this.reserve(9);
+          this.bytes[this.at++] = T_FLOAT;
+          this.view.setFloat64(this.at, v);
+          this.at += 8;
+        }
+        return;
+      case "boolean":
+        this.tag(v ? T_TRUE : T_FALSE);
+        return;
+      case "undefined":
+        this.tag(T_UNDEFINED);
+        return;
+      case "object":
+        if (v === null) this.tag(T_NULL);
+        else this.object(v, depth);
+        return;
+      case "bigint":
+        this.v8(v);
+        return;
+      default:
+        throw new NotEncodable(`a ${typeof v} cannot be sent to the capture worker`);
+    }
+  }
+
+  private object(v: object, depth: number): void {
+    if (depth > MAX_DEPTH) throw new NotEncodable("nested too deep for the capture worker");
+    if (Array.isArray(v)) {
+      this.reserve(6);
+      this.bytes[this.at++] = T_ARRAY;
+      this.uint(v.length);
+      for (let i = 0; i < v.length; i++) this.value(v[i], depth + 1);
+      return;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto === objectProto || proto === null) {
+      this.fields(v as Record<string, unknown>, depth);
+      return;
+    }
+    if (Buffer.isBuffer(v)) return this.binary(T_BUFFER, v);
+    if (proto === Uint8Array.prototype) return this.binary(T_UINT8, v as Uint8Array);
+    if (v instanceof ArrayBuffer) return this.binary(T_ARRAYBUFFER, new Uint8Array(v));
+    if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof Map || v instanceof Set || v instanceof RegExp || v instanceof Error || v instanceof SharedArrayBuffer) {
+      this.v8(v);
+      return;
+    }
+    // Any other object goes as its own enumerable fields, as a structured clone takes it.
+    this.fields(v as Record<string, unknown>, depth);
+  }
+
+  /** An object's own enumerable fields: by its shape's number if it has a known one, else keys and values (numbering the shape). */
+  private fields(v: Record<string, unknown>, depth: number): void {
+    const start = this.at;
+    const names = this.nameOf.length;
+    const shapes = this.shapeOf.length;
+    this.reserve(6);
+    this.bytes[this.at++] = T_SHAPED;
+    // The shape's number, once known: 5 bytes, so that it fits whatever it is.
+    this.at += 5;
+    let node: ShapeNode | undefined = this.shapes;
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      node = node.step(key);
+      if (node === undefined) break;
+      const value = v[key];
+      if (typeof value === "string") this.field(node, value);
+      else this.value(value, depth + 1);
+    }
+    if (node !== undefined && node.id >= 0) {
+      fixedUint(this.bytes, start + 1, node.id);
+      return;
+    }
+    // A shape not sent yet: what was written of it goes, and it is sent with its keys.
+    this.rollBack(start, names, shapes);
+    this.keyed(v, depth);
+  }
+
+  private keyed(v: Record<string, unknown>, depth: number): void {
+    this.reserve(6);
+    this.bytes[this.at++] = T_OBJECT;
+    const countAt = this.at;
+    this.at += 5;
+    let count = 0;
+    let node = this.shapes;
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      node = node.grow(key);
+      this.string(key);
+      const value = v[key];
+      if (typeof value === "string") this.field(node, value);
+      else this.value(value, depth + 1);
+      count++;
+    }
+    fixedUint(this.bytes, countAt, count);
+    // The reader numbers the shape as it finishes reading it, as here.
+    if (node.id < 0) {
+      node.id = this.shapeOf.length;
+      this.shapeOf.push(node);
+    }
+  }
+
+  private v8(v: unknown): void {
+    let bytes: Buffer;
+    try {
+      bytes = serialize(v);
+    } catch (err) {
+      throw new NotEncodable((err as Error)?.message ?? String(err));
+    }
+    this.binary(T_V8, bytes);
+  }
+}
+
+/** Sets a field; one named __proto__ (JSON.parse makes one) stays a field, as in a structured clone. */
+function field(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** Reads what a `RecordWriter` wrote, batch after batch, in the order written (it keeps the writer's table of names). */
+export class RecordReader {
+  private readonly names: string[] = [];
+  private readonly shapes: string[][] = [];
+  /** The writer numbers a shape once: a second object of it sent with its keys is not numbered again. */
+  private readonly shapeIds = new Map<string, number>();
+  private bytes = Buffer.alloc(0);
+  private view = new DataView(new ArrayBuffer(0));
+  private at = 0;
+
+  /** Calls `each` for every record in `batch`, in order. */
+  read(batch: ArrayBuffer, each: (name: string, to: string | undefined, time: number, record: unknown) => void): void {
+    this.bytes = Buffer.from(batch);
+    this.view = new DataView(batch);
+    this.at = 0;
+    while (this.at < this.bytes.length) {
+      const name = this.value() as string;
+      const to = this.value() as string | undefined;
+      const time = this.view.getFloat64(this.at);
+      this.at += 8;
+      each(name, to, time, this.value());
+    }
+  }
+
+  private uint(): number {
+    const bytes = this.bytes;
+    let n = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = bytes[this.at++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b >= 0x80);
+    return n;
+  }
+
+  private value(): unknown {
+    const t = this.bytes[this.at++];
+    switch (t) {
+      case T_UNDEFINED:
+        return undefined;
+      case T_NULL:
+        return null;
+      case T_FALSE:
+        return false;
+      case T_TRUE:
+        return true;
+      case T_INT: {
+        const n = this.view.getInt32(this.at);
+        this.at += 4;
+        return n;
+      }
+      case T_FLOAT: {
+        const n = this.view.getFloat64(this.at);
+        this.at += 8;
+        return n;
+      }
+      case T_LATIN1:
+        return this.text("latin1");
+      case T_UTF16:
+        return this.text("utf16le");
+      case T_NAMED:
+        return this.names[this.uint()];
+      case T_NAMING: {
+        const s = this.text("latin1");
+        this.names.push(s);
+        return s;
+      }
+      case T_BUFFER:
+        return Buffer.from(this.slice());
+      case T_UINT8:
+        return new Uint8Array(this.slice());
+      case T_ARRAYBUFFER:
+        return this.slice();
+      case T_ARRAY: {
+        const n = this.uint();
+        const out: unknown[] = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = this.value();
+        return out;
+      }
+      case T_OBJECT: {
+        const n = this.uint();
+        const out: Record<string, unknown> = {};
+        const keys: string[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          const key = this.value() as string;
+          keys[i] = key;
+          field(out, key, this.value());
+        }
+        const id = keys.join("\u0000");
+        if (!this.shapeIds.has(id)) {
+          this.shapeIds.set(id, this.shapes.length);
+          this.shapes.push(keys);
+        }
+        return out;
+      }
+      case T_SHAPED: {
+        const keys = this.shapes[this.uint()];
+        if (keys === undefined) throw new Error(`capture worker: unknown object shape before byte ${this.at}`);
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < keys.length; i++) field(out, keys[i]!, this.value());
+        return out;
+      }
+      case T_V8: {
+        const n = this.uint();
+        const v = deserialize(this.bytes.subarray(this.at, this.at + n));
+        this.at += n;
+        return v;
+      }
+      default:
+        throw new Error(`capture worker: unknown record tag ${t} at byte ${this.at - 1}`);
+    }
+  }
+
+  private text(encoding: "latin1" | "utf16le"): string {
+    const n = this.uint();
+    const s = this.bytes.toString(encoding, this.at, this.at + n);
+    this.at += n;
+    return s;
+  }
+
+  /** The next length-prefixed bytes, as an ArrayBuffer of their own (a record may outlive its batch). */
+  private slice(): ArrayBuffer {
+    const n = this.uint();
+    const out = this.bytes.buffer.slice(this.bytes.byteOffset + this.at, this.bytes.byteOffset + this.at + n) as ArrayBuffer;
+    this.at += n;
+    return out;
+  }
+}

@@ -1,0 +1,154 @@
+// The binary form records take to the capture worker: every value a probe can report comes back
+// as a structured clone would give it, with its exact type (a Buffer stays a Buffer, a
+// Uint8Array a Uint8Array), and a record that cannot be sent leaves nothing behind.
+
+import { describe, expect, it } from "vitest";
+import { NotEncodable, RecordReader, RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
+
+interface Read {
+  name: string;
+  to: string | undefined;
+  time: number;
+  record: unknown;
+}
+
+function readAll(reader: RecordReader, writer: RecordWriter): Read[] {
+  const out: Read[] = [];
+  const bytes = writer.take();
+  if (bytes) reader.read(bytes, (name, to, time, record) => out.push({ name, to, time, record }));
+  return out;
+}
+
+function roundTrip(record: unknown): unknown {
+  const writer = new RecordWriter();
+  writer.write("api", undefined, 1.5, record);
+  return readAll(new RecordReader(), writer)[0]!.record;
+}
+
+describe("the records' binary form", () => {
+  it("gives back each record with its capture's name, whom it is for and its time, in order, batch after batch", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    writer.write("tcp", "client-1/tcp1", 12.25, { kind: "read", t: 12.25, bytes: Buffer.from("GET / HTTP/1.1\r\n") });
+    writer.write("engine", undefined, 13, { kind: "packet", t: 13, host: "server", dir: "in", sid: "abc", transport: "websocket", type: "message", data: '42["hello","world"]' });
+    expect(writer.count).toBe(2);
+    const first = readAll(reader, writer);
+    expect(writer.count).toBe(0);
+    expect(first.map((r) => [r.name, r.to, r.time])).toEqual([
+      ["tcp", "client-1/tcp1", 12.25],
+      ["engine", undefined, 13],
+    ]);
+    expect((first[0]!.record as { bytes: unknown }).bytes).toEqual(Buffer.from("GET / HTTP/1.1\r\n"));
+    // The second batch names the same strings by number: the reader keeps the table.
+    writer.write("engine", undefined, 14, { kind: "packet", t: 14, host: "server", dir: "out", sid: "abc", transport: "websocket", type: "message", data: "43[]" });
+    const second = readAll(reader, writer);
+    expect(second[0]!.record).toEqual({ kind: "packet", t: 14, host: "server", dir: "out", sid: "abc", transport: "websocket", type: "message", data: "43[]" });
+    expect(writer.take()).toBeUndefined();
+  });
+
+  it("keeps every kind of value a probe can hold, exactly", () => {
+    const buffer = Buffer.from([1, 2, 3]);
+    const u8 = new Uint8Array([4, 5]);
+    const ab = new Uint8Array([6, 7, 8]).buffer;
+    const long = "x".repeat(5000);
+    const values = {
+      numbers: [0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER],
+      text: ["", "é", "ÿ", "€ and 😀", "\ud800 lone", long, `${"é".repeat(40)}€`],
+      others: [true, false, null, undefined],
+      nested: { a: { b: [{ c: "deep" }] } },
+      empty: {},
+      big: 10n ** 20n,
+      date: new Date(1_700_000_000_000),
+      map: new Map([["k", 1]]),
+      set: new Set([1, 2]),
+      floats: new Float32Array([1.5]),
+    };
+    const back = roundTrip({ kind: "receive", args: [buffer, u8, ab, values] }) as { args: unknown[] };
+    expect(Buffer.isBuffer(back.args[0])).toBe(true);
+    expect(back.args[0]).toEqual(buffer);
+    expect(back.args[1]).toBeInstanceOf(Uint8Array);
+    expect(Buffer.isBuffer(back.args[1])).toBe(false);
+    expect([...(back.args[1] as Uint8Array)]).toEqual([4, 5]);
+    expect(back.args[2]).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(back.args[2] as ArrayBuffer)]).toEqual([6, 7, 8]);
+    expect(back.args[3]).toEqual(structuredClone(values));
+    expect(Object.is((roundTrip({ z: -0 }) as { z: number }).z, -0)).toBe(true);
+  });
+
+  it("keeps a field named __proto__ as a field, and any other object as its own fields", () => {
+    const hostile = JSON.parse('{"__proto__":{"polluted":true},"x":1}') as Record<string, unknown>;
+    const back = roundTrip(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.hasOwn(back, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    expect(roundTrip(new Point(1, 2))).toEqual({ x: 1, y: 2 });
+  });
+
+  it("refuses a record it cannot send, writing nothing of it (not even the strings it named)", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    expect(() => writer.write("api", undefined, 1, { kind: "fresh-name", fn: () => 1 })).toThrow(NotEncodable);
+    expect(() => writer.write("api", undefined, 1, { kind: "another-name", s: Symbol("x") })).toThrow(NotEncodable);
+    expect(writer.count).toBe(0);
+    writer.write("api", undefined, 2, { kind: "fresh-name" });
+    expect(readAll(reader, writer)).toEqual([{ name: "api", to: undefined, time: 2, record: { kind: "fresh-name" } }]);
+  });
+
+  it("sends an object's keys once per shape, and objects of a shape sent before by their values only", () => {
+    const writer = new RecordWriter();
+    const records = [
+      { kind: "call", host: "client-1", nsp: "/", socketId: "a", event: "hello", side: "client" },
+      { kind: "call", host: "client-1", nsp: "/", socketId: "a", event: "hello", side: "client", callee: "socket.volatile.emit" },
+      { kind: "call", host: "client-1", nsp: "/", socketId: "a", event: "hello", side: "client" },
+      { host: "client-1", kind: "call" },
+      { kind: "receive", args: [{ ip: "127.0.0.1", port: 1 }, { port: 2, ip: "127.0.0.2" }, { ip: "127.0.0.3", port: 3 }] },
+      { kind: "receive", args: [{ ip: "127.0.0.1", port: 1 }, { port: 2, ip: "127.0.0.2" }, { ip: "127.0.0.3", port: 3 }] },
+    ];
+    const sizes: number[] = [];
+    for (const r of records) {
+      writer.write("api", undefined, 0, r);
+      sizes.push(writer.take()!.byteLength);
+    }
+    // The third record repeats the first's shape and strings: far smaller than it.
+    expect(sizes[2]).toBeLessThan(sizes[0]! / 2);
+    // One reader for batch after batch, as in the worker: shapes and names carry over.
+    const again = new RecordWriter();
+    const againReader = new RecordReader();
+    const batches: unknown[] = [];
+    for (const r of records) {
+      again.write("api", undefined, 0, r);
+      againReader.read(again.take()!, (_n, _to, _t, rec) => batches.push(rec));
+    }
+    expect(batches).toEqual(records);
+    expect(Object.keys(batches[3] as object)).toEqual(["host", "kind"]);
+    // A record that fails inside a new shape leaves no shape behind.
+    expect(() => again.write("api", undefined, 0, { kind: "new-shape", nested: { deeper: { fn: () => 1 } } })).toThrow(NotEncodable);
+    again.write("api", undefined, 0, { kind: "new-shape", nested: { deeper: { ok: 1 } } });
+    againReader.read(again.take()!, (_n, _to, _t, rec) => batches.push(rec));
+    expect(batches[batches.length - 1]).toEqual({ kind: "new-shape", nested: { deeper: { ok: 1 } } });
+  });
+
+  it("names at most its table's worth of strings, then sends them as they are", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const ids = Array.from({ length: 20_000 }, (_, i) => `socket-${i}`);
+    for (const id of ids) writer.write("api", id, 0, { socketId: id });
+    const back = readAll(reader, writer);
+    expect(back.map((r) => r.to)).toEqual(ids);
+    expect(back.map((r) => (r.record as { socketId: string }).socketId)).toEqual(ids);
+  });
+
+  it("grows to hold a record larger than its buffer", () => {
+    const writer = new RecordWriter();
+    const bytes = Buffer.alloc(1_000_000, 7);
+    writer.write("tcp", "c/tcp1", 0, { kind: "read", bytes });
+    const back = readAll(new RecordReader(), writer);
+    expect((back[0]!.record as { bytes: Buffer }).bytes.equals(bytes)).toBe(true);
+  });
+});
