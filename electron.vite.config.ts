@@ -4,7 +4,13 @@ import react from "@vitejs/plugin-react";
 
 export default defineConfig({
   main: {
-    build: { outDir: "out/main" },
+    build: {
+      outDir: "out/main",
+      // The capture worker is a second entry: remote-captures.ts starts it from beside index.js.
+      rolldownOptions: {
+        input: { index: resolve("src/main/index.ts"), "capture-worker": resolve("src/main/lab/capture/worker/capture-worker.ts") },
+      },
+    },
   },
   preload: {
     build: {

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import type { LabStatus } from "../../src/shared/lab-api";
 import type { TraceEvent } from "../../src/shared/trace/types";
 import { createTraceStore, FLIGHT_MS, DWELL, playLimit, stepAnimating } from "../../src/renderer/src/store/trace-store";
-import { nextStepMove } from "../../src/renderer/src/lab/next-step";
+import { nextStepMove, pressNextStep } from "../../src/renderer/src/lab/next-step";
+import { runLabStart } from "../../src/renderer/src/lab/run-lab";
+import type { LabApi } from "../../src/shared/lab-api";
 
 let nextId = 1;
 const marker = (index: number): TraceEvent => ({ id: nextId++, t: nextId, host: "server", layer: "lab", kind: "step", index, title: `step ${index + 1}`, narration: "…", scenario: "heartbeat" });
@@ -154,5 +156,31 @@ describe("one clock for lab and screen", () => {
     expect(store.getState().trace.events[store.getState().cursor]?.id).toBe(m2.id);
     play(actions, 0, 10);
     expect(store.getState().trace.events[store.getState().cursor]?.id).toBe(e2.id);
+  });
+
+  it("Next step pressed while Start is under way waits for the lab, then runs its first step (once)", async () => {
+    const { store, actions } = lesson();
+    let up: (s: LabStatus) => void = () => {};
+    const calls: string[] = [];
+    const api = {
+      startScenario: () => {
+        calls.push("start");
+        return new Promise<LabStatus>((resolve) => {
+          up = resolve;
+        });
+      },
+      nextStep: async () => {
+        calls.push("next");
+        return { state: "ready", scenario: "heartbeat", step: 0, steps: 3 } satisfies LabStatus;
+      },
+    } as unknown as LabApi;
+    const started = runLabStart(actions, () => api.startScenario("heartbeat"));
+    const pressed = pressNextStep(api, store, actions, 0);
+    await Promise.resolve();
+    expect(calls).toEqual(["start"]);
+    up({ state: "ready", scenario: "heartbeat", step: -1, steps: 3 });
+    await Promise.all([started, pressed]);
+    expect(calls).toEqual(["start", "next"]);
+    expect(store.getState().status.step).toBe(0);
   });
 });

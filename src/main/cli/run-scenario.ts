@@ -1,12 +1,13 @@
 // Runs one scenario straight through on a fresh lab and writes its trace file.
 
 import type { TraceEvent } from "../../shared/trace/types.js";
-import { createRecorder } from "../trace/recorder.js";
-import { APP } from "../lab/lab.js";
+import type { Recorder } from "../trace/recorder.js";
 import { createScenarioRunner } from "../lab/scenarios/runner.js";
 import { findScenario } from "../lab/scenarios/index.js";
 import type { LabChoices } from "../lab/scenarios/scenario.js";
-import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
+
+/** Events a run keeps in memory for its result (the trace file keeps every one). */
+const MAX_EVENTS = 5_000_000;
 
 export interface RunResult {
   ok: boolean;
@@ -22,24 +23,29 @@ export async function runScenarioToFile(
   const scenario = findScenario(id);
   if (!scenario) throw new Error(`unknown scenario "${id}"`);
   const seed = options.seed ?? 1;
-  const recorder = createRecorder({
-    header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id, title: scenario.title, seed, keyView: scenario.keyView } },
-    ...(out ? { file: out } : {}),
-    windowSize: 5_000_000,
+  // The lab makes its recorder (its captures in a worker thread), keeping every event in memory too.
+  const runner = createScenarioRunner(scenario, {
+    seed,
+    port: options.port ?? 3000,
+    ...(out ? { traceFile: out } : {}),
+    lab: { windowSize: MAX_EVENTS },
+    ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.choices ? { choices: options.choices } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
-  const events: TraceEvent[] = [];
-  recorder.subscribe((batch) => events.push(...batch));
-  const runner = createScenarioRunner(scenario, { seed, recorder, port: options.port ?? 3000, ...(options.clients ? { clients: options.clients } : {}), ...(options.choices ? { choices: options.choices } : {}), ...(options.log ? { log: options.log } : {}) });
+  let recorder: Recorder | undefined;
   let error: string | undefined;
   try {
     await runner.start();
+    recorder = runner.lab!.recorder;
     await runner.runAll();
   } catch (err) {
     error = (err as Error).message;
     options.log?.(`scenario failed: ${error}`);
   } finally {
     await runner.dispose();
-    recorder.close();
   }
+  // The lab closed its recorder as it ended: its window is the whole run.
+  const events = recorder?.recent() ?? [];
   return { ok: error === undefined, events, ...(error ? { error } : {}) };
 }

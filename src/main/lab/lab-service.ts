@@ -3,8 +3,8 @@
 
 import { networkInterfaces } from "node:os";
 import type { CommandResult, FreePlayCommand, LabApi, LabStatus, TraceBatch } from "../../shared/lab-api.js";
-import { TRACE_FORMAT, TRACE_VERSION } from "../../shared/trace/types.js";
-import { createRecorder, type Recorder } from "../trace/recorder.js";
+import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from "../../shared/trace/types.js";
+import type { Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
 import { createClassMode } from "./class/class-mode.js";
@@ -84,29 +84,42 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     return run;
   };
 
-  const start = (scenario: Scenario, seed: number): Promise<LabStatus> => exclusive(() => startNow(scenario, seed));
+  /** A start under way: asked again for the same scenario and seed (Start, then Next step before the lab is up), it is the same start. */
+  let starting: { id: string; seed: number; done: Promise<LabStatus> } | undefined;
+  const start = (scenario: Scenario, seed: number): Promise<LabStatus> => {
+    if (starting && starting.id === scenario.id && starting.seed === seed) return starting.done;
+    const done = exclusive(() => startNow(scenario, seed));
+    const mine = { id: scenario.id, seed, done };
+    starting = mine;
+    const over = (): void => {
+      if (starting === mine) starting = undefined;
+    };
+    done.then(over, over);
+    return done;
+  };
 
   const startNow = async (scenario: Scenario, seed: number): Promise<LabStatus> => {
     await stopLab();
     const file = options.traceFile?.(scenario.id);
-    recorder = createRecorder({
-      header: {
-        format: TRACE_FORMAT,
-        version: TRACE_VERSION,
-        createdAt: new Date().toISOString(),
-        app: APP,
-        scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView },
-      },
-      ...(file ? { file } : {}),
-    });
-    for (const l of traceListeners) l({ reset: true, header: recorder.header, events: [] });
-    const rec = recorder;
+    // The lab makes its recorder (its captures then run in a worker thread, see capture/worker/).
+    // The page starts the new trace at once (its header is the one the lab's recorder will write).
+    const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView } };
+    for (const l of traceListeners) l({ reset: true, header, events: [] });
+    // The lab makes its recorder (its captures then run in a worker thread, see capture/worker/).
+    // The runner is set before it starts: a step asked for meanwhile runs once the lab is up.
+    const next = createScenarioRunner(scenario, { seed, port: options.port ?? 3000, onChange: publish, lab: { createdAt: header.createdAt }, ...(file ? { traceFile: file } : {}), ...(options.log ? { log: options.log } : {}) });
+    runner = next;
+    await next.start();
+    const rec = next.lab!.recorder;
+    recorder = rec;
+    // What the lab recorded as it started, then what follows, batch by batch.
+    rec.flush();
+    const started = rec.recent();
+    if (started.length > 0) for (const l of traceListeners) l({ events: started });
     unsubscribe = rec.subscribe((events) => {
       for (const l of traceListeners) l({ events });
     });
-    runner = createScenarioRunner(scenario, { seed, recorder: rec, port: options.port ?? 3000, onChange: publish, ...(options.log ? { log: options.log } : {}) });
-    await runner.start();
-    classMode.attach(runner.lab);
+    classMode.attach(next.lab);
     publish();
     return status();
   };
@@ -143,6 +156,8 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
       return start(scenario, opts?.seed ?? 1);
     },
     async nextStep() {
+      // A start under way goes first: the step is its lab's.
+      if (starting) await starting.done.catch(() => {});
       if (!runner) throw new Error("no scenario is running");
       // The runner publishes as the step starts and settles (see onChange).
       try {

@@ -46,10 +46,15 @@ export interface LabOptions {
    */
   capture?: LabCapture;
   /**
-   * Where the captures apply the probes' records: on Socket.IO's thread (the default), or in a
-   * worker thread (`SOCKETSCOPE_CAPTURE=worker` chooses it for a lab that makes its own recorder).
+   * Where the captures apply the probes' records: in a worker thread (the default for a lab that
+   * makes its own recorder; `SOCKETSCOPE_CAPTURE=thread` turns it off), or on Socket.IO's
+   * thread (always, for a lab given a `recorder` or a `capture`).
    */
   captureIn?: "thread" | "worker";
+  /** How many recent events the lab's own recorder keeps in memory (the trace file keeps all). */
+  windowSize?: number;
+  /** When its trace begins, for its header (what a caller already showed of it); now if not given. */
+  createdAt?: string;
 }
 
 export type { LabCapture } from "./capture/capture-set.js";
@@ -60,18 +65,19 @@ export type { LabCapture } from "./capture/capture-set.js";
  */
 export async function makeCapture(options: LabOptions, header: TraceHeader, shape: CaptureShape): Promise<{ recorder: Recorder; capture: LabCapture }> {
   const file = options.traceFile ? { file: options.traceFile } : {};
+  const window = options.windowSize !== undefined ? { windowSize: options.windowSize } : {};
   if (capturesInWorker(options)) {
     if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
-    return startCaptureWorker({ header, shape, ...file });
+    return startCaptureWorker({ header, shape, ...file, ...window });
   }
-  const recorder = options.recorder ?? createRecorder({ header, ...file });
+  const recorder = options.recorder ?? createRecorder({ header, ...file, ...window });
   return { recorder, capture: options.capture ?? createCaptureSet(recorder, shape) };
 }
 
 /** Whether a lab with these options runs its captures in a worker. */
 export function capturesInWorker(options: { captureIn?: "thread" | "worker"; recorder?: Recorder; capture?: LabCapture }): boolean {
   if (options.captureIn !== undefined) return options.captureIn === "worker";
-  return process.env.SOCKETSCOPE_CAPTURE === "worker" && !options.recorder && !options.capture;
+  return process.env.SOCKETSCOPE_CAPTURE !== "thread" && !options.recorder && !options.capture;
 }
 
 
@@ -186,7 +192,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const header: TraceHeader = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
     app: APP,
     ...(options.scenario ? { scenario: options.scenario } : {}),
   };

@@ -1,6 +1,9 @@
 // @vitest-environment node
 // The lab's status names where each step starts and ends in the trace, and is published to every
 // listener as a step starts and as it settles; lessons other than the heartbeat ping rarely.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabStatus, TraceBatch } from "../../../src/shared/lab-api.js";
 import type { TraceEvent } from "../../../src/shared/trace/types.js";
@@ -55,5 +58,36 @@ describe("step status", () => {
     await service.nextStep();
     const open = events.find((e) => e.layer === "engine" && e.kind === "packet" && e.type === "open");
     expect(open && open.layer === "engine" ? open.data : "").toContain('"pingInterval":1000');
+  }, 30_000);
+
+  it("streams the trace the lab's capture worker writes: the reset's header is the file's, every event once, in order; a step asked for while the lab starts runs once it is up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ss-service-"));
+    try {
+      let runs = 0;
+      service = createLabService({ port: 0, traceFile: (id) => join(dir, `${id}-${++runs}.ndjson`) });
+      const batches: TraceBatch[] = [];
+      service.onTrace((b) => batches.push(b));
+      const started = service.startScenario("hello-ack");
+      // Asked at once, as a page does when Next step is pressed right after Start.
+      const [ready, stepped] = await Promise.all([started, service.nextStep()]);
+      expect(ready.state).toBe("ready");
+      expect(stepped.step).toBe(0);
+      expect(await service.startScenario("hello-ack")).toMatchObject({ step: -1 });
+      const second = batches.findIndex((b, i) => i > 0 && b.reset);
+      const firstRun = batches.slice(0, second);
+      expect(firstRun[0]).toMatchObject({ reset: true, events: [] });
+      const live = firstRun.flatMap((b) => b.events);
+      // The first run's lab is gone: its file is whole.
+      const lines = readFileSync(join(dir, "hello-ack-1.ndjson"), "utf8").trim().split("\n");
+      expect(JSON.parse(lines[0]!)).toEqual(firstRun[0]!.header);
+      const written = lines.slice(1).map((l) => JSON.parse(l) as TraceEvent);
+      expect(live.map((e) => e.id)).toEqual(written.map((e) => e.id).slice(0, live.length));
+      expect(live.map((e) => e.id)).toEqual(live.map((_, i) => i + 1));
+      expect(live.some((e) => e.layer === "lab" && e.kind === "step" && e.index === 0)).toBe(true);
+    } finally {
+      await service?.dispose();
+      service = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useActions, useStoreBundle, useTrace } from "../store/store-context";
 import { STEP_BY, STEP_BY_HELP, STEP_BY_LABEL, type StepBy } from "../store/step-by";
 import type { LabApi } from "../../../shared/lab-api";
-import { runLab } from "../lab/run-lab";
+import { runLabStart } from "../lab/run-lab";
 import { nextStepMove, pressNextStep } from "../lab/next-step";
 import { RestBadge } from "./rest-badge";
 
@@ -38,7 +38,7 @@ export function PlaybackControls(props: { api: LabApi | null }) {
 
   const start = async (): Promise<void> => {
     if (!api || !shown) return;
-    await runLab(actions, () => api.startScenario(shown));
+    await runLabStart(actions, () => api.startScenario(shown));
     setFocusNext(true);
   };
   const next = (): void => {
@@ -84,7 +84,7 @@ export function PlaybackControls(props: { api: LabApi | null }) {
       <button ref={nextRef} type="button" className={startable ? "" : "primary"} disabled={!api || move === "none"} aria-keyshortcuts="N" onClick={next}>
         Next step
       </button>
-      <button type="button" disabled={!api || !labScenario || source !== "live" || status.state === "idle"} onClick={() => api && void runLab(actions, () => api.restartScenario())}>
+      <button type="button" disabled={!api || !labScenario || source !== "live" || status.state === "idle"} onClick={() => api && void runLabStart(actions, () => api.restartScenario())}>
         Restart scenario
       </button>
       <span className="divider" aria-hidden="true" />

@@ -6,7 +6,7 @@
 import type { LabApi } from "../../../shared/lab-api";
 import type { TraceActions, TraceStore } from "../store/trace-store";
 import { stepAnimating } from "../store/trace-store";
-import { runLab } from "./run-lab";
+import { labStarting, runLab, runLabStart } from "./run-lab";
 
 export type NextStepMove = "finish" | "start" | "run" | "none";
 
@@ -23,12 +23,18 @@ export function nextStepMove(store: TraceStore, now: number): NextStepMove {
 }
 
 export async function pressNextStep(api: LabApi, store: TraceStore, actions: TraceActions, now: number): Promise<void> {
+  // A start under way goes first: the step is its lab's.
+  const start = labStarting();
+  if (start) {
+    await start;
+    now = performance.now();
+  }
   const move = nextStepMove(store, now);
   if (move === "finish") return actions.finishStep(now);
   if (move === "start") {
     const id = store.getState().scenarioId;
     if (!id) return;
-    await runLab(actions, () => api.startScenario(id));
+    await runLabStart(actions, () => api.startScenario(id));
     if (store.getState().status.state !== "ready") return;
   } else if (move !== "run") return;
   await runLab(actions, () => api.nextStep());

@@ -9,7 +9,7 @@ import { serializeTrace, traceFileName } from "../files/trace-file";
 import { standaloneHtml } from "../../../shared/export/standalone-html";
 import { traceToFragment } from "../../../shared/export/trace-link";
 import { exportPng, exportSvg, saveBlob } from "../files/export-view";
-import { runLab } from "../lab/run-lab";
+import { runLabStart } from "../lab/run-lab";
 import { exportCaption } from "../selectors/export-caption";
 import { pressNextStep } from "../lab/next-step";
 import { chooseTheme } from "./theme-choice";
@@ -148,14 +148,14 @@ export const setTheme = (ctx: PageContext, theme: ThemeChoice): void => chooseTh
 /** The lab's moves, as the Start, Next step and Restart buttons make them. */
 export async function startScenario(ctx: PageContext, id: string): Promise<void> {
   const { api } = ctx;
-  if (api) await runLab(ctx.actions, () => api.startScenario(id));
+  if (api) await runLabStart(ctx.actions, () => api.startScenario(id));
 }
 export async function nextStep(ctx: PageContext): Promise<void> {
   if (ctx.api) await pressNextStep(ctx.api, ctx.store, ctx.actions, performance.now());
 }
 export async function restartScenario(ctx: PageContext): Promise<void> {
   const { api } = ctx;
-  if (api) await runLab(ctx.actions, () => api.restartScenario());
+  if (api) await runLabStart(ctx.actions, () => api.restartScenario());
 }
 
 /** Carries out one shell request. */

@@ -3,13 +3,13 @@
 
 import type { LabApi } from "../../../shared/lab-api";
 import { useActions, useTrace } from "../store/store-context";
-import { runLab } from "../lab/run-lab";
+import { runLabStart } from "../lab/run-lab";
 
 export function WelcomeView(props: { api: LabApi }) {
   const scenarios = useTrace((s) => s.scenarios);
   const actions = useActions();
   const start = async (id: string): Promise<void> => {
-    await runLab(actions, () => props.api.startScenario(id));
+    await runLabStart(actions, () => props.api.startScenario(id));
     // Next step is enabled once the lab's new status has rendered.
     requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(".controls button[aria-keyshortcuts='N']")?.focus()));
   };
