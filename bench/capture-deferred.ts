@@ -9,16 +9,17 @@
 // on their own: what the worker would have to keep up with (an upper bound: records held to the
 // end age into the old generation). The replay makes about as many events as the live capture
 // (its times are the replay's, and the TCP sweeps run once at its end: a cost, not a trace).
-// In a "handoff" round each turn's records are serialised (v8.serialize, the structured clone's
-// wire form) and posted to a worker thread that reads them back: what Socket.IO's thread would
-// pay with the captures moved to a worker, the records in a generic binary form.
+// In a "handoff" round each record is written in the binary form the capture worker takes
+// (worker/record-codec.ts) as it is queued, and each turn's bytes are posted to a worker thread
+// (transferred): what Socket.IO's thread pays with the captures in a worker, before the
+// worker's own work competes with it.
 
-import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { ApiCapture } from "../src/main/lab/capture/api/api-capture.js";
 import { EngineCapture } from "../src/main/lab/capture/engine/engine-capture.js";
 import { SocketIoCapture } from "../src/main/lab/capture/socketio/traced-parser.js";
 import { ConnectionCapture } from "../src/main/lab/capture/tcp/connection-capture.js";
+import { RecordWriter } from "../src/main/lab/capture/worker/record-codec.js";
 import { createLab } from "../src/main/lab/lab.js";
 import { bare, drive, timed, traced, type Transport } from "./capture-overhead.js";
 import { collectGarbage, Samples } from "./stats.js";
@@ -70,45 +71,36 @@ export function probesOnly(): () => void {
   };
 }
 
-/**
- * A worker that reads the batches posted to it (v8.deserialize) and counts their records; a
- * `fence` message is answered once everything before it was read.
- */
+/** A worker that takes the batches posted to it and counts their records; a `fence` message is answered once everything before it arrived. */
 const READER = `
 const { parentPort } = require("node:worker_threads");
-const { deserialize } = require("node:v8");
 let records = 0;
 parentPort.on("message", (m) => {
   if (m && m.fence !== undefined) parentPort.postMessage({ fence: m.fence, records });
-  else records += deserialize(new Uint8Array(m)).length;
+  else records += m.count;
 });`;
 
-/** Each turn's records, serialised and posted to a worker thread; returns what waits for the worker to have read them all. */
+/** Each record written in binary as it is queued, each turn's bytes posted to a worker thread; returns what waits for the worker to have them all. */
 function handOff(): { sink: (q: Queued) => void; done(): Promise<{ records: number; failed: number }>; stop(): Promise<void> } {
   const worker = new Worker(READER, { eval: true });
-  let batch: unknown[] = [];
+  const writer = new RecordWriter();
   let scheduled = false;
   let failed = 0;
   const post = (): void => {
     scheduled = false;
-    const records = batch;
-    batch = [];
-    let bytes: Buffer;
-    try {
-      bytes = serialize(records);
-    } catch {
-      failed += records.length;
-      return;
-    }
-    // Transferred when the buffer is its own (no copy), else cloned.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const data = own ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    worker.postMessage(data, [data as ArrayBuffer]);
+    const count = writer.count;
+    const bytes = writer.take();
+    if (bytes) worker.postMessage({ bytes, count }, [bytes]);
   };
   let fences = 0;
   return {
     sink: (q) => {
-      batch.push(q.args[q.args.length - 1]);
+      const record = q.args[q.args.length - 1] as { t?: number };
+      try {
+        writer.write("capture", undefined, record.t ?? 0, record);
+      } catch {
+        failed++;
+      }
       if (!scheduled) {
         scheduled = true;
         setImmediate(post);
@@ -255,7 +247,7 @@ export async function measureCaptureDeferred(options: { transport: Transport; em
     const dropped = await deferredRound(transport, emits, window, "drop");
     const handedOff = await deferredRound(transport, emits, window, "handoff");
     const replayed = await deferredRound(transport, emits, window, "replay");
-    const live = await timed(() => traced(transport), emits, window);
+    const live = await timed(() => traced(transport, "thread"), emits, window);
     samples.add({
       bareMs: b.ms,
       labMs: live.ms,

@@ -1,17 +1,18 @@
 // Profiling driver for capture cost: N acked emits over one transport, through the lab (full
-// capture), the lab with its captures in a worker thread (`worker`), the lab with its probes
-// only (records to a ring, never applied: `probes`) or bare socket.io, nothing else. Run under
-// a profiler, e.g.
+// capture, its captures in a worker thread as by default), the lab with its captures on
+// Socket.IO's thread (`thread`), the lab with its probes only (records to a ring, never
+// applied: `probes`) or bare socket.io, nothing else. Run under a profiler, e.g.
 //   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-capture.ts lab websocket 20000
 // then: npx tsx bench/cpu-profile-summary.ts /tmp/prof/*.cpuprofile
 
 import { probesOnly } from "./capture-deferred.js";
 import { bare, drive, traced, type Transport } from "./capture-overhead.js";
 
-const which = process.argv[2] === "bare" ? "bare" : process.argv[2] === "probes" ? "probes" : process.argv[2] === "worker" ? "worker" : "lab";
+const which = process.argv[2] === "bare" ? "bare" : process.argv[2] === "probes" ? "probes" : process.argv[2] === "thread" ? "thread" : "lab";
 const transport: Transport = process.argv[3] === "polling" ? "polling" : "websocket";
 const emits = Number(process.argv[4] ?? 20_000);
-const h = await (which === "bare" ? bare(transport) : traced(transport, which === "worker" ? "worker" : "thread"));
+// The probes' records are caught on Socket.IO's thread: with `probes` the captures must run there.
+const h = await (which === "bare" ? bare(transport) : traced(transport, which === "lab" ? undefined : "thread"));
 await drive(h.socket, 1000, 100);
 const stop = which === "probes" ? probesOnly() : () => {};
 const cpu = process.cpuUsage();
