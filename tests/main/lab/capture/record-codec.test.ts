@@ -2,7 +2,10 @@
 // as a structured clone would give it, with its exact type (a Buffer stays a Buffer, a
 // Uint8Array a Uint8Array), and a record that cannot be sent leaves nothing behind.
 
+import type { Socket as ServerSocket } from "socket.io";
 import { describe, expect, it } from "vitest";
+import { createLab } from "../../../../src/main/lab/lab.js";
+import { connected, emitWithAck } from "../../../../src/main/lab/scenarios/scenario.js";
 import { NotEncodable, RecordReader, RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
 
 interface Read {
@@ -111,8 +114,9 @@ describe("the records' binary form", () => {
       { kind: "receive", args: [{ ip: "127.0.0.1", port: 1 }, { port: 2, ip: "127.0.0.2" }, { ip: "127.0.0.3", port: 3 }] },
     ];
     const sizes: number[] = [];
+    // A capture name with no laid-out records: every record goes by its shape.
     for (const r of records) {
-      writer.write("api", undefined, 0, r);
+      writer.write("other", undefined, 0, r);
       sizes.push(writer.take()!.byteLength);
     }
     // The third record repeats the first's shape and strings: far smaller than it.
@@ -122,16 +126,34 @@ describe("the records' binary form", () => {
     const againReader = new RecordReader();
     const batches: unknown[] = [];
     for (const r of records) {
-      again.write("api", undefined, 0, r);
+      again.write("other", undefined, 0, r);
       againReader.read(again.take()!, (_n, _to, _t, rec) => batches.push(rec));
     }
     expect(batches).toEqual(records);
     expect(Object.keys(batches[3] as object)).toEqual(["host", "kind"]);
     // A record that fails inside a new shape leaves no shape behind.
-    expect(() => again.write("api", undefined, 0, { kind: "new-shape", nested: { deeper: { fn: () => 1 } } })).toThrow(NotEncodable);
-    again.write("api", undefined, 0, { kind: "new-shape", nested: { deeper: { ok: 1 } } });
+    expect(() => again.write("other", undefined, 0, { kind: "new-shape", nested: { deeper: { fn: () => 1 } } })).toThrow(NotEncodable);
+    again.write("other", undefined, 0, { kind: "new-shape", nested: { deeper: { ok: 1 } } });
     againReader.read(again.take()!, (_n, _to, _t, rec) => batches.push(rec));
     expect(batches[batches.length - 1]).toEqual({ kind: "new-shape", nested: { deeper: { ok: 1 } } });
+  });
+
+  it("keeps a laid-out record's fields as they were: an optional one left out stays out, one set to undefined stays undefined", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const records: [string, unknown][] = [
+      ["tcp", { kind: "settled", t: 1, write: 3, first: 1, error: "EPIPE" }],
+      ["tcp", { kind: "settled", t: 2, write: 4 }],
+      ["api", { kind: "call", host: "client-1", nsp: "/", socketId: "a", sid: "s", event: "e", callee: "socket.volatile.emit", attempt: 2, side: "client" }],
+      ["engine", { kind: "packet", t: 3, host: "server", dir: "in", sid: undefined, transport: undefined, type: "message", data: Buffer.from([1]) }],
+      ["api", { kind: "ack-receive", ref: 1, host: "client-1", nsp: "/", token: 2, reply: [], timedOut: "operation has timed out" }],
+    ];
+    for (const [name, r] of records) writer.write(name, undefined, 0, r);
+    const back: unknown[] = [];
+    reader.read(writer.take()!, (_n, _to, _t, r) => back.push(r));
+    expect(back).toStrictEqual(records.map(([, r]) => r));
+    expect(Object.keys(back[1] as object)).toEqual(["kind", "t", "write"]);
+    expect(Object.keys(back[3] as object)).toEqual(["kind", "t", "host", "dir", "sid", "transport", "type", "data"]);
   });
 
   it("names at most its table's worth of strings, then sends them as they are", () => {
@@ -151,4 +173,59 @@ describe("the records' binary form", () => {
     const back = readAll(new RecordReader(), writer);
     expect((back[0]!.record as { bytes: Buffer }).bytes.equals(bytes)).toBe(true);
   });
+
+  it("gives back every record a lab's probes make, field for field, as the queue writes them (the laid-out kinds with all their fields)", async () => {
+    const lab = await createLab({ port: 0, captureIn: "thread" });
+    try {
+      lab.server!.of("/").on("connection", (socket: ServerSocket) => {
+        socket.on("bytes", (data: Buffer, callback: (reply: unknown) => void) => callback({ length: data.length, echo: data }));
+        socket.on("join", (room: string, callback: () => void) => {
+          void socket.join(room);
+          // A server emit: its call record carries the session.
+          socket.emit("news", "joined");
+          callback();
+        });
+      });
+      // From here on the queue writes each record as the lab's side of a capture worker does; the originals are kept beside.
+      const queue = lab.correlator.queue;
+      const sent: unknown[] = [];
+      const reader = new RecordReader();
+      const read: { name: string; record: unknown }[] = [];
+      const push = queue.push.bind(queue);
+      queue.push = ((apply: never, record: never, to?: string) => {
+        sent.push(record);
+        push(apply, record, to);
+      }) as typeof queue.push;
+      queue.sendTo((batch) => reader.read(batch.bytes, (name, _to, _t, record) => read.push({ name, record })));
+      const polling = await lab.addClient({ transports: "polling" });
+      const ws = await lab.addClient({ transports: "websocket" });
+      const sp = polling.socket("/");
+      const sw = ws.socket("/");
+      // A socket with retries: its emits' call records carry the attempt.
+      const retrying = (await lab.addClient({ transports: "websocket" })).socket("/", undefined, { retries: 2, ackTimeout: 5000 });
+      await Promise.all([connected(sp), connected(sw)]);
+      expect(await emitWithAck(sp, "hello", "over polling")).toEqual(["got it"]);
+      expect(await emitWithAck(sw, "hello", { nested: [1, "two", { three: 3 }], "é€😀": "\ud800" })).toEqual(["got it"]);
+      await emitWithAck(sw, "bytes", Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+      await emitWithAck(sw, "join", "room-1");
+      sw.volatile.emit("hello", "volatile");
+      // An ack that never comes: the callback runs with a timeout error.
+      await new Promise<void>((resolve) => sw.timeout(50).emit("unanswered", () => resolve()));
+      await connected(retrying);
+      await emitWithAck(retrying, "hello", "with retries");
+      await connected(ws.socket("/chat"));
+      await lab.removeClient(polling.id);
+      queue.drain();
+      expect(read.length).toBe(sent.length);
+      expect(read.length).toBeGreaterThan(100);
+      const kinds = new Set(read.map((r) => `${r.name}/${(r.record as { kind?: string }).kind}`));
+      for (const k of ["tcp/write", "tcp/settled", "tcp/read", "engine/packet", "socketio/encode", "socketio/add", "api/call", "api/receive", "api/ack-send", "api/ack-receive", "api/bind", "api/log"]) expect(kinds).toContain(k);
+      // The optional fields of the laid-out kinds, each present at least once.
+      const has = (kind: string, field: string): boolean => read.some((r) => (r.record as { kind?: string }).kind === kind && field in (r.record as object));
+      for (const [kind, field] of [["call", "attempt"], ["call", "sid"], ["call", "callee"], ["ack-receive", "timedOut"], ["settled", "first"]] as const) expect(has(kind, field), `${kind}.${field}`).toBe(true);
+      for (let i = 0; i < sent.length; i++) expect(read[i]!.record).toStrictEqual(sent[i]);
+    } finally {
+      await lab.dispose();
+    }
+  }, 30_000);
 });

@@ -37,6 +37,45 @@ const T_OBJECT = 14;
 const T_V8 = 15;
 /** An object of a shape sent before: its number, then its values in the shape's key order. */
 const T_SHAPED = 16;
+/** A record of one of the `LAYOUTS`: its number, then its fields' values in order. */
+const T_LAID_OUT = 17;
+/** A field a laid-out record does not have (an optional one left out, not one set to undefined). */
+const T_ABSENT = 18;
+
+/**
+ * The records the probes make most (per acked emit over WebSocket: four engine packets, four
+ * TCP writes, two settles, two encodes, two decoder inputs, the api records), by capture name
+ * and kind, with every field their types allow, in the order the probes write them. Such a
+ * record is written field by field, without looking up its keys. A field not listed here would
+ * be lost: the record types (socket-probe.ts, engine-probe.ts, traced-parser.ts,
+ * api-capture.ts) and this list change together, and a test sends a lab's real records through.
+ */
+const LAYOUTS: readonly { name: string; kind: string; fields: readonly string[] }[] = [
+  { name: "tcp", kind: "read", fields: ["kind", "t", "bytes"] },
+  { name: "tcp", kind: "write", fields: ["kind", "t", "write", "bytes"] },
+  { name: "tcp", kind: "settled", fields: ["kind", "t", "write", "first", "error"] },
+  { name: "engine", kind: "packet", fields: ["kind", "t", "host", "dir", "sid", "transport", "type", "data"] },
+  { name: "socketio", kind: "encode", fields: ["kind", "t", "host", "side", "session", "out"] },
+  { name: "socketio", kind: "add", fields: ["kind", "t", "host", "decoder", "input"] },
+  { name: "api", kind: "call", fields: ["kind", "host", "nsp", "socketId", "sid", "event", "callee", "attempt", "side"] },
+  { name: "api", kind: "receive", fields: ["kind", "ref", "host", "nsp", "socketId", "sid", "event", "args", "withCallback", "side"] },
+  { name: "api", kind: "ack-send", fields: ["kind", "host", "nsp", "socketId", "reply", "receive"] },
+  { name: "api", kind: "ack-receive", fields: ["kind", "ref", "host", "nsp", "token", "reply", "timedOut"] },
+  { name: "api", kind: "bind", fields: ["kind", "host", "token"] },
+  { name: "api", kind: "unbind", fields: ["kind", "host", "token"] },
+  { name: "api", kind: "log", fields: ["kind", "host", "text", "ref"] },
+];
+
+/** The layouts by capture name, then kind (the writer's look-up). */
+function layoutsByName(): Map<string, Map<string, { id: number; fields: readonly string[]; slots: ShapeNode[] }>> {
+  const out = new Map<string, Map<string, { id: number; fields: readonly string[]; slots: ShapeNode[] }>>();
+  LAYOUTS.forEach((layout, id) => {
+    let byKind = out.get(layout.name);
+    if (!byKind) out.set(layout.name, (byKind = new Map()));
+    byKind.set(layout.kind, { id, fields: layout.fields, slots: layout.fields.map(() => new ShapeNode()) });
+  });
+  return out;
+}
 
 /** Strings up to this length are named once and then referred to by number. */
 const MAX_NAMED_LENGTH = 40;
@@ -113,6 +152,7 @@ export class RecordWriter {
   /** The capture's name and whom the record is for, as fields of every record (see `field`). */
   private readonly nameField = new ShapeNode();
   private readonly toField = new ShapeNode();
+  private readonly layouts = layoutsByName();
 
   /** Writes one record: the name of the capture that applies it, whom it is for, when it happened, then the record. */
   write(name: string, to: string | undefined, time: number, record: unknown): void {
@@ -126,13 +166,29 @@ export class RecordWriter {
       this.reserve(8);
       this.view.setFloat64(this.at, time);
       this.at += 8;
-      this.value(record, 0);
+      const layout = typeof record === "object" && record !== null ? this.layouts.get(name)?.get((record as { kind?: unknown }).kind as string) : undefined;
+      if (layout && Object.getPrototypeOf(record) === objectProto) this.laidOut(layout, record as Record<string, unknown>);
+      else this.value(record, 0);
     } catch (err) {
       // Nothing of it stays: the bytes, and the names and shapes it gave (the reader never saw them).
       this.rollBack(start, names, shapes);
       throw err;
     }
     this.count++;
+  }
+
+  /** A record of a known layout: its number, then each field's value, strings in their field (see `field`). */
+  private laidOut(layout: { id: number; fields: readonly string[]; slots: ShapeNode[] }, record: Record<string, unknown>): void {
+    this.reserve(2);
+    this.bytes[this.at++] = T_LAID_OUT;
+    this.bytes[this.at++] = layout.id;
+    const { fields, slots } = layout;
+    for (let i = 0; i < fields.length; i++) {
+      const v = record[fields[i]!];
+      if (typeof v === "string") this.field(slots[i]!, v);
+      else if (v === undefined && !(fields[i]! in record)) this.tag(T_ABSENT);
+      else this.value(v, 1);
+    }
   }
 
   /** Forgets what was written from `at` on, and the names and shapes numbered from `names` and `shapes` on. */
@@ -510,6 +566,17 @@ export class RecordReader {
         if (!this.shapeIds.has(id)) {
           this.shapeIds.set(id, this.shapes.length);
           this.shapes.push(keys);
+        }
+        return out;
+      }
+      case T_LAID_OUT: {
+        const layout = LAYOUTS[this.bytes[this.at++]!];
+        if (layout === undefined) throw new Error(`capture worker: unknown record layout before byte ${this.at}`);
+        const out: Record<string, unknown> = {};
+        const { fields } = layout;
+        for (let i = 0; i < fields.length; i++) {
+          if (this.bytes[this.at] === T_ABSENT) this.at++;
+          else out[fields[i]!] = this.value();
         }
         return out;
       }
