@@ -32,7 +32,7 @@ describe("the Electron build's capture worker", () => {
 
     const toWorker = new MessageChannel();
     const fromWorker = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const flag = new Int32Array(new SharedArrayBuffer(12));
     const setup: WorkerSetup = {
       header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "test", version: "0" } },
       shape: "lab",

@@ -8,6 +8,7 @@ import type { Socket as ServerSocket } from "socket.io";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCaptureSet } from "../../../../src/main/lab/capture/capture-set.js";
 import { RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
+import { startCaptureWorker } from "../../../../src/main/lab/capture/worker/remote-captures.js";
 import { createLab, type Lab } from "../../../../src/main/lab/lab.js";
 import { connected, emitWithAck } from "../../../../src/main/lab/scenarios/scenario.js";
 import { createScaleOutLab } from "../../../../src/main/lab/scale-out/scale-out-lab.js";
@@ -200,4 +201,26 @@ describe("a worker's capture that fails on a connection", () => {
     expect(errors[0]).toMatchObject({ code: "CAPTURE_FAILED", conn: "client-1/tcp1" });
     recorder.close();
   });
+});
+
+describe("a capture worker that falls behind", () => {
+  it("makes the lab's thread wait once its backlog passes the bound, and misses nothing", async () => {
+    const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "test", version: "0" } };
+    const worker = await startCaptureWorker({ header, shape: "lab", maxLagBytes: 16 * 1024 });
+    const l = await createLab({ port: 0, recorder: worker.recorder, capture: worker.capture });
+    try {
+      const client = await l.addClient({ transports: "websocket" });
+      const socket = client.socket("/");
+      await connected(socket);
+      for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 50 }, (_, i) => emitWithAck(socket, "hello", `burst ${round}/${i}`)));
+      expect(worker.lag().waits).toBeGreaterThan(0);
+      const events = l.recorder.recent();
+      expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+      const acked = events.filter((e) => e.layer === "api" && e.kind === "ack-receive" && e.host === client.id);
+      expect(acked).toHaveLength(1000);
+    } finally {
+      await l.dispose();
+      worker.recorder.close();
+    }
+  }, 60_000);
 });

@@ -57,10 +57,17 @@ process.on("exit", () => {
   Atomics.store(flag, 1, 1);
   Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
+  Atomics.notify(flag, 2);
 });
 
 records.on("message", (m: ToWorker) => {
-  if ("batch" in m) queue.receive(m.batch);
+  if ("batch" in m) {
+    queue.receive(m.batch);
+    queue.drain();
+    // The lab's side waits on this when the worker falls too far behind (see remote-captures.ts).
+    Atomics.add(flag, 2, Math.ceil(m.batch.bytes.byteLength / 1024));
+    Atomics.notify(flag, 2);
+  }
   else if ("subscribe" in m) subscribe(m.subscribe);
   else if ("fence" in m) {
     let answer: FromWorker;

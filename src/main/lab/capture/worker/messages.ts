@@ -15,7 +15,7 @@ export interface WorkerSetup {
   origin: number;
   windowSize?: number;
   windowBytes?: number;
-  /** [0] moved by the worker after each answer to a fence (the lab's side waits on it); [1] set as it exits. */
+  /** [0] moved by the worker after each answer to a fence (the lab's side waits on it); [1] set as it exits; [2] KiB of records applied. */
   flag: Int32Array;
   /** Records, fences and requests from the lab's side. */
   records: MessagePort;

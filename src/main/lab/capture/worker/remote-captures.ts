@@ -30,7 +30,18 @@ export interface CaptureWorkerOptions {
   windowSize?: number;
   /** How many bytes of recent events (their JSON) this side keeps. */
   windowBytes?: number;
+  /** How far the worker may fall behind (bytes of records posted and not yet applied) before this thread waits for it. */
+  maxLagBytes?: number;
 }
+
+/**
+ * How far behind the worker may fall by default: 16 MB of records, about 17,000 acked emits
+ * over WebSocket. A burst stays within it and costs Socket.IO's thread only the writing of its
+ * records; a load that lasts goes at the pace the worker applies them, and memory stays bounded.
+ */
+export const MAX_LAG_BYTES = 16 * 1024 * 1024;
+/** How long this thread waits for a worker that fell behind before declaring it dead (ms). */
+const LAG_TIMEOUT_MS = 120_000;
 
 /** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
 const CALL_TIMEOUT_MS = 30_000;
@@ -44,12 +55,13 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 }
 
 /** Starts a capture worker; resolves once it answers, with the lab's side of its recorder and captures. */
-export async function startCaptureWorker(options: CaptureWorkerOptions): Promise<{ recorder: Recorder; capture: LabCapture }> {
+export async function startCaptureWorker(options: CaptureWorkerOptions): Promise<{ recorder: Recorder; capture: LabCapture; lag(): { waits: number; maxBytes: number } }> {
   const entry = workerEntry();
   const toWorker = new MessageChannel();
   const fromWorker = new MessageChannel();
-  // [0]: moved by the worker after each answer to a fence; [1]: set as the worker exits.
-  const flag = new Int32Array(new SharedArrayBuffer(8));
+  // [0]: moved by the worker after each answer to a fence; [1]: set as the worker exits;
+  // [2]: the KiB of records it has applied (see `post`).
+  const flag = new Int32Array(new SharedArrayBuffer(12));
   const origin = performance.timeOrigin + performance.now();
   const setup: WorkerSetup = {
     header: options.header,
@@ -141,11 +153,30 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   });
   events.on("message", handle);
 
+  const maxLagKiB = Math.max(1, Math.floor((options.maxLagBytes ?? MAX_LAG_BYTES) / 1024));
+  /** KiB of records posted so far, and how often this thread waited for the worker to catch up. */
+  let postedKiB = 0;
+  let lagWaits = 0;
   /** Posts a batch of records, its bytes transferred (the queue wrote them for this, see record-codec.ts). */
   const post = (batch: RecordBatch): void => {
     if (dead !== undefined) return;
+    postedKiB += Math.ceil(batch.bytes.byteLength / 1024);
     const message: ToWorker = { batch };
     records.postMessage(message, [batch.bytes]);
+    if (postedKiB - Atomics.load(flag, 2) > maxLagKiB) catchUp();
+  };
+  /** The worker fell too far behind: wait until it is half way back. */
+  const catchUp = (): void => {
+    lagWaits++;
+    const deadline = Date.now() + LAG_TIMEOUT_MS;
+    for (;;) {
+      const applied = Atomics.load(flag, 2);
+      if (postedKiB - applied <= maxLagKiB / 2) return;
+      if (Atomics.load(flag, 1) !== 0) return died("the capture worker stopped");
+      const left = deadline - Date.now();
+      if (left <= 0) return died(`the capture worker fell ${postedKiB - applied} KiB of records behind and did not catch up within ${LAG_TIMEOUT_MS / 1000} s`);
+      Atomics.wait(flag, 2, applied, Math.min(left, 100));
+    }
   };
 
   /** Posts what waits, then a fence, and waits for the worker's answer to it, reading every message before it. */
@@ -287,5 +318,5 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   worker.on("error", (err) => died(`the capture worker failed: ${err.message}`));
   worker.on("exit", (code) => died(`the capture worker stopped (exit code ${code})`));
   process.once("exit", onExit);
-  return { recorder, capture };
+  return { recorder, capture, lag: () => ({ waits: lagWaits, maxBytes: maxLagKiB * 1024 }) };
 }
