@@ -156,6 +156,28 @@ describe("the records' binary form", () => {
     expect(Object.keys(back[3] as object)).toEqual(["kind", "t", "host", "dir", "sid", "transport", "type", "data"]);
   });
 
+  it("sends a string it just sent as it is once (a packet, then the engine packet carrying it), forgetting one a refused record sent", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const packet = '421["hello",{"a":"b"}]';
+    writer.write("socketio", undefined, 1, { kind: "encode", t: 1, host: "client-1", side: "client", session: "s", out: [packet] });
+    const first = writer.take()!.byteLength;
+    writer.write("socketio", undefined, 1, { kind: "encode", t: 1, host: "client-1", side: "client", session: "s", out: [packet] });
+    expect(writer.take()!.byteLength).toBeLessThan(first - packet.length + 2);
+    const back: unknown[] = [];
+    const records: [string, unknown][] = [
+      ["socketio", { kind: "encode", t: 2, host: "client-1", side: "client", session: "s", out: [packet] }],
+      ["engine", { kind: "packet", t: 3, host: "client-1", dir: "out", sid: "s", transport: "websocket", type: "message", data: packet }],
+    ];
+    const w2 = new RecordWriter();
+    for (const [name, r] of records) w2.write(name, undefined, 9, r);
+    // Refused after it sent a new text: the next record must not refer to that text.
+    expect(() => w2.write("other", undefined, 9, { items: ["sent, then refused", () => 1] })).toThrow(NotEncodable);
+    w2.write("other", undefined, 9, { items: ["sent, then refused"] });
+    reader.read(w2.take()!, (_n, _to, time, r) => back.push([time, r]));
+    expect(back).toStrictEqual([...records.map(([, r]) => [9, r]), [9, { items: ["sent, then refused"] }]]);
+  });
+
   it("names at most its table's worth of strings, then sends them as they are", () => {
     const writer = new RecordWriter();
     const reader = new RecordReader();

@@ -41,6 +41,8 @@ const T_SHAPED = 16;
 const T_LAID_OUT = 17;
 /** A field a laid-out record does not have (an optional one left out, not one set to undefined). */
 const T_ABSENT = 18;
+/** The last string sent as it is, again (a packet's string, then the engine packet that carries it). */
+const T_SAME_TEXT = 19;
 
 /**
  * The records the probes make most (per acked emit over WebSocket: four engine packets, four
@@ -153,25 +155,34 @@ export class RecordWriter {
   private readonly nameField = new ShapeNode();
   private readonly toField = new ShapeNode();
   private readonly layouts = layoutsByName();
+  /** The last string sent as it is (T_LATIN1, T_UTF16): the reader keeps it too. */
+  private lastText: string | undefined;
 
   /** Writes one record: the name of the capture that applies it, whom it is for, when it happened, then the record. */
   write(name: string, to: string | undefined, time: number, record: unknown): void {
     const start = this.at;
     const names = this.nameOf.length;
     const shapes = this.shapeOf.length;
+    const lastText = this.lastText;
     try {
       this.field(this.nameField, name);
       if (to === undefined) this.tag(T_UNDEFINED);
       else this.field(this.toField, to);
-      this.reserve(8);
-      this.view.setFloat64(this.at, time);
-      this.at += 8;
       const layout = typeof record === "object" && record !== null ? this.layouts.get(name)?.get((record as { kind?: unknown }).kind as string) : undefined;
       if (layout && Object.getPrototypeOf(record) === objectProto) this.laidOut(layout, record as Record<string, unknown>);
       else this.value(record, 0);
+      // When it happened: most records say it themselves (their `t`).
+      if (layout && (record as { t?: unknown }).t === time) this.tag(T_UNDEFINED);
+      else {
+        this.reserve(9);
+        this.bytes[this.at++] = T_FLOAT;
+        this.view.setFloat64(this.at, time);
+        this.at += 8;
+      }
     } catch (err) {
-      // Nothing of it stays: the bytes, and the names and shapes it gave (the reader never saw them).
+      // Nothing of it stays: the bytes, and the names, shapes and text it gave (the reader never saw them).
       this.rollBack(start, names, shapes);
+      this.lastText = lastText;
       throw err;
     }
     this.count++;
@@ -264,6 +275,7 @@ export class RecordWriter {
 
   /** Writes a string as it is, never named (a payload: an array's items, a field of payloads). */
   private text(s: string): void {
+    if (s === this.lastText) return this.tag(T_SAME_TEXT);
     const n = s.length;
     if (n < 64) {
       this.reserve(2 + n);
@@ -282,6 +294,7 @@ export class RecordWriter {
         bytes[at++] = c;
       }
       this.at = at;
+      this.lastText = s;
       return;
     }
     this.unnamed(s);
@@ -310,6 +323,7 @@ export class RecordWriter {
   }
 
   private unnamed(s: string): void {
+    this.lastText = s;
     if (notLatin1.test(s)) {
       this.reserve(6 + s.length * 2);
       this.bytes[this.at++] = T_UTF16;
@@ -408,6 +422,7 @@ export class RecordWriter {
     const start = this.at;
     const names = this.nameOf.length;
     const shapes = this.shapeOf.length;
+    const lastText = this.lastText;
     this.reserve(6);
     this.bytes[this.at++] = T_SHAPED;
     // The shape's number, once known: 5 bytes, so that it fits whatever it is.
@@ -428,6 +443,7 @@ export class RecordWriter {
     }
     // A shape not sent yet: what was written of it goes, and it is sent with its keys.
     this.rollBack(start, names, shapes);
+    this.lastText = lastText;
     this.keyed(v, depth);
   }
 
@@ -476,6 +492,7 @@ function field(out: Record<string, unknown>, key: string, value: unknown): void 
 export class RecordReader {
   private readonly names: string[] = [];
   private readonly shapes: string[][] = [];
+  private lastText: string | undefined;
   /** The writer numbers a shape once: a second object of it sent with its keys is not numbered again. */
   private readonly shapeIds = new Map<string, number>();
   private bytes = Buffer.alloc(0);
@@ -490,9 +507,9 @@ export class RecordReader {
     while (this.at < this.bytes.length) {
       const name = this.value() as string;
       const to = this.value() as string | undefined;
-      const time = this.view.getFloat64(this.at);
-      this.at += 8;
-      each(name, to, time, this.value());
+      const record = this.value();
+      const time = this.value();
+      each(name, to, time === undefined ? (record as { t: number }).t : (time as number), record);
     }
   }
 
@@ -531,9 +548,11 @@ export class RecordReader {
         return n;
       }
       case T_LATIN1:
-        return this.text("latin1");
+        return (this.lastText = this.text("latin1"));
       case T_UTF16:
-        return this.text("utf16le");
+        return (this.lastText = this.text("utf16le"));
+      case T_SAME_TEXT:
+        return this.lastText;
       case T_NAMED:
         return this.names[this.uint()];
       case T_NAMING: {
