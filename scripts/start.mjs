@@ -23,7 +23,7 @@ export function newestMtime(path) {
 
 /** The build is stale if an output is missing or older than the newest source. */
 export function needsBuild(dir = root) {
-  const outputs = ["out/main/index.js", "out/preload/index.cjs", "out/renderer/index.html"].map((p) => join(dir, p));
+  const outputs = ["out/main/index.js", "out/main/capture-worker.js", "out/preload/index.cjs", "out/renderer/index.html"].map((p) => join(dir, p));
   if (outputs.some((p) => !existsSync(p))) return true;
   const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
   const sources = Math.max(newestMtime(join(dir, "src")), newestMtime(join(dir, "electron.vite.config.ts")));

@@ -12,7 +12,7 @@ import type { ApiCapture } from "./capture/api/api-capture.js";
 import { type CaptureShape, createCaptureSet, type LabCapture } from "./capture/capture-set.js";
 import type { Correlator } from "./capture/correlator.js";
 import type { ConnectionCapture } from "./capture/tcp/connection-capture.js";
-import { startCaptureWorker } from "./capture/worker/remote-captures.js";
+import { CaptureWorkerUnavailable, startCaptureWorker } from "./capture/worker/remote-captures.js";
 import { createLabClient } from "./lab-client.js";
 import { createLabServer } from "./lab-server.js";
 import { clientAddress, isLoopback, loopbackAliases } from "./loopback.js";
@@ -68,7 +68,15 @@ export async function makeCapture(options: LabOptions, header: TraceHeader, shap
   const window = options.windowSize !== undefined ? { windowSize: options.windowSize } : {};
   if (capturesInWorker(options)) {
     if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
-    return startCaptureWorker({ header, shape, ...file, ...window });
+    try {
+      return await startCaptureWorker({ header, shape, ...file, ...window });
+    } catch (err) {
+      // Asked for by name, the worker must run; by default the lab goes on with its captures on this thread, and says so.
+      if (options.captureIn === "worker" || !(err instanceof CaptureWorkerUnavailable)) throw err;
+      const line = `${err.message}: the captures run on the lab's thread`;
+      console.warn(`socketscope: ${line}`);
+      options.log?.(line);
+    }
   }
   const recorder = options.recorder ?? createRecorder({ header, ...file, ...window });
   return { recorder, capture: options.capture ?? createCaptureSet(recorder, shape) };

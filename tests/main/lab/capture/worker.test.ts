@@ -4,11 +4,15 @@
 // capture that stops following a connection has its tap removed on the lab's side (a crash that
 // still writes every recorded event is in records-later.test.ts). Real servers and clients on
 // loopback.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Socket as ServerSocket } from "socket.io";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCaptureSet } from "../../../../src/main/lab/capture/capture-set.js";
 import { RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
-import { startCaptureWorker } from "../../../../src/main/lab/capture/worker/remote-captures.js";
+import { CaptureWorkerUnavailable, startCaptureWorker } from "../../../../src/main/lab/capture/worker/remote-captures.js";
 import { createLab, type Lab } from "../../../../src/main/lab/lab.js";
 import { connected, emitWithAck } from "../../../../src/main/lab/scenarios/scenario.js";
 import { createScaleOutLab } from "../../../../src/main/lab/scale-out/scale-out-lab.js";
@@ -223,4 +227,20 @@ describe("a capture worker that falls behind", () => {
       worker.recorder.close();
     }
   }, 60_000);
+});
+
+describe("a capture worker that cannot start", () => {
+  const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "test", version: "0" } };
+
+  it("is said to be unavailable when its entry is missing from the build, or when it fails as it starts", async () => {
+    await expect(startCaptureWorker({ header, shape: "lab", entry: pathToFileURL(join(tmpdir(), "no-such-capture-worker.js")) })).rejects.toThrow(CaptureWorkerUnavailable);
+    const dir = mkdtempSync(join(tmpdir(), "ss-bad-worker-"));
+    try {
+      const bad = join(dir, "capture-worker.mjs");
+      writeFileSync(bad, 'throw new Error("broken build");\n');
+      await expect(startCaptureWorker({ header, shape: "lab", entry: pathToFileURL(bad) })).rejects.toThrow(/could not start: broken build/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -32,6 +32,8 @@ export interface CaptureWorkerOptions {
   windowBytes?: number;
   /** How far the worker may fall behind (bytes of records posted and not yet applied) before this thread waits for it. */
   maxLagBytes?: number;
+  /** The worker's entry, where it is not the one beside this file (a test). */
+  entry?: URL;
 }
 
 /**
@@ -46,17 +48,20 @@ const LAG_TIMEOUT_MS = 120_000;
 /** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
 const CALL_TIMEOUT_MS = 30_000;
 
+/** The capture worker could not be started here (its entry is missing from this build, or it failed as it started). */
+export class CaptureWorkerUnavailable extends Error {}
+
 /** The worker's entry: its TypeScript source under tsx (tests, the CLI from source), its build beside this file's. */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith(".ts");
   const url = new URL(fromSource ? "./capture-worker.ts" : "./capture-worker.js", import.meta.url);
-  if (!existsSync(fileURLToPath(url))) throw new Error(`the capture worker's entry is missing (${fileURLToPath(url)}): this build runs the captures on the lab's thread only`);
   return { url, execArgv: fromSource ? ["--import", "tsx"] : [] };
 }
 
 /** Starts a capture worker; resolves once it answers, with the lab's side of its recorder and captures. */
 export async function startCaptureWorker(options: CaptureWorkerOptions): Promise<{ recorder: Recorder; capture: LabCapture; lag(): { waits: number; maxBytes: number } }> {
-  const entry = workerEntry();
+  const entry = options.entry ? { url: options.entry, execArgv: [] } : workerEntry();
+  if (!existsSync(fileURLToPath(entry.url))) throw new CaptureWorkerUnavailable(`the capture worker's entry is missing (${fileURLToPath(entry.url)})`);
   const toWorker = new MessageChannel();
   const fromWorker = new MessageChannel();
   // [0]: moved by the worker after each answer to a fence; [1]: set as the worker exits;
@@ -313,7 +318,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     records.close();
     events.close();
     await worker.terminate();
-    throw new Error(`the capture worker could not start: ${(err as Error).message}`);
+    throw new CaptureWorkerUnavailable(`the capture worker could not start: ${(err as Error).message}`);
   }
   worker.on("error", (err) => died(`the capture worker failed: ${err.message}`));
   worker.on("exit", (code) => died(`the capture worker stopped (exit code ${code})`));
