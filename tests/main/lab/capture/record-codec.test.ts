@@ -178,14 +178,95 @@ describe("the records' binary form", () => {
     expect(back).toStrictEqual([...records.map(([, r]) => [9, r]), [9, { items: ["sent, then refused"] }]]);
   });
 
-  it("names at most its table's worth of strings, then sends them as they are", () => {
+  it("numbers the same shapes as the reader whatever the keys (empty ones, ones holding NUL, an object inside one of the same keys)", () => {
     const writer = new RecordWriter();
     const reader = new RecordReader();
-    const ids = Array.from({ length: 20_000 }, (_, i) => `socket-${i}`);
-    for (const id of ids) writer.write("api", id, 0, { socketId: id });
-    const back = readAll(reader, writer);
-    expect(back.map((r) => r.to)).toEqual(ids);
-    expect(back.map((r) => (r.record as { socketId: string }).socketId)).toEqual(ids);
+    const records = [
+      { args: [{}] },
+      { args: [{ "": 1 }] },
+      { args: [{ "a\u0000b": 1 }] },
+      { args: [{ a: 1, b: 2 }] },
+      { a: { a: { a: 1 } } },
+      { args: [{ x: 1 }] },
+      { args: [{ x: 2 }, {}, { "": 3 }, { a: 4, b: 5 }, { "a\u0000b": 6 }] },
+      { a: { a: { a: 2 } } },
+    ];
+    const back: unknown[] = [];
+    for (const r of records) {
+      writer.write("other", undefined, 0, r);
+      reader.read(writer.take()!, (_n, _to, _t, rec) => back.push(rec));
+    }
+    expect(back).toStrictEqual(records);
+  });
+
+  it("sends the time of a laid-out record whose layout has no t (an api record given one)", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const record = { kind: "call", t: 7.5, host: "client-1", nsp: "/", socketId: "a", event: "e", side: "client" };
+    writer.write("api", undefined, 7.5, record);
+    const back: [number, unknown][] = [];
+    reader.read(writer.take()!, (_n, _to, time, rec) => back.push([time, rec]));
+    expect(back[0]![0]).toBe(7.5);
+  });
+
+  it("names at most its table's worth of strings, then sends them as they are, the same on both sides", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    // Distinct keys are named (a field of payloads stops naming long before the cap).
+    const records = Array.from({ length: 20_000 }, (_, i) => ({ [`key-${i}`]: i, kind: "k" }));
+    const back: unknown[] = [];
+    for (let i = 0; i < records.length; i++) {
+      writer.write("other", `to-${i}`, 0, records[i]);
+      if (i === 16_500) expect(() => writer.write("other", undefined, 0, { "a-fresh-key": 1, fn: () => 1 })).toThrow(NotEncodable);
+      if (i % 1000 === 999) reader.read(writer.take()!, (_n, _to, _t, rec) => back.push(rec));
+    }
+    expect(back).toStrictEqual(records);
+  });
+
+  it("gives back 20,000 random records, nested objects of few keys and refused ones among them, over many batches (seeded)", () => {
+    // mulberry32: integer arithmetic only (a float LCG loses its low bits past 2^53).
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+      return ((x ^ (x >>> 14)) >>> 0) % n;
+    };
+    const keys = ["", "a", "b", "a\u0000b", "__proto__", "kind", "t", "host", "data", "é", "😀"];
+    const strings = ["", "x", "hello", "é€", "\ud800", "y".repeat(50), "z".repeat(300), '42["hello","world"]'];
+    const value = (depth: number): unknown => {
+      const pick = random(depth > 3 ? 6 : 9);
+      if (pick === 0) return random(1000) - 500;
+      if (pick === 1) return random(1000) / 7;
+      if (pick === 2) return strings[random(strings.length)];
+      if (pick === 3) return random(2) === 0;
+      if (pick === 4) return random(2) === 0 ? null : undefined;
+      if (pick === 5) return Buffer.from([random(256), random(256)]);
+      if (pick === 6) return Array.from({ length: random(4) }, () => value(depth + 1));
+      const out: Record<string, unknown> = {};
+      const n = random(4);
+      for (let i = 0; i < n; i++) Object.defineProperty(out, keys[random(keys.length)]!, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      return out;
+    };
+    const names = ["other", "api", "tcp", "engine", "socketio"];
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const sent: unknown[] = [];
+    const back: unknown[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const record = value(0);
+      const name = names[random(names.length)]!;
+      if (random(10) === 0) {
+        // One that cannot be sent, after some of it was written.
+        expect(() => writer.write(name, undefined, i, { before: value(1), fn: () => 1, after: value(1) })).toThrow(NotEncodable);
+      }
+      writer.write(name, random(3) === 0 ? `to-${random(50)}` : undefined, i, record);
+      sent.push(record);
+      if (random(50) === 0) reader.read(writer.take()!, (_n, _to, _t, r) => back.push(r));
+    }
+    const rest = writer.take();
+    if (rest) reader.read(rest, (_n, _to, _t, r) => back.push(r));
+    expect(back).toStrictEqual(sent);
   });
 
   it("grows to hold a record larger than its buffer", () => {

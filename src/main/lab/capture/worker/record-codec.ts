@@ -33,6 +33,7 @@ const T_BUFFER = 10;
 const T_UINT8 = 11;
 const T_ARRAYBUFFER = 12;
 const T_ARRAY = 13;
+/** An object with its keys: how many, each key and value, then 1 if this numbered its shape (0: an object inside had, first). */
 const T_OBJECT = 14;
 const T_V8 = 15;
 /** An object of a shape sent before: its number, then its values in the shape's key order. */
@@ -69,12 +70,21 @@ const LAYOUTS: readonly { name: string; kind: string; fields: readonly string[] 
 ];
 
 /** The layouts by capture name, then kind (the writer's look-up). */
-function layoutsByName(): Map<string, Map<string, { id: number; fields: readonly string[]; slots: ShapeNode[] }>> {
-  const out = new Map<string, Map<string, { id: number; fields: readonly string[]; slots: ShapeNode[] }>>();
+interface Layout {
+  id: number;
+  fields: readonly string[];
+  /** One per field: the field's string cache (see `RecordWriter.field`). */
+  slots: ShapeNode[];
+  /** It carries the record's `t`, so the record's time need not be sent again. */
+  hasTime: boolean;
+}
+
+function layoutsByName(): Map<string, Map<string, Layout>> {
+  const out = new Map<string, Map<string, Layout>>();
   LAYOUTS.forEach((layout, id) => {
     let byKind = out.get(layout.name);
     if (!byKind) out.set(layout.name, (byKind = new Map()));
-    byKind.set(layout.kind, { id, fields: layout.fields, slots: layout.fields.map(() => new ShapeNode()) });
+    byKind.set(layout.kind, { id, fields: layout.fields, slots: layout.fields.map(() => new ShapeNode()), hasTime: layout.fields.includes("t") });
   });
   return out;
 }
@@ -125,15 +135,6 @@ class ShapeNode {
 }
 
 const objectProto = Object.prototype;
-
-/** `n` in the 7-bits-a-byte form, padded to 5 bytes (written before its value was known). */
-function fixedUint(bytes: Uint8Array, at: number, n: number): void {
-  for (let i = 0; i < 4; i++) {
-    bytes[at + i] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  bytes[at + 4] = n;
-}
 const notLatin1 = /[^\u0000-\u00ff]/;
 
 /** Writes records; `take()` hands over what was written since the last take. */
@@ -172,7 +173,7 @@ export class RecordWriter {
       if (layout && Object.getPrototypeOf(record) === objectProto) this.laidOut(layout, record as Record<string, unknown>);
       else this.value(record, 0);
       // When it happened: most records say it themselves (their `t`).
-      if (layout && (record as { t?: unknown }).t === time) this.tag(T_UNDEFINED);
+      if (layout?.hasTime && (record as { t?: unknown }).t === time) this.tag(T_UNDEFINED);
       else {
         this.reserve(9);
         this.bytes[this.at++] = T_FLOAT;
@@ -189,7 +190,7 @@ export class RecordWriter {
   }
 
   /** A record of a known layout: its number, then each field's value, strings in their field (see `field`). */
-  private laidOut(layout: { id: number; fields: readonly string[]; slots: ShapeNode[] }, record: Record<string, unknown>): void {
+  private laidOut(layout: Layout, record: Record<string, unknown>): void {
     this.reserve(2);
     this.bytes[this.at++] = T_LAID_OUT;
     this.bytes[this.at++] = layout.id;
@@ -419,56 +420,45 @@ export class RecordWriter {
 
   /** An object's own enumerable fields: by its shape's number if it has a known one, else keys and values (numbering the shape). */
   private fields(v: Record<string, unknown>, depth: number): void {
-    const start = this.at;
-    const names = this.nameOf.length;
-    const shapes = this.shapeOf.length;
-    const lastText = this.lastText;
+    // The shape is looked up before any value is written: an object inside may be of a shape
+    // numbered as it is written, after the reader would have needed the number.
+    const keys = Object.keys(v);
+    let node: ShapeNode | undefined = this.shapes;
+    for (let i = 0; i < keys.length && node !== undefined; i++) node = node.step(keys[i]!);
+    if (node === undefined || node.id < 0) return this.keyed(v, depth);
     this.reserve(6);
     this.bytes[this.at++] = T_SHAPED;
-    // The shape's number, once known: 5 bytes, so that it fits whatever it is.
-    this.at += 5;
-    let node: ShapeNode | undefined = this.shapes;
-    const keys = Object.keys(v);
+    this.uint(node.id);
+    node = this.shapes;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      node = node.step(key);
-      if (node === undefined) break;
+      node = node.step(key)!;
       const value = v[key];
       if (typeof value === "string") this.field(node, value);
       else this.value(value, depth + 1);
     }
-    if (node !== undefined && node.id >= 0) {
-      fixedUint(this.bytes, start + 1, node.id);
-      return;
-    }
-    // A shape not sent yet: what was written of it goes, and it is sent with its keys.
-    this.rollBack(start, names, shapes);
-    this.lastText = lastText;
-    this.keyed(v, depth);
   }
 
   private keyed(v: Record<string, unknown>, depth: number): void {
+    const keys = Object.keys(v);
     this.reserve(6);
     this.bytes[this.at++] = T_OBJECT;
-    const countAt = this.at;
-    this.at += 5;
-    let count = 0;
+    this.uint(keys.length);
     let node = this.shapes;
-    for (const key in v) {
-      if (!Object.hasOwn(v, key)) continue;
+    for (const key of keys) {
       node = node.grow(key);
       this.string(key);
       const value = v[key];
       if (typeof value === "string") this.field(node, value);
       else this.value(value, depth + 1);
-      count++;
     }
-    fixedUint(this.bytes, countAt, count);
-    // The reader numbers the shape as it finishes reading it, as here.
-    if (node.id < 0) {
+    // Numbered once (an object inside may have had the same keys): one byte tells the reader whether this one was.
+    const numbered = node.id < 0;
+    if (numbered) {
       node.id = this.shapeOf.length;
       this.shapeOf.push(node);
     }
+    this.tag(numbered ? 1 : 0);
   }
 
   private v8(v: unknown): void {
@@ -493,8 +483,6 @@ export class RecordReader {
   private readonly names: string[] = [];
   private readonly shapes: string[][] = [];
   private lastText: string | undefined;
-  /** The writer numbers a shape once: a second object of it sent with its keys is not numbered again. */
-  private readonly shapeIds = new Map<string, number>();
   private bytes = Buffer.alloc(0);
   private view = new DataView(new ArrayBuffer(0));
   private at = 0;
@@ -581,11 +569,7 @@ export class RecordReader {
           keys[i] = key;
           field(out, key, this.value());
         }
-        const id = keys.join("\u0000");
-        if (!this.shapeIds.has(id)) {
-          this.shapeIds.set(id, this.shapes.length);
-          this.shapes.push(keys);
-        }
+        if (this.bytes[this.at++] === 1) this.shapes.push(keys);
         return out;
       }
       case T_LAID_OUT: {
