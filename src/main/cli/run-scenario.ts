@@ -28,7 +28,7 @@ export async function runScenarioToFile(
     seed,
     port: options.port ?? 3000,
     ...(out ? { traceFile: out } : {}),
-    lab: { windowSize: MAX_EVENTS },
+    lab: { windowSize: MAX_EVENTS, windowBytes: Number.POSITIVE_INFINITY },
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.choices ? { choices: options.choices } : {}),
     ...(options.log ? { log: options.log } : {}),

@@ -3,7 +3,7 @@
 
 import { networkInterfaces } from "node:os";
 import type { CommandResult, FreePlayCommand, LabApi, LabStatus, TraceBatch } from "../../shared/lab-api.js";
-import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from "../../shared/trace/types.js";
+import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from "../../shared/trace/types.js";
 import type { Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
@@ -84,12 +84,15 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     return run;
   };
 
-  /** A start under way: asked again for the same scenario and seed (Start, then Next step before the lab is up), it is the same start. */
-  let starting: { id: string; seed: number; done: Promise<LabStatus> } | undefined;
+  /**
+   * A start under way: asked again for the same scenario and seed with nothing queued since
+   * (Start, then Next step before the lab is up), it is the same start.
+   */
+  let starting: { id: string; seed: number; done: Promise<LabStatus>; queued: Promise<unknown> } | undefined;
   const start = (scenario: Scenario, seed: number): Promise<LabStatus> => {
-    if (starting && starting.id === scenario.id && starting.seed === seed) return starting.done;
+    if (starting && starting.id === scenario.id && starting.seed === seed && lifecycle === starting.queued) return starting.done;
     const done = exclusive(() => startNow(scenario, seed));
-    const mine = { id: scenario.id, seed, done };
+    const mine = { id: scenario.id, seed, done, queued: lifecycle };
     starting = mine;
     const over = (): void => {
       if (starting === mine) starting = undefined;
@@ -97,28 +100,42 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     done.then(over, over);
     return done;
   };
+  /** The header of the trace a start under way begins (a page that joins meanwhile starts from it). */
+  let startingHeader: TraceHeader | undefined;
 
   const startNow = async (scenario: Scenario, seed: number): Promise<LabStatus> => {
     await stopLab();
     const file = options.traceFile?.(scenario.id);
-    // The lab makes its recorder (its captures then run in a worker thread, see capture/worker/).
     // The page starts the new trace at once (its header is the one the lab's recorder will write).
     const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView } };
+    recorder = undefined;
+    startingHeader = header;
     for (const l of traceListeners) l({ reset: true, header, events: [] });
     // The lab makes its recorder (its captures then run in a worker thread, see capture/worker/).
     // The runner is set before it starts: a step asked for meanwhile runs once the lab is up.
     const next = createScenarioRunner(scenario, { seed, port: options.port ?? 3000, onChange: publish, lab: { createdAt: header.createdAt }, ...(file ? { traceFile: file } : {}), ...(options.log ? { log: options.log } : {}) });
     runner = next;
-    await next.start();
+    try {
+      await next.start();
+    } finally {
+      startingHeader = undefined;
+    }
     const rec = next.lab!.recorder;
     recorder = rec;
-    // What the lab recorded as it started, then what follows, batch by batch.
+    // Subscribed first, so that nothing the lab records from now on is missed; what it recorded
+    // as it started is then sent once, and the subscription's first batches without it.
+    const early: TraceEvent[][] = [];
+    let sentTo: number | undefined;
+    unsubscribe = rec.subscribe((events) => {
+      if (sentTo === undefined) early.push(events);
+      else for (const l of traceListeners) l({ events });
+    });
     rec.flush();
     const started = rec.recent();
-    if (started.length > 0) for (const l of traceListeners) l({ events: started });
-    unsubscribe = rec.subscribe((events) => {
-      for (const l of traceListeners) l({ events });
-    });
+    sentTo = started.length > 0 ? started[started.length - 1]!.id : 0;
+    const after = early.flat().filter((e) => e.id > sentTo!);
+    const first = [...started, ...after];
+    if (first.length > 0) for (const l of traceListeners) l({ events: first });
     classMode.attach(next.lab);
     publish();
     return status();
@@ -238,7 +255,8 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     },
     onTrace(listener) {
       traceListeners.add(listener);
-      if (recorder) listener({ reset: true, header: recorder.header, events: recorder.recent() });
+      if (startingHeader) listener({ reset: true, header: startingHeader, events: [] });
+      else if (recorder) listener({ reset: true, header: recorder.header, events: recorder.recent() });
       return () => traceListeners.delete(listener);
     },
     onStatus(listener) {

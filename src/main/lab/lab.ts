@@ -53,6 +53,8 @@ export interface LabOptions {
   captureIn?: "thread" | "worker";
   /** How many recent events the lab's own recorder keeps in memory (the trace file keeps all). */
   windowSize?: number;
+  /** How many bytes of recent events (their JSON) it keeps. */
+  windowBytes?: number;
   /** When its trace begins, for its header (what a caller already showed of it); now if not given. */
   createdAt?: string;
 }
@@ -65,7 +67,7 @@ export type { LabCapture } from "./capture/capture-set.js";
  */
 export async function makeCapture(options: LabOptions, header: TraceHeader, shape: CaptureShape): Promise<{ recorder: Recorder; capture: LabCapture }> {
   const file = options.traceFile ? { file: options.traceFile } : {};
-  const window = options.windowSize !== undefined ? { windowSize: options.windowSize } : {};
+  const window = { ...(options.windowSize !== undefined ? { windowSize: options.windowSize } : {}), ...(options.windowBytes !== undefined ? { windowBytes: options.windowBytes } : {}) };
   if (capturesInWorker(options)) {
     if (options.recorder || options.capture) throw new Error("a lab whose captures run in a worker makes its own recorder and captures");
     try {
@@ -227,7 +229,13 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const stopServer = (): Promise<void> => servers.stop();
 
   if (!options.noServer) c.record({ layer: "lab", kind: "host", host: "server", role: "server", label: "Socket.IO server", ips: [bind] });
-  await startServer();
+  try {
+    await startServer();
+  } catch (err) {
+    // No lab to dispose of: its recorder (and a capture worker with it) is closed here.
+    if (!options.recorder) recorder.close();
+    throw err;
+  }
   /** Where lab clients connect: the bound address, or loopback when bound to every interface. */
   const labUrl = (): string => {
     if (options.noServer) return "";

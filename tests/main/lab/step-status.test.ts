@@ -81,7 +81,7 @@ describe("step status", () => {
       const lines = readFileSync(join(dir, "hello-ack-1.ndjson"), "utf8").trim().split("\n");
       expect(JSON.parse(lines[0]!)).toEqual(firstRun[0]!.header);
       const written = lines.slice(1).map((l) => JSON.parse(l) as TraceEvent);
-      expect(live.map((e) => e.id)).toEqual(written.map((e) => e.id).slice(0, live.length));
+      expect(live.map((e) => e.id)).toEqual(written.map((e) => e.id));
       expect(live.map((e) => e.id)).toEqual(live.map((_, i) => i + 1));
       expect(live.some((e) => e.layer === "lab" && e.kind === "step" && e.index === 0)).toBe(true);
     } finally {
@@ -90,4 +90,42 @@ describe("step status", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it("starts what was asked last (Start, Stop, Start runs; a start for another scenario is not joined), and a page that joins during a start begins the new trace", async () => {
+    service = createLabService({ port: 0 });
+    await service.startScenario("hello-ack");
+    // A window opened while the next start is under way.
+    const first = service.startScenario("rooms");
+    const joined: TraceBatch[] = [];
+    service.onTrace((b) => joined.push(b));
+    const stopped = service.stop();
+    const again = service.startScenario("rooms");
+    await Promise.all([first, stopped]);
+    const last = await again;
+    expect(last).toMatchObject({ scenario: "rooms", state: "ready" });
+    expect((await service.getStatus()).state).toBe("ready");
+    // The joining window: each trace begins with its reset, ids once each, the old trace's events never in the new one.
+    expect(joined[0]).toMatchObject({ reset: true });
+    const traces: { scenario: string | undefined; events: TraceEvent[] }[] = [];
+    for (const b of joined) {
+      if (b.reset) traces.push({ scenario: b.header?.scenario?.id, events: [] });
+      traces[traces.length - 1]!.events.push(...b.events);
+    }
+    for (const t of traces) expect(new Set(t.events.map((e) => e.id)).size).toBe(t.events.length);
+    const current = traces[traces.length - 1]!;
+    expect(current.scenario).toBe("rooms");
+    expect(current.events.map((e) => e.id)).toEqual(current.events.map((_, i) => i + 1));
+    // A window opened once the start has begun (the status names the new scenario) begins the new trace, not the old one.
+    const third = service.startScenario("hello-ack", { seed: 2 });
+    while ((await service.getStatus()).scenario !== "hello-ack") await new Promise((r) => setTimeout(r, 5));
+    const late: TraceBatch[] = [];
+    service.onTrace((b) => late.push(b));
+    await third;
+    expect(late[0]).toMatchObject({ reset: true });
+    expect(late[0]!.header?.scenario).toMatchObject({ id: "hello-ack", seed: 2 });
+    const other = service.startScenario("hello-ack");
+    const mixed = service.startScenario("rooms");
+    await other;
+    expect(await mixed).toMatchObject({ scenario: "rooms" });
+  }, 60_000);
 });

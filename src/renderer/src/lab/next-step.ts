@@ -22,11 +22,20 @@ export function nextStepMove(store: TraceStore, now: number): NextStepMove {
   return "run";
 }
 
+/** A press waits for a start under way (see `pressNextStep`); presses meanwhile add nothing. */
+let waitingForStart = false;
+
 export async function pressNextStep(api: LabApi, store: TraceStore, actions: TraceActions, now: number): Promise<void> {
-  // A start under way goes first: the step is its lab's.
+  // A start under way goes first: the step is its lab's. Several presses meanwhile are one.
   const start = labStarting();
   if (start) {
-    await start;
+    if (waitingForStart) return;
+    waitingForStart = true;
+    try {
+      await start;
+    } finally {
+      waitingForStart = false;
+    }
     now = performance.now();
   }
   const move = nextStepMove(store, now);

@@ -244,3 +244,16 @@ describe("a capture worker that cannot start", () => {
     }
   });
 });
+
+describe("a lab that fails as it starts", () => {
+  it("closes the capture worker it made (no thread, no port left behind)", async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 100));
+    await settle();
+    const before = process.getActiveResourcesInfo().filter((r) => r === "MessagePort" || r === "Worker").length;
+    // An address this machine does not have: the server cannot listen.
+    await expect(createLab({ port: 0, bind: "192.0.2.123", captureIn: "worker" })).rejects.toThrow();
+    await settle();
+    const after = process.getActiveResourcesInfo().filter((r) => r === "MessagePort" || r === "Worker").length;
+    expect(after).toBe(before);
+  }, 30_000);
+});

@@ -42,10 +42,9 @@ export interface CaptureWorkerOptions {
  * records; a load that lasts goes at the pace the worker applies them, and memory stays bounded.
  */
 export const MAX_LAG_BYTES = 16 * 1024 * 1024;
-/** How long this thread waits for a worker that fell behind before declaring it dead (ms). */
-const LAG_TIMEOUT_MS = 120_000;
 
-/** How long a synchronous call waits for the worker before the capture is declared dead (ms). */
+
+/** How long a synchronous call waits for a worker that makes no progress before the capture is declared dead (ms). */
 const CALL_TIMEOUT_MS = 30_000;
 
 /** The capture worker could not be started here (its entry is missing from this build, or it failed as it started). */
@@ -173,15 +172,32 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   /** The worker fell too far behind: wait until it is half way back. */
   const catchUp = (): void => {
     lagWaits++;
-    const deadline = Date.now() + LAG_TIMEOUT_MS;
+    const progress = progressWatch();
     for (;;) {
       const applied = Atomics.load(flag, 2);
       if (postedKiB - applied <= maxLagKiB / 2) return;
       if (Atomics.load(flag, 1) !== 0) return died("the capture worker stopped");
-      const left = deadline - Date.now();
-      if (left <= 0) return died(`the capture worker fell ${postedKiB - applied} KiB of records behind and did not catch up within ${LAG_TIMEOUT_MS / 1000} s`);
-      Atomics.wait(flag, 2, applied, Math.min(left, 100));
+      if (progress.stalled()) return died(`the capture worker, ${postedKiB - applied} KiB of records behind, applied none for ${CALL_TIMEOUT_MS / 1000} s`);
+      Atomics.wait(flag, 2, applied, 100);
     }
+  };
+  /**
+   * Whether the worker stopped making progress: it applied no batch for CALL_TIMEOUT_MS. A worker
+   * that is slow (a long backlog, a machine whose cores are all busy) is waited for, not killed.
+   */
+  const progressWatch = (): { stalled(): boolean } => {
+    let applied = Atomics.load(flag, 2);
+    let deadline = Date.now() + CALL_TIMEOUT_MS;
+    return {
+      stalled() {
+        const now = Atomics.load(flag, 2);
+        if (now !== applied) {
+          applied = now;
+          deadline = Date.now() + CALL_TIMEOUT_MS;
+        }
+        return Date.now() > deadline;
+      },
+    };
   };
 
   /** Posts what waits, then a fence, and waits for the worker's answer to it, reading every message before it. */
@@ -192,7 +208,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     const fence = ++seq;
     const message: ToWorker = call ? { fence, call } : { fence };
     records.postMessage(message);
-    const deadline = Date.now() + CALL_TIMEOUT_MS;
+    const progress = progressWatch();
     inSync++;
     try {
       for (;;) {
@@ -214,11 +230,11 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
           died("the capture worker stopped");
           return undefined;
         }
-        const left = deadline - Date.now();
-        if (left <= 0 || Atomics.wait(flag, 0, seen, left) === "timed-out") {
-          died(`the capture worker did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
+        if (progress.stalled()) {
+          died(`the capture worker did not answer, and applied nothing, for ${CALL_TIMEOUT_MS / 1000} s`);
           return undefined;
         }
+        Atomics.wait(flag, 0, seen, 250);
       }
     } finally {
       inSync--;
