@@ -101,12 +101,23 @@ export function createRecorder(options: RecorderOptions): Recorder {
   };
 
   const now = (): number => Math.round((clock() - t0) * 1000) / 1000;
+  /**
+   * Times never go back (the format's one monotonic clock). A capture in a worker thread can
+   * stamp an event of its own (a sweep at the end of its turn, a timer) with its clock while
+   * records that happened a moment earlier on the lab's thread are still on their way; such a
+   * record is stamped with the time already given, a fraction of a turn later than it happened.
+   */
+  let lastT = 0;
+  const monotonic = (t: number): number => {
+    if (t > lastT) lastT = t;
+    return lastT;
+  };
   // A failed write is said once, in the trace and on stderr; the lab and the window go on.
   const onWriteError = (err: Error): void => {
     const code = (err as NodeJS.ErrnoException).code;
     const message = `recording to ${options.file} stopped: ${err.message}; the file holds the trace up to its last complete line`;
     console.error(`socketscope: ${message}`);
-    pending.push({ id: nextId++, t: now(), layer: "lab", kind: "error", host: "server", message, ...(code ? { code } : {}) } as TraceEvent);
+    pending.push({ id: nextId++, t: monotonic(now()), layer: "lab", kind: "error", host: "server", message, ...(code ? { code } : {}) } as TraceEvent);
     scheduled ??= setImmediate(flush);
   };
   const writer: TraceWriter | undefined = options.file ? createTraceWriter(options.file, options.header, { onError: onWriteError }) : undefined;
@@ -123,7 +134,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     now,
     record(event, t) {
       catchUp();
-      const stamped = { id: nextId++, t: t ?? now(), ...event } as TraceEvent;
+      const stamped = { id: nextId++, t: monotonic(t ?? now()), ...event } as TraceEvent;
       if (closed) return stamped.id;
       pending.push(stamped);
       scheduled ??= setImmediate(flush);
@@ -132,7 +143,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     stamp(event, t) {
       catchUp();
       event.id = nextId++;
-      event.t = t ?? now();
+      event.t = monotonic(t ?? now());
       if (closed) return event.id;
       pending.push(event);
       scheduled ??= setImmediate(flush);

@@ -32,6 +32,21 @@ describe("createRecorder", () => {
   });
 });
 
+describe("the recorder's clock", () => {
+  it("never goes back: an event given an earlier time than one already stamped gets that one's time", () => {
+    let now = 0;
+    const recorder = createRecorder({ header, clock: () => (now += 1) });
+    // A capture in a worker stamps its own event with its clock, then applies a record from a moment before.
+    recorder.record({ layer: "lab", kind: "log", host: "server", text: "a sweep, worker's clock" }, 410.376);
+    recorder.record({ layer: "lab", kind: "log", host: "server", text: "a record from a moment before" }, 409.877);
+    const built: TraceEvent = { id: 0, t: 0, layer: "lab", kind: "log", host: "server", text: "stamped" };
+    recorder.stamp(built, 400);
+    recorder.record({ layer: "lab", kind: "log", host: "server", text: "later" }, 411);
+    expect(recorder.recent().map((e) => e.t)).toEqual([410.376, 410.376, 410.376, 411]);
+    recorder.close();
+  });
+});
+
 describe("the recorder's window", () => {
   it("recent() keeps the newest `windowSize`; since(id) gives what came after an event, the pending events included", () => {
     let now = 0;
