@@ -3,15 +3,15 @@
 
 import { networkInterfaces } from "node:os";
 import type { CommandResult, FreePlayCommand, LabApi, LabStatus, TraceBatch } from "../../shared/lab-api.js";
-import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from "../../shared/trace/types.js";
+import type { TraceEvent, TraceHeader } from "../../shared/trace/types.js";
 import type { Recorder } from "../trace/recorder.js";
 import { diagnoseServer } from "./attach-diagnosis.js";
 import { runCommand } from "./free-play.js";
 import { createClassMode } from "./class/class-mode.js";
 import { CLASS_COMMAND_TYPES, type ClassCommand } from "../../shared/class-mode.js";
-import { APP, NAMESPACES } from "./lab.js";
+import { labHeader, NAMESPACES } from "./lab.js";
 import { isLoopback } from "./loopback.js";
-import { createScenarioRunner, type ScenarioRunner } from "./scenarios/runner.js";
+import { createScenarioRunner, scenarioHeader, type ScenarioRunner } from "./scenarios/runner.js";
 import { findScenario, SCENARIOS, scenarioInfo } from "./scenarios/index.js";
 import type { Scenario } from "./scenarios/scenario.js";
 
@@ -107,7 +107,7 @@ export function createLabService(options: LabServiceOptions = {}): LabService {
     await stopLab();
     const file = options.traceFile?.(scenario.id);
     // The page starts the new trace at once (its header is the one the lab's recorder will write).
-    const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: APP, scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView } };
+    const header = labHeader({ scenario: scenarioHeader(scenario, seed) });
     recorder = undefined;
     startingHeader = header;
     for (const l of traceListeners) l({ reset: true, header, events: [] });

@@ -84,6 +84,11 @@ export async function makeCapture(options: LabOptions, header: TraceHeader, shap
   return { recorder, capture: options.capture ?? createCaptureSet(recorder, shape) };
 }
 
+/** The header of a lab's trace: its scenario, and when it begins (now, unless a caller already showed it). */
+export function labHeader(options: Pick<LabOptions, "scenario" | "createdAt">): TraceHeader {
+  return { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), app: APP, ...(options.scenario ? { scenario: options.scenario } : {}) };
+}
+
 /** Whether a lab with these options runs its captures in a worker. */
 export function capturesInWorker(options: { captureIn?: "thread" | "worker"; recorder?: Recorder; capture?: LabCapture }): boolean {
   if (options.captureIn !== undefined) return options.captureIn === "worker";
@@ -199,14 +204,7 @@ export interface Lab {
 
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   let bind = options.bind ?? "127.0.0.1";
-  const header: TraceHeader = {
-    format: TRACE_FORMAT,
-    version: TRACE_VERSION,
-    createdAt: options.createdAt ?? new Date().toISOString(),
-    app: APP,
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-  };
-  const { recorder, capture } = await makeCapture(options, header, "lab");
+  const { recorder, capture } = await makeCapture(options, labHeader(options), "lab");
   const { correlator: c, api, packets, connections: conns, engines } = capture;
   /** `console.log` as the learners' code calls it, on one host: a lab `log` event and a log line. */
   const consoleOf = (host: string): AppConsole => ({

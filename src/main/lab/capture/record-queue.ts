@@ -4,8 +4,9 @@
 // happened. Whatever else records or reads the trace first lets the queue catch up (the
 // recorder asks, see `Recorder.setBacklog`), so ids and times keep the order things happened in.
 //
-// This is the seam a worker thread would take over (see docs/performance.md, *Capture
-// overhead*): records that hold only data, applied later, in order, somewhere else.
+// With the captures in a worker thread (capture/worker/, the default), the queue is also the
+// seam: each record is written in binary as it is queued (`sendTo`), each turn's bytes go to
+// the worker, and the worker's queue reads them back (`receive`) and applies them as here.
 
 import type { Recorder } from "../../trace/recorder.js";
 import { sanitize } from "./sanitize.js";

@@ -4,10 +4,8 @@
 // cluster adapter, or a Redis adapter against a redis-server the lab starts (`redis`). One
 // recorder and one capture for all, so both ends of every connection are linked.
 
-import type { TraceHeader } from "../../../shared/trace/types.js";
-import { TRACE_FORMAT, TRACE_VERSION } from "../../../shared/trace/types.js";
 import { engineHasSession, sessionOfManager } from "../capture/socketio-internals.js";
-import { APP, createLab, makeCapture, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
+import { createLab, labHeader, makeCapture, type ClientOptions, type Lab, type LabClient, type LabOptions } from "../lab.js";
 import { loopbackAliases } from "../loopback.js";
 import type { AppConsole } from "../server-app.js";
 import { startBalancer, type Balancer } from "./balancer.js";
@@ -58,7 +56,7 @@ export async function createScaleOutLab(options: ScaleOutOptions = {}): Promise<
   if (!Number.isInteger(choices.nodes) || choices.nodes < MIN_NODES || choices.nodes > MAX_NODES) throw new Error(`a scaled-out lab has ${MIN_NODES} or ${MAX_NODES} server nodes, not ${choices.nodes}`);
   if ((usesRedis(choices.adapter) || usesRedis(options.startAdapter ?? choices.adapter)) && !redisServerPath()) throw new Error(NO_REDIS_SERVER);
   const bind = options.bind ?? "127.0.0.1";
-  const header: TraceHeader = { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: options.createdAt ?? new Date().toISOString(), app: APP, ...(options.scenario ? { scenario: options.scenario } : {}) };
+  const header = labHeader(options);
   const ownRecorder = !options.recorder;
   // Its own captures, of the scaled-out shape (a capture given in `options` is for its clients' lab).
   const { recorder, capture } = await makeCapture({ ...options, capture: undefined }, header, "scale-out");

@@ -2,6 +2,7 @@
 // through. Records a lab `step` event at each step boundary; restart builds a new lab.
 
 import type { LabStatus } from "../../../shared/lab-api.js";
+import type { TraceHeader } from "../../../shared/trace/types.js";
 import type { Recorder } from "../../trace/recorder.js";
 import { createLab, type Lab, type LabOptions } from "../lab.js";
 import { quiesce, type LabChoices, type Scenario, type ScenarioContext } from "./scenario.js";
@@ -32,6 +33,11 @@ export function teardownNarration(lab: Lab): { title: string; narration: string 
  * is real: the `open` packet carries it.
  */
 export const LESSON_PING = { pingInterval: 300_000, pingTimeout: 20_000 } as const;
+
+/** What a trace's header says of the scenario it records. */
+export function scenarioHeader(scenario: Scenario, seed: number): NonNullable<TraceHeader["scenario"]> {
+  return { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView };
+}
 
 export interface RunnerOptions {
   seed?: number;
@@ -98,7 +104,7 @@ export function createScenarioRunner(scenario: Scenario, options: RunnerOptions 
         const build = scenario.createLab ? (o: LabOptions) => scenario.createLab!(o, options.choices ?? {}) : createLab;
         lab = await build({
           port: options.port ?? 3000,
-          scenario: { id: scenario.id, title: scenario.title, seed, keyView: scenario.keyView },
+          scenario: scenarioHeader(scenario, seed),
           ...(options.traceFile ? { traceFile: options.traceFile } : {}),
           ...(options.recorder ? { recorder: options.recorder } : {}),
           ...(options.log ? { log: options.log } : {}),

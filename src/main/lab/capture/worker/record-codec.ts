@@ -69,7 +69,7 @@ const LAYOUTS: readonly { name: string; kind: string; fields: readonly string[] 
   { name: "api", kind: "log", fields: ["kind", "host", "text", "ref"] },
 ];
 
-/** The layouts by capture name, then kind (the writer's look-up). */
+/** A layout as the writer uses it. */
 interface Layout {
   id: number;
   fields: readonly string[];
@@ -79,6 +79,7 @@ interface Layout {
   hasTime: boolean;
 }
 
+/** The layouts by capture name, then kind (the writer's look-up). */
 function layoutsByName(): Map<string, Map<string, Layout>> {
   const out = new Map<string, Map<string, Layout>>();
   LAYOUTS.forEach((layout, id) => {
@@ -95,7 +96,7 @@ const MAX_NAMED_LENGTH = 40;
 const MAX_NAMES = 16_384;
 /** A field that named more strings than this holds payloads: its strings are no longer named. */
 const MAX_NAMES_PER_FIELD = 64;
-/** Nesting past this is not followed (sanitize.ts stops at 32 too). */
+/** Nesting past this is refused (NotEncodable; the record then goes as its plain copy, which sanitize.ts cuts at 32 levels). */
 const MAX_DEPTH = 64;
 const MIN_CAPACITY = 64 * 1024;
 
@@ -277,27 +278,6 @@ export class RecordWriter {
   /** Writes a string as it is, never named (a payload: an array's items, a field of payloads). */
   private text(s: string): void {
     if (s === this.lastText) return this.tag(T_SAME_TEXT);
-    const n = s.length;
-    if (n < 64) {
-      this.reserve(2 + n);
-      const bytes = this.bytes;
-      const start = this.at;
-      bytes[start] = T_LATIN1;
-      bytes[start + 1] = n;
-      let at = start + 2;
-      for (let i = 0; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 0xff) {
-          this.at = start;
-          this.unnamed(s);
-          return;
-        }
-        bytes[at++] = c;
-      }
-      this.at = at;
-      this.lastText = s;
-      return;
-    }
     this.unnamed(s);
   }
 
@@ -323,18 +303,40 @@ export class RecordWriter {
     return -1;
   }
 
+  /** A string sent as it is (it becomes the last text, for T_SAME_TEXT): Latin-1 where every code unit fits, else UTF-16. */
   private unnamed(s: string): void {
     this.lastText = s;
-    if (notLatin1.test(s)) {
-      this.reserve(6 + s.length * 2);
-      this.bytes[this.at++] = T_UTF16;
-      this.uint(s.length * 2);
-      this.at += this.buffer.write(s, this.at, "utf16le");
+    const n = s.length;
+    if (n < 64) {
+      // Short: copied at once, falling back to UTF-16 at the first code unit past Latin-1.
+      this.reserve(2 + n);
+      const bytes = this.bytes;
+      const start = this.at;
+      bytes[start] = T_LATIN1;
+      bytes[start + 1] = n;
+      let at = start + 2;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0xff) {
+          this.at = start;
+          return this.utf16(s);
+        }
+        bytes[at++] = c;
+      }
+      this.at = at;
       return;
     }
-    this.reserve(6 + s.length);
+    if (notLatin1.test(s)) return this.utf16(s);
+    this.reserve(6 + n);
     this.bytes[this.at++] = T_LATIN1;
     this.latin1(s);
+  }
+
+  private utf16(s: string): void {
+    this.reserve(6 + s.length * 2);
+    this.bytes[this.at++] = T_UTF16;
+    this.uint(s.length * 2);
+    this.at += this.buffer.write(s, this.at, "utf16le");
   }
 
   /** Length, then the Latin-1 bytes of a string known to fit (room reserved). */
