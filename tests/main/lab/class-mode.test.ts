@@ -183,6 +183,8 @@ describe("class mode", () => {
     expect(events.some((e) => e.layer === "lab" && e.kind === "error" && e.code === "CLASS_REFUSED" && e.message.includes("Mallory") && e.message.includes("wrong join code"))).toBe(true);
     expect(events.some((e) => e.layer === "socketio" && e.kind === "packet" && e.type === "CONNECT_ERROR" && e.nsp === "/class" && e.dir === "out")).toBe(true);
     // The poll went out as one broadcast with acks (traced like any emit): one EVENT per student, and their ACKs back.
+    // The trace streams a moment behind the lab (its captures apply the records once the lab pauses).
+    await until("the poll's 30 ACKs in the trace", async () => (events.filter((e) => e.layer === "socketio" && e.kind === "packet" && e.dir === "in" && e.nsp === "/class" && e.type === "ACK").length >= 30 ? true : undefined));
     const predicts = events.filter((e) => e.layer === "socketio" && e.kind === "packet" && e.dir === "out" && e.nsp === "/class" && e.type === "EVENT" && e.encoded.includes('"predict"'));
     expect(predicts.length).toBeGreaterThanOrEqual(1);
     expect(events.filter((e) => e.layer === "socketio" && e.kind === "packet" && e.dir === "in" && e.nsp === "/class" && e.type === "ACK").length).toBe(30);

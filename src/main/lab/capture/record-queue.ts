@@ -5,8 +5,9 @@
 // recorder asks, see `Recorder.setBacklog`), so ids and times keep the order things happened in.
 //
 // With the captures in a worker thread (capture/worker/, the default), the queue is also the
-// seam: each record is written in binary as it is queued (`sendTo`), each turn's bytes go to
-// the worker, and the worker's queue reads them back (`receive`) and applies them as here.
+// seam: each record is written in binary as it is queued (`sendTo`), the bytes go to the worker
+// every few milliseconds (`SEND_EVERY_MS`), and the worker's queue keeps them (`receive`) and
+// applies them as here once the lab pauses (`APPLY_WHEN_QUIET_MS`), or at least once a second.
 
 import type { Recorder } from "../../trace/recorder.js";
 import { sanitize } from "./sanitize.js";
@@ -18,6 +19,25 @@ interface Timed {
 }
 
 type Apply = (record: never, to: string | undefined) => void;
+
+/**
+ * With the captures in a worker: how long records written on Socket.IO's thread may wait
+ * before their bytes go (ms), or how many bytes may wait. One message every few milliseconds,
+ * not one a turn: posting wakes the worker, and a busy lab turns thousands of times a second.
+ */
+export const SEND_EVERY_MS = 4;
+const SEND_BYTES = 256 * 1024;
+
+/**
+ * In the worker: the records are applied once no batch came for this long (ms), the lab's
+ * thread having paused; all the while it is busy they wait, so that the captures' work does
+ * not compete with Socket.IO's (on a machine of two cores it slows Socket.IO by 15 to 25 %,
+ * even at the lowest priority; docs/performance.md). A lab that never pauses still has its
+ * records applied at least every `APPLY_WITHIN_MS`, and every `APPLY_BYTES`.
+ */
+export const APPLY_WHEN_QUIET_MS = 10;
+export const APPLY_WITHIN_MS = 1000;
+const APPLY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Records on their way to another thread (see capture/worker/): each with the name its capture
@@ -49,8 +69,20 @@ export class RecordQueue {
   private sink: ((batch: RecordBatch) => void) | undefined;
   /** With a sink: each record is written in binary as it is queued (a copy of it, nothing more). */
   private writer: RecordWriter | undefined;
+  /** With a sink: sends the written records when they waited `SEND_EVERY_MS`. */
+  private sendTimer: NodeJS.Timeout | undefined;
   /** Reads the batches another thread sent. */
   private reader: RecordReader | undefined;
+  /** Batches another thread sent, not read yet, their bytes, and when the first of them came. */
+  private batches: RecordBatch[] = [];
+  private batchBytes = 0;
+  private firstBatchAt = 0;
+  /** Applies the batches once the other thread was quiet for `APPLY_WHEN_QUIET_MS`. */
+  private quietTimer: NodeJS.Timeout | undefined;
+  /** Told the size in bytes of each batch once its records are applied (the worker's progress, for the lab's lag bound). */
+  onApplied: ((bytes: number) => void) | undefined;
+  /** The time of the last record applied: the lab's clock as far as this side knows it (see `drainTurn`). */
+  private lastTime: number | undefined;
 
   constructor(private readonly recorder: Recorder) {
     recorder.setBacklog(this);
@@ -71,12 +103,43 @@ export class RecordQueue {
     this.writer = new RecordWriter();
   }
 
-  /** Queues a batch another thread sent, each record for the capture registered under its name. */
+  /**
+   * Keeps a batch another thread sent, each record for the capture registered under its name.
+   * It is read and applied (`drain`) once that thread is quiet, or has waited long enough, or
+   * when something must see every record (a synchronous call's fence drains first).
+   */
   receive(batch: RecordBatch): void {
     this.reader ??= new RecordReader();
-    this.reader.read(batch.bytes, this.received);
-    this.scheduled ??= setImmediate(this.drainTurn);
+    if (this.batches.length === 0) this.firstBatchAt = performance.now();
+    this.batches.push(batch);
+    this.batchBytes += batch.bytes.byteLength;
+    if (this.batchBytes >= APPLY_BYTES || performance.now() - this.firstBatchAt >= APPLY_WITHIN_MS) {
+      this.scheduled ??= setImmediate(this.drainTurn);
+      return;
+    }
+    if (this.quietTimer) this.quietTimer.refresh();
+    else this.quietTimer = setTimeout(this.whenQuiet, APPLY_WHEN_QUIET_MS);
   }
+
+  private readonly whenQuiet = (): void => {
+    this.quietTimer = undefined;
+    this.scheduled ??= setImmediate(this.drainTurn);
+  };
+
+  /** Reads every batch kept, in order, into the queue. */
+  private readBatches(): void {
+    if (this.batches.length === 0) return;
+    const batches = this.batches;
+    this.batches = [];
+    this.batchBytes = 0;
+    for (const batch of batches) {
+      this.reader!.read(batch.bytes, this.received);
+      if (this.onApplied) this.readSizes.push(batch.bytes.byteLength);
+    }
+  }
+
+  /** The sizes of the batches read whose records are being applied; told to `onApplied` once they are. */
+  private readSizes: number[] = [];
 
   private readonly received = (name: string, to: string | undefined, time: number, record: unknown): void => {
     const apply = this.byName.get(name);
@@ -96,7 +159,7 @@ export class RecordQueue {
 
   /** Records wait that no one applied yet (and none is being applied now). */
   get waiting(): boolean {
-    return !this.draining && (this.at < this.records.length || (this.writer?.count ?? 0) > 0);
+    return !this.draining && (this.at < this.records.length || (this.writer?.count ?? 0) > 0 || this.batches.length > 0);
   }
 
   /**
@@ -107,7 +170,12 @@ export class RecordQueue {
   push<R extends Timed>(apply: (record: R, to: string | undefined) => void, record: R, to?: string): void {
     if (this.writer) {
       this.write(this.writer, apply as Apply, record, to);
-      this.scheduled ??= setImmediate(this.drainTurn);
+      if (this.writer.size >= SEND_BYTES) this.drain();
+      else if (!this.sendTimer) {
+        this.sendTimer = setTimeout(this.sendWaiting, SEND_EVERY_MS);
+        // Records waiting never keep the process alive: one that ends first sends them (see remote-captures.ts).
+        this.sendTimer.unref();
+      }
       return;
     }
     this.applies.push(apply as Apply);
@@ -123,8 +191,14 @@ export class RecordQueue {
    */
   afterTurn(fn: () => void): void {
     this.turnEnd.add(fn);
+    // In a worker, work that looks again (a sweep waiting for a write to settle) looks once
+    // more records came: records come in bursts there, and nothing else changes in between.
+    if (this.reader && !this.draining && !this.appliedSinceTurnEnd) return;
     this.scheduled ??= setImmediate(this.drainTurn);
   }
+
+  /** In a worker: records were applied since the turn-end work last ran. */
+  private appliedSinceTurnEnd = false;
 
   /** Applies every waiting record, in order. A record a capture fails on is said in the trace; the rest go on. */
   drain(): void {
@@ -133,6 +207,7 @@ export class RecordQueue {
       this.send(this.sink);
       return;
     }
+    this.readBatches();
     this.draining = true;
     try {
       for (; this.at < this.records.length; this.at++) {
@@ -147,6 +222,11 @@ export class RecordQueue {
       }
     } finally {
       // Only the recorder failing can end the loop early: the records after it wait for the next pass.
+      if (this.at > 0) {
+        this.lastTime = this.times[this.at - 1];
+        this.appliedSinceTurnEnd = true;
+        if (this.reader && this.turnEnd.size > 0) this.scheduled ??= setImmediate(this.drainTurn);
+      }
       this.time = undefined;
       this.applies = this.applies.slice(this.at);
       this.records = this.records.slice(this.at);
@@ -154,6 +234,11 @@ export class RecordQueue {
       this.times = this.times.slice(this.at);
       this.at = 0;
       this.draining = false;
+      if (this.readSizes.length > 0 && this.records.length === 0) {
+        const sizes = this.readSizes;
+        this.readSizes = [];
+        for (const size of sizes) this.onApplied!(size);
+      }
     }
   }
 
@@ -180,25 +265,46 @@ export class RecordQueue {
 
   /** Hands every waiting record to `sink`, in order, as one batch of bytes. */
   private send(sink: (batch: RecordBatch) => void): void {
+    if (this.sendTimer) {
+      clearTimeout(this.sendTimer);
+      this.sendTimer = undefined;
+    }
     const count = this.writer!.count;
     const bytes = this.writer!.take();
     if (bytes) sink({ bytes, count });
   }
 
+  private readonly sendWaiting = (): void => {
+    this.sendTimer = undefined;
+    this.drain();
+  };
+
   private readonly drainTurn = (): void => {
     this.scheduled = undefined;
+    if (this.quietTimer) {
+      clearTimeout(this.quietTimer);
+      this.quietTimer = undefined;
+    }
     this.drain();
     // With a sink, the captures and the recorder are elsewhere: nothing to end or to flush here.
     if (this.sink) return;
-    if (this.turnEnd.size > 0) {
+    if (this.turnEnd.size > 0 && (!this.reader || this.appliedSinceTurnEnd)) {
+      this.appliedSinceTurnEnd = false;
       const fns = [...this.turnEnd];
       this.turnEnd.clear();
-      for (const fn of fns) {
-        try {
-          fn();
-        } catch (err) {
-          this.failed({}, err);
+      // In a worker the turn's end is applied after the records, maybe long after: it happened
+      // at the time of the last record, as far as the lab's clock goes (not the worker's now).
+      if (this.reader) this.time = this.lastTime;
+      try {
+        for (const fn of fns) {
+          try {
+            fn();
+          } catch (err) {
+            this.failed({}, err);
+          }
         }
+      } finally {
+        this.time = undefined;
       }
     }
     // A sweep that looks again next turn keeps the next turn scheduled; nothing else does.

@@ -26,6 +26,11 @@ const recorder = createRecorder({
 });
 const capture = createCaptureSet(recorder, setup.shape, { onStopped: (id) => send({ untap: id }) });
 const queue = capture.correlator.queue;
+// The lab's side waits on this when the worker falls too far behind (see remote-captures.ts).
+queue.onApplied = (bytes) => {
+  Atomics.add(flag, 2, Math.ceil(bytes / 1024));
+  Atomics.notify(flag, 2);
+};
 // Batches go to the lab's side only while someone there listens (the page, a step's wait).
 let unsubscribe: (() => void) | undefined;
 const subscribe = (on: boolean): void => {
@@ -61,13 +66,8 @@ process.on("exit", () => {
 });
 
 records.on("message", (m: ToWorker) => {
-  if ("batch" in m) {
-    queue.receive(m.batch);
-    queue.drain();
-    // The lab's side waits on this when the worker falls too far behind (see remote-captures.ts).
-    Atomics.add(flag, 2, Math.ceil(m.batch.bytes.byteLength / 1024));
-    Atomics.notify(flag, 2);
-  }
+  // Kept until the lab pauses (see RecordQueue.receive); a fence or a request applies everything first.
+  if ("batch" in m) queue.receive(m.batch);
   else if ("subscribe" in m) subscribe(m.subscribe);
   else if ("fence" in m) {
     let answer: FromWorker;

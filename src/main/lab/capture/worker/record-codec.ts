@@ -38,7 +38,10 @@ const T_OBJECT = 14;
 const T_V8 = 15;
 /** An object of a shape sent before: its number, then its values in the shape's key order. */
 const T_SHAPED = 16;
-/** A record of one of the `LAYOUTS`: its number, then its fields' values in order. */
+/**
+ * A record of one of the `LAYOUTS`: its number, then its fields' values in order (its `kind`
+ * left out). As a record's first byte, in place of its capture's name (the layout says it).
+ */
 const T_LAID_OUT = 17;
 /** A field a laid-out record does not have (an optional one left out, not one set to undefined). */
 const T_ABSENT = 18;
@@ -72,6 +75,8 @@ const LAYOUTS: readonly { name: string; kind: string; fields: readonly string[] 
 /** A layout as the writer uses it. */
 interface Layout {
   id: number;
+  name: string;
+  /** Its fields after `kind` (the layout's number says the kind). */
   fields: readonly string[];
   /** One per field: the field's string cache (see `RecordWriter.field`). */
   slots: ShapeNode[];
@@ -79,13 +84,13 @@ interface Layout {
   hasTime: boolean;
 }
 
-/** The layouts by capture name, then kind (the writer's look-up). */
-function layoutsByName(): Map<string, Map<string, Layout>> {
-  const out = new Map<string, Map<string, Layout>>();
+/** The layouts by kind (no two layouts share one), for the writer's one look-up. */
+function layoutsByKind(): Map<string, Layout> {
+  const out = new Map<string, Layout>();
   LAYOUTS.forEach((layout, id) => {
-    let byKind = out.get(layout.name);
-    if (!byKind) out.set(layout.name, (byKind = new Map()));
-    byKind.set(layout.kind, { id, fields: layout.fields, slots: layout.fields.map(() => new ShapeNode()), hasTime: layout.fields.includes("t") });
+    if (layout.fields[0] !== "kind" || out.has(layout.kind)) throw new Error(`record layout ${layout.name}/${layout.kind}: kind must come first and be unique`);
+    const fields = layout.fields.slice(1);
+    out.set(layout.kind, { id, name: layout.name, fields, slots: fields.map(() => new ShapeNode()), hasTime: fields.includes("t") });
   });
   return out;
 }
@@ -156,7 +161,7 @@ export class RecordWriter {
   /** The capture's name and whom the record is for, as fields of every record (see `field`). */
   private readonly nameField = new ShapeNode();
   private readonly toField = new ShapeNode();
-  private readonly layouts = layoutsByName();
+  private readonly layouts = layoutsByKind();
   /** The last string sent as it is (T_LATIN1, T_UTF16): the reader keeps it too. */
   private lastText: string | undefined;
 
@@ -167,11 +172,17 @@ export class RecordWriter {
     const shapes = this.shapeOf.length;
     const lastText = this.lastText;
     try {
-      this.field(this.nameField, name);
+      const kind = typeof record === "object" && record !== null ? (record as { kind?: unknown }).kind : undefined;
+      let layout = typeof kind === "string" ? this.layouts.get(kind) : undefined;
+      if (layout && (layout.name !== name || Object.getPrototypeOf(record) !== objectProto)) layout = undefined;
+      if (layout) {
+        this.reserve(2);
+        this.bytes[this.at++] = T_LAID_OUT;
+        this.bytes[this.at++] = layout.id;
+      } else this.field(this.nameField, name);
       if (to === undefined) this.tag(T_UNDEFINED);
       else this.field(this.toField, to);
-      const layout = typeof record === "object" && record !== null ? this.layouts.get(name)?.get((record as { kind?: unknown }).kind as string) : undefined;
-      if (layout && Object.getPrototypeOf(record) === objectProto) this.laidOut(layout, record as Record<string, unknown>);
+      if (layout) this.laidOut(layout, record as Record<string, unknown>);
       else this.value(record, 0);
       // When it happened: most records say it themselves (their `t`).
       if (layout?.hasTime && (record as { t?: unknown }).t === time) this.tag(T_UNDEFINED);
@@ -190,11 +201,8 @@ export class RecordWriter {
     this.count++;
   }
 
-  /** A record of a known layout: its number, then each field's value, strings in their field (see `field`). */
+  /** The fields of a record of a known layout (its number written first), each value in turn, strings in their field (see `field`). */
   private laidOut(layout: Layout, record: Record<string, unknown>): void {
-    this.reserve(2);
-    this.bytes[this.at++] = T_LAID_OUT;
-    this.bytes[this.at++] = layout.id;
     const { fields, slots } = layout;
     for (let i = 0; i < fields.length; i++) {
       const v = record[fields[i]!];
@@ -215,6 +223,11 @@ export class RecordWriter {
       for (let i = shapes; i < this.shapeOf.length; i++) this.shapeOf[i]!.id = -1;
       this.shapeOf.length = shapes;
     }
+  }
+
+  /** How many bytes were written since the last take. */
+  get size(): number {
+    return this.at;
   }
 
   /** The bytes written since the last take, as an ArrayBuffer of their own (to transfer); undefined if none. */
@@ -495,9 +508,12 @@ export class RecordReader {
     this.view = new DataView(batch);
     this.at = 0;
     while (this.at < this.bytes.length) {
-      const name = this.value() as string;
+      const layout = this.bytes[this.at] === T_LAID_OUT ? LAYOUTS[this.bytes[this.at + 1]!] : undefined;
+      if (layout) this.at += 2;
+      else if (this.bytes[this.at] === T_LAID_OUT) throw new Error(`capture worker: unknown record layout at byte ${this.at + 1}`);
+      const name = layout ? layout.name : (this.value() as string);
       const to = this.value() as string | undefined;
-      const record = this.value();
+      const record = layout ? this.laidOut(layout) : this.value();
       const time = this.value();
       each(name, to, time === undefined ? (record as { t: number }).t : (time as number), record);
     }
@@ -574,17 +590,6 @@ export class RecordReader {
         if (this.bytes[this.at++] === 1) this.shapes.push(keys);
         return out;
       }
-      case T_LAID_OUT: {
-        const layout = LAYOUTS[this.bytes[this.at++]!];
-        if (layout === undefined) throw new Error(`capture worker: unknown record layout before byte ${this.at}`);
-        const out: Record<string, unknown> = {};
-        const { fields } = layout;
-        for (let i = 0; i < fields.length; i++) {
-          if (this.bytes[this.at] === T_ABSENT) this.at++;
-          else out[fields[i]!] = this.value();
-        }
-        return out;
-      }
       case T_SHAPED: {
         const keys = this.shapes[this.uint()];
         if (keys === undefined) throw new Error(`capture worker: unknown object shape before byte ${this.at}`);
@@ -601,6 +606,17 @@ export class RecordReader {
       default:
         throw new Error(`capture worker: unknown record tag ${t} at byte ${this.at - 1}`);
     }
+  }
+
+  /** A laid-out record's fields (its number read): its kind, then each field present, in order. */
+  private laidOut(layout: (typeof LAYOUTS)[number]): Record<string, unknown> {
+    const out: Record<string, unknown> = { kind: layout.kind };
+    const { fields } = layout;
+    for (let i = 1; i < fields.length; i++) {
+      if (this.bytes[this.at] === T_ABSENT) this.at++;
+      else out[fields[i]!] = this.value();
+    }
+    return out;
   }
 
   private text(encoding: "latin1" | "utf16le"): string {
