@@ -91,7 +91,7 @@ export function createLabClient(ctx: LabClientContext, who: ClientIdentity, opts
     const engine = engineOfManager(manager);
     if (!engine || hooked.has(engine)) return;
     hooked.add(engine);
-    probeEngine(id, engine, (r) => engines.report(r), () => c.recorder.now());
+    probeEngine(id, engine, engines, () => c.recorder.now());
   };
   manager.on("reconnect_attempt", () => process.nextTick(hookEngine));
   api.tapManager(id, manager);

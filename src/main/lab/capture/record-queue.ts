@@ -19,6 +19,8 @@ interface Timed {
 }
 
 type Apply = (record: never, to: string | undefined) => void;
+/** An apply a record made here is queued for (the probes' records handed over unmade, see `tcpBytes`). */
+type ApplyMade = (record: Timed, to: string | undefined) => void;
 
 /**
  * With the captures in a worker: how long records written on Socket.IO's thread may wait
@@ -170,12 +172,7 @@ export class RecordQueue {
   push<R extends Timed>(apply: (record: R, to: string | undefined) => void, record: R, to?: string): void {
     if (this.writer) {
       this.write(this.writer, apply as Apply, record, to);
-      if (this.writer.size >= SEND_BYTES) this.drain();
-      else if (!this.sendTimer) {
-        this.sendTimer = setTimeout(this.sendWaiting, SEND_EVERY_MS);
-        // Records waiting never keep the process alive: one that ends first sends them (see remote-captures.ts).
-        this.sendTimer.unref();
-      }
+      this.written(this.writer);
       return;
     }
     this.applies.push(apply as Apply);
@@ -183,6 +180,86 @@ export class RecordQueue {
     this.tos.push(to);
     this.times.push(record.t ?? this.recorder.now());
     this.scheduled ??= setImmediate(this.drainTurn);
+  }
+
+  // The records the probes make most, handed over without making them where the captures run
+  // in a worker: written at once (record-codec.ts), the worker makes the same record. On this
+  // thread the record is made, and what the application could still change is copied first.
+
+  /** The TCP probe's bytes for connection `to`: read (`write` 0) or written (`write`: the write's number). */
+  tcpBytes(apply: (record: never, to: string | undefined) => void, to: string, write: number, t: number, bytes: Buffer): void {
+    if (this.writer) {
+      this.writer.tcpBytes(to, write, t, bytes);
+      this.written(this.writer);
+    } else this.push(apply as ApplyMade, write === 0 ? { kind: "read", t, bytes: Buffer.from(bytes) } : { kind: "write", t, write, bytes }, to);
+  }
+
+  /** Node settled write `write` of connection `to` (and every one from `first`), or it failed (`error`). */
+  tcpSettled(apply: (record: never, to: string | undefined) => void, to: string, t: number, write: number, first?: number, error?: string): void {
+    if (this.writer) {
+      this.writer.tcpSettled(to, t, write, first, error);
+      this.written(this.writer);
+      return;
+    }
+    const record: { kind: "settled"; t: number; write: number; first?: number; error?: string } = { kind: "settled", t, write };
+    if (first !== undefined) record.first = first;
+    if (error !== undefined) record.error = error;
+    this.push(apply as ApplyMade, record, to);
+  }
+
+  /** An Engine.IO packet `host`'s session created (`dir` out) or received, its data as the engine had it. */
+  enginePacket(apply: (record: never, to: string | undefined) => void, t: number, host: string, dir: "in" | "out", sid: string | undefined, transport: string | undefined, type: string, data: unknown): void {
+    if (this.writer) {
+      try {
+        this.writer.enginePacket(t, host, dir === "out", sid, transport, type, data);
+        this.written(this.writer);
+        return;
+      } catch (err) {
+        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        if (!(err instanceof NotEncodable)) throw err;
+      }
+    }
+    this.push(apply as ApplyMade, { kind: "packet", t, host, dir, sid, transport, type, data: dir === "in" ? copyOfReceived(data) : data });
+  }
+
+  /** What `host`'s Socket.IO encoder made of a packet: its string, then its binary attachments. */
+  socketioEncode(apply: (record: never, to: string | undefined) => void, t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): void {
+    if (this.writer) {
+      try {
+        this.writer.socketioEncode(t, host, side, session, out);
+        this.written(this.writer);
+        return;
+      } catch (err) {
+        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        if (!(err instanceof NotEncodable)) throw err;
+      }
+    }
+    this.push(apply as ApplyMade, { kind: "encode", t, host, side, session, out: out.length === 1 ? [out[0]] : out.map(copyOfReceived) });
+  }
+
+  /** What decoder `decoder` of `host` was fed. */
+  socketioAdd(apply: (record: never, to: string | undefined) => void, t: number, host: string, decoder: number, input: unknown): void {
+    if (this.writer) {
+      try {
+        this.writer.socketioAdd(t, host, decoder, input);
+        this.written(this.writer);
+        return;
+      } catch (err) {
+        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        if (!(err instanceof NotEncodable)) throw err;
+      }
+    }
+    this.push(apply as ApplyMade, { kind: "add", t, host, decoder, input: copyOfReceived(input) });
+  }
+
+  /** After a record was written for the worker: its bytes go once enough wait, or a few milliseconds later. */
+  private written(writer: RecordWriter): void {
+    if (writer.size >= SEND_BYTES) this.drain();
+    else if (!this.sendTimer) {
+      this.sendTimer = setTimeout(this.sendWaiting, SEND_EVERY_MS);
+      // Records waiting never keep the process alive: one that ends first sends them (see remote-captures.ts).
+      this.sendTimer.unref();
+    }
   }
 
   /**

@@ -26,7 +26,7 @@ export interface TracedServerCapture {
 export function createTracedServer(http: HttpServer, host: string, capture: TracedServerCapture, namespaces: readonly string[], options: Partial<ServerOptions>): Server {
   const { c, api, engines, packets } = capture;
   const io = new Server(http, { parser: createTracedParser(packets, host, "server", undefined, api.signals), serveClient: false, maxHttpBufferSize: 1e6, ...options });
-  io.engine.on("connection", (session: unknown) => probeEngine(host, asEngineSession(session), (r) => engines.report(r), () => c.recorder.now()));
+  io.engine.on("connection", (session: unknown) => probeEngine(host, asEngineSession(session), engines, () => c.recorder.now()));
   // The engine answering a bad request with its HTTP error (400 "Session ID unknown", …) is the server working as it should.
   io.engine.on("connection_error", (err: { message: string; code: number }) => {
     c.record({ layer: "lab", kind: "error", host, level: "notice", message: `engine refused a request: ${err.message}`, code: String(err.code) });

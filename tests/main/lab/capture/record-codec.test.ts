@@ -269,6 +269,51 @@ describe("the records' binary form", () => {
     expect(back).toStrictEqual(sent);
   });
 
+  it("gives back the records the probes hand over unmade as the records they would have made, between records of other kinds", () => {
+    const writer = new RecordWriter();
+    const reader = new RecordReader();
+    const sent: Read[] = [];
+    const got: Read[] = [];
+    const write = (name: string, to: string | undefined, time: number, record: unknown, hand: () => void): void => {
+      sent.push({ name, to, time, record });
+      hand();
+    };
+    const bytes = Buffer.from([0x81, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f]);
+    const attachment = Buffer.from([0xde, 0xad]);
+    for (let round = 0; round < 2; round++) {
+      write("tcp", "client-1/tcp1", 1.25, { kind: "read", t: 1.25, bytes }, () => writer.tcpBytes("client-1/tcp1", 0, 1.25, bytes));
+      write("tcp", "server/tcp2", 2.5, { kind: "write", t: 2.5, write: 7, bytes }, () => writer.tcpBytes("server/tcp2", 7, 2.5, bytes));
+      write("tcp", "server/tcp2", 3, { kind: "settled", t: 3, write: 7 }, () => writer.tcpSettled("server/tcp2", 3, 7, undefined, undefined));
+      write("tcp", "server/tcp2", 3.5, { kind: "settled", t: 3.5, write: 300, first: 8 }, () => writer.tcpSettled("server/tcp2", 3.5, 300, 8, undefined));
+      write("tcp", "server/tcp2", 4, { kind: "settled", t: 4, write: 301, error: "EPIPE" }, () => writer.tcpSettled("server/tcp2", 4, 301, undefined, "EPIPE"));
+      // A record of another kind in between: the tables of names stay the same on both sides.
+      write("api", undefined, 4.25, { kind: "bind", host: "server", token: 3 }, () => writer.write("api", undefined, 4.25, { kind: "bind", host: "server", token: 3 }));
+      write("engine", undefined, 5, { kind: "packet", t: 5, host: "server", dir: "out", sid: "abc", transport: "websocket", type: "message", data: '42["hello"]' }, () =>
+        writer.enginePacket(5, "server", true, "abc", "websocket", "message", '42["hello"]'),
+      );
+      write("engine", undefined, 6, { kind: "packet", t: 6, host: "client-1", dir: "in", sid: undefined, transport: undefined, type: "open", data: undefined }, () =>
+        writer.enginePacket(6, "client-1", false, undefined, undefined, "open", undefined),
+      );
+      write("engine", undefined, 7, { kind: "packet", t: 7, host: "client-1", dir: "in", sid: "abc", transport: "polling", type: "message", data: attachment }, () =>
+        writer.enginePacket(7, "client-1", false, "abc", "polling", "message", attachment),
+      );
+      write("socketio", undefined, 8, { kind: "encode", t: 8, host: "server", side: "server", session: undefined, out: ['451-["bytes",{"_placeholder":true,"num":0}]', attachment] }, () =>
+        writer.socketioEncode(8, "server", "server", undefined, ['451-["bytes",{"_placeholder":true,"num":0}]', attachment]),
+      );
+      write("socketio", undefined, 9, { kind: "encode", t: 9, host: "client-1", side: "client", session: "abc", out: ["2"] }, () => writer.socketioEncode(9, "client-1", "client", "abc", ["2"]));
+      write("socketio", undefined, 10, { kind: "add", t: 10, host: "client-1", decoder: 4, input: "3" }, () => writer.socketioAdd(10, "client-1", 4, "3"));
+      write("socketio", undefined, 11, { kind: "add", t: 11, host: "server", decoder: 200, input: attachment }, () => writer.socketioAdd(11, "server", 200, attachment));
+      got.push(...readAll(reader, writer));
+    }
+    expect(got).toHaveLength(sent.length);
+    for (let i = 0; i < sent.length; i++) expect(got[i]).toStrictEqual(sent[i]);
+    // Bytes read come back as a copy of their own.
+    expect((got[0]!.record as { bytes: Buffer }).bytes.buffer).not.toBe(bytes.buffer);
+    // Data the format cannot carry is refused with nothing written: the queue then sends the record made.
+    expect(() => writer.enginePacket(12, "server", true, "abc", "websocket", "message", () => {})).toThrow(NotEncodable);
+    expect(writer.take()).toBeUndefined();
+  });
+
   it("grows to hold a record larger than its buffer", () => {
     const writer = new RecordWriter();
     const bytes = Buffer.alloc(1_000_000, 7);
@@ -295,10 +340,28 @@ describe("the records' binary form", () => {
       const reader = new RecordReader();
       const read: { name: string; record: unknown }[] = [];
       const push = queue.push.bind(queue);
+      // The records the probes hand over unmade: the record this thread makes of the same call (the queue without its writer) is the one expected.
+      let making = false;
       queue.push = ((apply: never, record: never, to?: string) => {
         sent.push(record);
-        push(apply, record, to);
+        if (!making) push(apply, record, to);
       }) as typeof queue.push;
+      const unmade = queue as unknown as Record<string, (...args: unknown[]) => void> & { writer: unknown };
+      for (const method of ["tcpBytes", "tcpSettled", "enginePacket", "socketioEncode", "socketioAdd"]) {
+        const hand = unmade[method]!.bind(queue);
+        unmade[method] = (...args: unknown[]) => {
+          const writer = unmade.writer;
+          unmade.writer = undefined;
+          making = true;
+          try {
+            hand(...args);
+          } finally {
+            making = false;
+            unmade.writer = writer;
+          }
+          hand(...args);
+        };
+      }
       queue.sendTo((batch) => reader.read(batch.bytes, (name, _to, _t, record) => read.push({ name, record })));
       const polling = await lab.addClient({ transports: "polling" });
       const ws = await lab.addClient({ transports: "websocket" });

@@ -5,6 +5,7 @@
 // records after it still count.
 import { describe, expect, it } from "vitest";
 import { Correlator } from "../../../../src/main/lab/capture/correlator.js";
+import { APPLY_WHEN_QUIET_MS, type RecordBatch, SEND_EVERY_MS } from "../../../../src/main/lab/capture/record-queue.js";
 import { createRecorder } from "../../../../src/main/trace/recorder.js";
 import type { TraceEvent, TraceHeader } from "../../../../src/shared/trace/types.js";
 
@@ -137,5 +138,105 @@ describe("the record queue", () => {
       c.queue.push(say, { kind: "said", text: "queued while applying" });
     }, { kind: "said", text: "outer" });
     expect(texts(recorder.recent())).toEqual(["outer", "queued while applying"]);
+  });
+
+  describe("across a thread (the captures in a worker)", () => {
+    const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    /** A lab's side that writes its records for the other side, and the other side that applies them, in one thread. */
+    function pair() {
+      const lab = queue();
+      const worker = queue();
+      worker.c.queue.register("said", worker.say);
+      lab.c.queue.register("said", lab.say);
+      const batches: RecordBatch[] = [];
+      lab.c.queue.sendTo((batch) => {
+        batches.push(batch);
+        worker.c.queue.receive(batch);
+      });
+      const applied: number[] = [];
+      worker.c.queue.onApplied = (bytes) => applied.push(bytes);
+      return { lab, worker, batches, applied };
+    }
+
+    it("sends the records a few milliseconds after they were written, not at the end of each turn", async () => {
+      const { lab, batches } = pair();
+      lab.c.queue.push(lab.say, { kind: "said", t: 1, text: "one" });
+      await turn();
+      lab.c.queue.push(lab.say, { kind: "said", t: 2, text: "two" });
+      await turn();
+      expect(batches).toEqual([]);
+      await wait(SEND_EVERY_MS + 20);
+      expect(batches.map((b) => b.count)).toEqual([2]);
+      // Whatever must see every record sends what waits at once.
+      lab.c.queue.push(lab.say, { kind: "said", t: 3, text: "three" });
+      lab.c.queue.drain();
+      expect(batches.map((b) => b.count)).toEqual([2, 1]);
+    });
+
+    it("keeps what it is sent while batches keep coming, applies it once they pause, and applies it at once when asked", async () => {
+      const { lab, worker, batches, applied } = pair();
+      for (let i = 0; i < 5; i++) {
+        lab.c.queue.push(lab.say, { kind: "said", t: i, text: `busy ${i}` });
+        lab.c.queue.drain();
+        await wait(2);
+      }
+      expect(batches).toHaveLength(5);
+      // Still coming a moment ago: nothing applied yet, unless this machine paused for longer than the quiet wait.
+      const early = worker.applied.length;
+      await wait(APPLY_WHEN_QUIET_MS + 40);
+      expect(worker.applied).toEqual(["busy 0", "busy 1", "busy 2", "busy 3", "busy 4"]);
+      expect(early === 0 || early === 5).toBe(true);
+      expect(applied.reduce((a, b) => a + b, 0)).toBe(batches.reduce((n, b) => n + b.bytes.byteLength, 0));
+      // A fence (or any synchronous call) drains: every record sent is applied before it answers.
+      lab.c.queue.push(lab.say, { kind: "said", t: 9, text: "asked" });
+      lab.c.queue.drain();
+      expect(worker.c.queue.waiting).toBe(true);
+      worker.c.queue.drain();
+      expect(worker.applied.at(-1)).toBe("asked");
+      expect(worker.texts(worker.recorder.recent()).at(-1)).toBe("asked");
+    });
+
+    it("stamps the end of a turn it applies late with the time of its last record, and looks again only once more records came", async () => {
+      const { lab, worker } = pair();
+      let sweeps = 0;
+      const sweep = (): void => {
+        sweeps++;
+        worker.c.record({ layer: "lab", kind: "log", host: "server", text: `swept ${sweeps}` });
+        // It looks again (a write not settled yet): not before more records come.
+        if (sweeps === 1) worker.c.queue.afterTurn(sweep);
+      };
+      worker.c.queue.register("swept", (r: Said) => {
+        worker.say(r);
+        worker.c.queue.afterTurn(sweep);
+      });
+      lab.c.queue.register("swept", () => {});
+      lab.c.queue.pushNamed("swept", { kind: "said", t: 5, text: "write" });
+      lab.c.queue.drain();
+      worker.c.queue.drain();
+      await turn();
+      await turn();
+      await wait(20);
+      expect(sweeps).toBe(1);
+      const events = worker.recorder.recent();
+      expect(events.map((e) => e.t)).toEqual([5, 5]);
+      lab.c.queue.push(lab.say, { kind: "said", t: 6, text: "settled" });
+      lab.c.queue.drain();
+      worker.c.queue.drain();
+      await turn();
+      expect(sweeps).toBe(2);
+      expect(worker.texts(worker.recorder.recent())).toEqual(["write", "swept 1", "settled", "swept 2"]);
+    });
+
+    it("sends a record whose data cannot go as it is as its plain copy", () => {
+      const { lab, worker } = pair();
+      const got: unknown[] = [];
+      worker.c.queue.register("engine", (r: unknown) => got.push(r));
+      const apply = (): void => {};
+      lab.c.queue.register("engine", apply);
+      lab.c.queue.enginePacket(apply, 4, "server", "out", "abc", "websocket", "message", { f: () => 1, n: 2 });
+      lab.c.queue.drain();
+      worker.c.queue.drain();
+      expect(got).toEqual([{ kind: "packet", t: 4, host: "server", dir: "out", sid: "abc", transport: "websocket", type: "message", data: { f: "[callback]", n: 2 } }]);
+    });
   });
 });

@@ -2,7 +2,7 @@
 // `packet` (a packet a host received). Each is linked to the Socket.IO packet it carries
 // (sending) or the wire unit it came in (receiving).
 
-import type { EnginePacketEvent, EnginePacketType } from "../../../../shared/trace/types.js";
+import type { EnginePacketEvent, EnginePacketType, Transport } from "../../../../shared/trace/types.js";
 import { Correlator, engineData } from "../correlator.js";
 import type { EngineRecord } from "./engine-probe.js";
 
@@ -23,6 +23,11 @@ export class EngineCapture {
   /** A probe's record, queued: applied at the end of the turn (see record-queue.ts). */
   report(r: EngineRecord): void {
     this.c.queue.push(this.applyRecord, r);
+  }
+
+  /** A probe's packet, queued as a `packet` record (without making it where the captures run in a worker). */
+  packet(t: number, host: string, dir: "in" | "out", sid: string | undefined, transport: Transport | undefined, type: string, data: unknown): void {
+    this.c.queue.enginePacket(this.applyRecord, t, host, dir, sid, transport, type, data);
   }
 
   private readonly applyRecord = (r: EngineRecord): void => this.apply(r);

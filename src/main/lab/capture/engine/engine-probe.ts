@@ -4,7 +4,6 @@
 
 import type { Transport } from "../../../../shared/trace/types.js";
 import { sidOfOpenData } from "../../../../shared/engine/open-packet.js";
-import { copyOfReceived } from "../record-queue.js";
 import type { EngineSession } from "../socketio-internals.js";
 
 export type EngineRecord =
@@ -23,13 +22,22 @@ function sidOfOpen(packet: RawPacket): string | undefined {
 }
 
 /**
+ * Where the probe's records go: `packet` hands a packet over without making its record where
+ * the captures run in a worker (see RecordQueue.enginePacket; received data is copied where the
+ * record is kept: the application gets the same object, and may change it).
+ */
+export interface EngineReport {
+  report(record: EngineRecord): void;
+  packet(t: number, host: string, dir: "in" | "out", sid: string | undefined, transport: Transport | undefined, type: string, data: unknown): void;
+}
+
+/**
  * Probes one engine session of `host` (a server's, from its `connection` event; a client's, the
  * Manager's engine). A client's engine has no id until its `open` packet, which carries it.
  */
-export function probeEngine(host: string, session: EngineSession, apply: (record: EngineRecord) => void, now: () => number): void {
+export function probeEngine(host: string, session: EngineSession, to: EngineReport, now: () => number): void {
   const transport = (): Transport | undefined => session.transport?.name as Transport | undefined;
-  // Binary data received is copied: the application gets the same object, and may change it.
-  session.on("packet", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "in", sid: session.id ?? sidOfOpen(p), transport: transport(), type: p.type, data: copyOfReceived(p.data) }));
-  session.on("packetCreate", (p: RawPacket) => apply({ kind: "packet", t: now(), host, dir: "out", sid: session.id ?? undefined, transport: transport(), type: p.type, data: p.data }));
-  session.on("close", () => apply({ kind: "closed", t: now(), host, sid: session.id ?? undefined }));
+  session.on("packet", (p: RawPacket) => to.packet(now(), host, "in", session.id ?? sidOfOpen(p), transport(), p.type, p.data));
+  session.on("packetCreate", (p: RawPacket) => to.packet(now(), host, "out", session.id ?? undefined, transport(), p.type, p.data));
+  session.on("close", () => to.report({ kind: "closed", t: now(), host, sid: session.id ?? undefined }));
 }

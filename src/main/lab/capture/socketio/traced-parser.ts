@@ -13,7 +13,6 @@ import { assertNever, SOCKETIO_PACKET_TYPES } from "../../../../shared/trace/typ
 import { BoundedMap } from "../bounded-map.js";
 import { Correlator, type DecodedPacket } from "../correlator.js";
 import type { ProbeSignals } from "../probe-signals.js";
-import { copyOfReceived } from "../record-queue.js";
 import { sanitize } from "../sanitize.js";
 
 /** A packet as socket.io-parser's encoder and decoder see it. */
@@ -68,8 +67,8 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
     override encode(packet: Packet): unknown[] {
       const out = super.encode(packet as sioParser.Packet) as unknown[];
       if (packet.id !== undefined && isEvent(packet.type)) signals?.encodedWithAck(host);
-      // The encoded string cannot change; the application still holds the binary attachments, so they are copied.
-      capture.report({ kind: "encode", t: now(), host, side, session: sessionOf(), out: out.length === 1 ? [out[0]] : out.map(copyOfReceived) });
+      // The encoded string cannot change; the application still holds the binary attachments: they are copied where the record is kept.
+      capture.c.queue.socketioEncode(capture.applyRecord, now(), host, side, sessionOf(), out);
       return out;
     }
   }
@@ -79,7 +78,7 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
 
     override add(input: unknown): void {
       // A binary attachment is copied: the handler gets the same Buffer, and may change it.
-      capture.report({ kind: "add", t: now(), host, decoder: this.number, input: copyOfReceived(input) });
+      capture.c.queue.socketioAdd(capture.applyRecord, now(), host, this.number, input);
       try {
         super.add(input as never);
       } catch (err) {
@@ -134,7 +133,8 @@ export class SocketIoCapture {
     this.c.queue.push(this.applyRecord, r);
   }
 
-  private readonly applyRecord = (r: SocketIoRecord): void => this.apply(r);
+  /** Applies a record the queue kept (the probe hands its encodes and decoder inputs to the queue with it). */
+  readonly applyRecord = (r: SocketIoRecord): void => this.apply(r);
 
   /** Applies one record now (the queue does, in order; tests may). */
   apply(r: SocketIoRecord): void {

@@ -16,7 +16,7 @@ import type { StreamDir, WireParser, WireUnitParsed } from "../wire/types.js";
 import { malformedUnit, wireEvent } from "../wire/wire-events.js";
 import { createWireParser } from "../wire/wire-parser.js";
 import { BoundedMap } from "../bounded-map.js";
-import { probeSocket, type TcpRecord } from "./socket-probe.js";
+import { probeSocket, type TcpRecord, type TcpReport } from "./socket-probe.js";
 
 interface Span {
   start: number;
@@ -373,8 +373,15 @@ export class ConnectionCapture {
   }
 
   private probe(id: string, host: string, role: "client" | "server", socket: Socket): void {
-    const report = (record: TcpRecord): void => this.c.queue.push(this.applyRecord, record, id);
-    const untap = probeSocket(socket, report, { serverSide: role === "server", now: () => this.c.recorder.now() });
+    const queue = this.c.queue;
+    const apply = this.applyRecord;
+    const report = (record: TcpRecord): void => queue.push(apply, record, id);
+    const tcpReport: TcpReport = {
+      record: report,
+      bytes: (write, t, bytes) => queue.tcpBytes(apply, id, write, t, bytes),
+      settled: (t, write, first, error) => queue.tcpSettled(apply, id, t, write, first, error),
+    };
+    const untap = probeSocket(socket, tcpReport, { serverSide: role === "server", now: () => this.c.recorder.now() });
     this.sockets.set(id, { host, socket, untap, report });
     this.connOf.set(socket, id);
     // After the probe's own `close` listener: the close is reported first, then the tap goes.

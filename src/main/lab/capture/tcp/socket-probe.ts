@@ -35,6 +35,18 @@ export type TcpRecord =
   /** A proxy paired this connection with another (`with`, its id): what it writes now forwards what it reads there. Reported by the lab's side. */
   | { kind: "paired"; t: number; with: string };
 
+/**
+ * Where a probe's records go: `record` takes any; the ones a socket makes most (its bytes, their
+ * settling) have a call of their own, which hands them over without making them where the
+ * captures run in a worker (see RecordQueue.tcpBytes).
+ */
+export interface TcpReport {
+  record(record: TcpRecord): void;
+  /** Bytes read (`write` 0; the report copies them if it keeps them: the reader may change them in place) or written (`write`: its number). */
+  bytes(write: number, t: number, bytes: Buffer): void;
+  settled(t: number, write: number, first?: number, error?: string): void;
+}
+
 export interface ProbeOptions {
   /** A socket an http.Server accepted (already connected; read by C++ unless told otherwise). */
   serverSide?: boolean;
@@ -44,9 +56,10 @@ export interface ProbeOptions {
 
 const endpoint = (ip: string | undefined, port: number | undefined): Endpoint => ({ ip: ip ?? "", port: port ?? 0 });
 
-/** Probes one socket; `apply` gets its records in the order they happened. Returns a function that removes the probe. */
-export function probeSocket(socket: Socket, apply: (record: TcpRecord) => void, options: ProbeOptions): () => void {
+/** Probes one socket; `report` gets its records in the order they happened. Returns a function that removes the probe. */
+export function probeSocket(socket: Socket, report: TcpReport, options: ProbeOptions): () => void {
   const { now } = options;
+  const apply = (record: TcpRecord): void => report.record(record);
   let connected = false;
   let writes = 0;
   const connect = (): void => {
@@ -60,16 +73,16 @@ export function probeSocket(socket: Socket, apply: (record: TcpRecord) => void, 
       read: (bytes) => {
         // Bytes can only come over a connection: say so first if its 'connect' has not run yet.
         connect();
-        // A copy: the reader may change the bytes in place once it has them (ws unmasks a client's frames so).
-        apply({ kind: "read", t: now(), bytes: Buffer.from(bytes) });
+        // The reader may change the bytes in place once it has them (ws unmasks a client's frames so): the report copies them.
+        report.bytes(0, now(), bytes);
       },
       wrote: (bytes) => {
         const write = ++writes;
-        apply({ kind: "write", t: now(), write, bytes });
+        report.bytes(write, now(), bytes);
         return write;
       },
-      settled: (write, err) => apply(err ? { kind: "settled", t: now(), write, error: (err as NodeJS.ErrnoException).code ?? err.message } : { kind: "settled", t: now(), write }),
-      settledAll: (first, write) => apply({ kind: "settled", t: now(), write, first }),
+      settled: (write, err) => (err ? report.settled(now(), write, undefined, (err as NodeJS.ErrnoException).code ?? err.message) : report.settled(now(), write)),
+      settledAll: (first, write) => report.settled(now(), write, first),
       closing: (how) => apply({ kind: "closing", t: now(), how }),
       failed: (err) => apply({ kind: "failed", t: now(), message: (err as Error)?.message ?? String(err) }),
     },

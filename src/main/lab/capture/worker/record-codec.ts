@@ -47,6 +47,17 @@ const T_LAID_OUT = 17;
 const T_ABSENT = 18;
 /** The last string sent as it is, again (a packet's string, then the engine packet that carries it). */
 const T_SAME_TEXT = 19;
+/**
+ * The records a probe hands over without making them (`RecordWriter.tcpBytes` and the rest),
+ * as a record's first byte: each its own fixed order of fields, read back into the object the
+ * probe would have made on Socket.IO's thread.
+ */
+const T_TCP_READ = 20;
+const T_TCP_WRITE = 21;
+const T_TCP_SETTLED = 22;
+const T_ENGINE_PACKET = 23;
+const T_SIO_ENCODE = 24;
+const T_SIO_ADD = 25;
 
 /**
  * The records the probes make most (per acked emit over WebSocket: four engine packets, four
@@ -161,16 +172,19 @@ export class RecordWriter {
   /** The capture's name and whom the record is for, as fields of every record (see `field`). */
   private readonly nameField = new ShapeNode();
   private readonly toField = new ShapeNode();
+  /** The fields of the records handed over unmade (`tcpBytes` and the rest). */
+  private readonly errorField = new ShapeNode();
+  private readonly hostField = new ShapeNode();
+  private readonly sidField = new ShapeNode();
+  private readonly transportField = new ShapeNode();
+  private readonly typeField = new ShapeNode();
   private readonly layouts = layoutsByKind();
   /** The last string sent as it is (T_LATIN1, T_UTF16): the reader keeps it too. */
   private lastText: string | undefined;
 
   /** Writes one record: the name of the capture that applies it, whom it is for, when it happened, then the record. */
   write(name: string, to: string | undefined, time: number, record: unknown): void {
-    const start = this.at;
-    const names = this.nameOf.length;
-    const shapes = this.shapeOf.length;
-    const lastText = this.lastText;
+    this.begin();
     try {
       const kind = typeof record === "object" && record !== null ? (record as { kind?: unknown }).kind : undefined;
       let layout = typeof kind === "string" ? this.layouts.get(kind) : undefined;
@@ -193,12 +207,108 @@ export class RecordWriter {
         this.at += 8;
       }
     } catch (err) {
-      // Nothing of it stays: the bytes, and the names, shapes and text it gave (the reader never saw them).
-      this.rollBack(start, names, shapes);
-      this.lastText = lastText;
+      this.undo();
       throw err;
     }
     this.count++;
+  }
+
+  /** A TCP record of bytes read (`write` 0) or written (`write`: its number), for connection `to`, at time `t`. */
+  tcpBytes(to: string, write: number, t: number, bytes: Uint8Array): void {
+    this.tag(write === 0 ? T_TCP_READ : T_TCP_WRITE);
+    this.field(this.toField, to);
+    this.reserve(18 + bytes.byteLength);
+    this.view.setFloat64(this.at, t);
+    this.at += 8;
+    if (write !== 0) this.uint(write);
+    this.uint(bytes.byteLength);
+    this.bytes.set(bytes, this.at);
+    this.at += bytes.byteLength;
+    this.count++;
+  }
+
+  /** A TCP `settled` record: write `write` (and those from `first`) left, or never did (`error`). */
+  tcpSettled(to: string, t: number, write: number, first: number | undefined, error: string | undefined): void {
+    this.tag(T_TCP_SETTLED);
+    this.field(this.toField, to);
+    this.reserve(19);
+    this.view.setFloat64(this.at, t);
+    this.at += 8;
+    this.bytes[this.at++] = (first !== undefined ? 1 : 0) | (error !== undefined ? 2 : 0);
+    this.uint(write);
+    if (first !== undefined) this.uint(first);
+    if (error !== undefined) this.field(this.errorField, error);
+    this.count++;
+  }
+
+  /** An Engine.IO `packet` record: created (`out`) or received by the session `sid` of `host`. */
+  enginePacket(t: number, host: string, out: boolean, sid: string | undefined, transport: string | undefined, type: string, data: unknown): void {
+    this.begin();
+    try {
+      this.head(T_ENGINE_PACKET, t, 1);
+      this.bytes[this.at++] = out ? 1 : 0;
+      this.field(this.hostField, host);
+      this.maybeField(this.sidField, sid);
+      this.maybeField(this.transportField, transport);
+      this.field(this.typeField, type);
+      this.payload(data);
+    } catch (err) {
+      this.undo();
+      throw err;
+    }
+    this.count++;
+  }
+
+  /** A Socket.IO `encode` record: what `host`'s encoder made of a packet (strings, and copies of its attachments). */
+  socketioEncode(t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): void {
+    this.begin();
+    try {
+      this.head(T_SIO_ENCODE, t, 6);
+      this.bytes[this.at++] = side === "server" ? 1 : 0;
+      this.uint(out.length);
+      this.field(this.hostField, host);
+      this.maybeField(this.sidField, session);
+      for (let i = 0; i < out.length; i++) this.payload(out[i]);
+    } catch (err) {
+      this.undo();
+      throw err;
+    }
+    this.count++;
+  }
+
+  /** A Socket.IO `add` record: decoder `decoder` of `host` was fed `input`. */
+  socketioAdd(t: number, host: string, decoder: number, input: unknown): void {
+    this.begin();
+    try {
+      this.head(T_SIO_ADD, t, 5);
+      this.uint(decoder);
+      this.field(this.hostField, host);
+      this.payload(input);
+    } catch (err) {
+      this.undo();
+      throw err;
+    }
+    this.count++;
+  }
+
+  /** The first byte of a record handed over unmade, then its time; room for `more` bytes after. */
+  private head(tag: number, t: number, more: number): void {
+    this.reserve(9 + more);
+    this.bytes[this.at++] = tag;
+    this.view.setFloat64(this.at, t);
+    this.at += 8;
+  }
+
+  /** Data as the probe had it: a string as it is (or as the last one again), anything else by its type. */
+  private payload(v: unknown): void {
+    if (typeof v === "string") this.text(v);
+    else this.value(v, 1);
+  }
+
+  /** A string in its field, or undefined. */
+  private maybeField(node: ShapeNode, s: string | undefined): void {
+    if (s === undefined) this.tag(T_UNDEFINED);
+    else this.field(node, s);
   }
 
   /** The fields of a record of a known layout (its number written first), each value in turn, strings in their field (see `field`). */
@@ -212,9 +322,22 @@ export class RecordWriter {
     }
   }
 
-  /** Forgets what was written from `at` on, and the names and shapes numbered from `names` and `shapes` on. */
-  private rollBack(at: number, names: number, shapes: number): void {
+  /** Where the record being written began: the bytes, names, shapes and last text it may give, forgotten if it is refused (`undo`). */
+  private began = { at: 0, names: 0, shapes: 0, lastText: undefined as string | undefined };
+
+  private begin(): void {
+    const b = this.began;
+    b.at = this.at;
+    b.names = this.nameOf.length;
+    b.shapes = this.shapeOf.length;
+    b.lastText = this.lastText;
+  }
+
+  /** Nothing of a refused record stays: the bytes, and the names, shapes and text it gave (the reader never saw them). */
+  private undo(): void {
+    const { at, names, shapes, lastText } = this.began;
     this.at = at;
+    this.lastText = lastText;
     if (this.nameOf.length > names) {
       for (let i = names; i < this.nameOf.length; i++) this.names.delete(this.nameOf[i]!);
       this.nameOf.length = names;
@@ -508,6 +631,10 @@ export class RecordReader {
     this.view = new DataView(batch);
     this.at = 0;
     while (this.at < this.bytes.length) {
+      if (this.bytes[this.at]! >= T_TCP_READ && this.bytes[this.at]! <= T_SIO_ADD) {
+        this.unmade(each);
+        continue;
+      }
       const layout = this.bytes[this.at] === T_LAID_OUT ? LAYOUTS[this.bytes[this.at + 1]!] : undefined;
       if (layout) this.at += 2;
       else if (this.bytes[this.at] === T_LAID_OUT) throw new Error(`capture worker: unknown record layout at byte ${this.at + 1}`);
@@ -606,6 +733,67 @@ export class RecordReader {
       default:
         throw new Error(`capture worker: unknown record tag ${t} at byte ${this.at - 1}`);
     }
+  }
+
+  /** A record handed over unmade (see `RecordWriter.tcpBytes`), as the probe would have made it. */
+  private unmade(each: (name: string, to: string | undefined, time: number, record: unknown) => void): void {
+    const tag = this.bytes[this.at++];
+    switch (tag) {
+      case T_TCP_READ:
+      case T_TCP_WRITE: {
+        const to = this.value() as string;
+        const t = this.float();
+        if (tag === T_TCP_READ) each("tcp", to, t, { kind: "read", t, bytes: Buffer.from(this.slice()) });
+        else {
+          const write = this.uint();
+          each("tcp", to, t, { kind: "write", t, write, bytes: Buffer.from(this.slice()) });
+        }
+        return;
+      }
+      case T_TCP_SETTLED: {
+        const to = this.value() as string;
+        const t = this.float();
+        const flags = this.bytes[this.at++]!;
+        const record: { kind: "settled"; t: number; write: number; first?: number; error?: string } = { kind: "settled", t, write: this.uint() };
+        if (flags & 1) record.first = this.uint();
+        if (flags & 2) record.error = this.value() as string;
+        each("tcp", to, t, record);
+        return;
+      }
+      case T_ENGINE_PACKET: {
+        const t = this.float();
+        const dir = this.bytes[this.at++] === 1 ? "out" : "in";
+        const host = this.value();
+        const sid = this.value();
+        const transport = this.value();
+        const type = this.value();
+        each("engine", undefined, t, { kind: "packet", t, host, dir, sid, transport, type, data: this.value() });
+        return;
+      }
+      case T_SIO_ENCODE: {
+        const t = this.float();
+        const side = this.bytes[this.at++] === 1 ? "server" : "client";
+        const n = this.uint();
+        const host = this.value();
+        const session = this.value();
+        const out: unknown[] = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = this.value();
+        each("socketio", undefined, t, { kind: "encode", t, host, side, session, out });
+        return;
+      }
+      default: {
+        const t = this.float();
+        const decoder = this.uint();
+        const host = this.value();
+        each("socketio", undefined, t, { kind: "add", t, host, decoder, input: this.value() });
+      }
+    }
+  }
+
+  private float(): number {
+    const n = this.view.getFloat64(this.at);
+    this.at += 8;
+    return n;
   }
 
   /** A laid-out record's fields (its number read): its kind, then each field present, in order. */
