@@ -1,8 +1,10 @@
 // Records in binary, on their way to the capture worker. A probe's record is written into a
-// plain byte buffer the moment it is queued (a copy of its bytes and fields, nothing else); at
-// the end of the turn the bytes written are handed over as one ArrayBuffer (transferred, not
+// plain byte buffer the moment it is queued (a copy of its bytes and fields, nothing else); every
+// few milliseconds the bytes written are handed over as one ArrayBuffer (transferred, not
 // cloned), and the worker reads the same records back, field for field. This replaces a
 // structured clone of a batch of objects, which cost Socket.IO's thread more than the probes.
+// The records the probes make most are not even made there: the queue writes their fields
+// (`tcpBytes`, `enginePacket` and the rest), and the reader makes the record.
 //
 // The format is a small tagged one: each value starts with a tag byte. An object's keys are
 // sent once per shape (its keys in order, as the probes' object literals make them), then the

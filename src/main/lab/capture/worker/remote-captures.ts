@@ -1,6 +1,7 @@
 // The lab's side of captures that run in a worker thread. Socket.IO's thread keeps the probes
-// and the live sockets; at the end of each turn its queued records go to the worker as one
-// batch of bytes (see record-codec.ts), where the same captures apply them and the recorder
+// and the live sockets; every few milliseconds its queued records go to the worker as one
+// batch of bytes (see record-codec.ts), where the same captures apply them (once the lab pauses,
+// see RecordQueue.receive) and the recorder
 // stamps, writes and keeps the events. Events come back as JSON text, one message per batch,
 // only while someone on this side subscribes; `recent()` and `since()` ask for the window.
 //
@@ -320,7 +321,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
     },
   };
 
-  // The lab's side of the captures: the probes' records go to the worker at the end of each turn.
+  // The lab's side of the captures: the probes' records go to the worker every few milliseconds.
   const capture = createCaptureSet(recorder, options.shape, { remote });
   capture.correlator.queue.sendTo(post);
   onUntap = (id) => capture.connections.untap(id);
