@@ -105,7 +105,8 @@ export function createLabServer(ctx: LabServerContext): LabServer {
       res.end(req.method === "HEAD" ? undefined : body);
     });
     tapAccepted(serviceServer);
-    servicePort = await listenOrFallback(serviceServer, servicePort || (options.servicePort ?? (port === 0 ? 0 : port + 1)), "status service");
+    // Beside the server's port when one was asked for; any free port when the server took any (port 0: port + 1 may be another program's).
+    servicePort = await listenOrFallback(serviceServer, servicePort || (options.servicePort ?? (wantedPort === 0 ? 0 : port + 1)), "status service");
     c.record({ layer: "lab", kind: "listen", host: "server", ip: ctx.bind(), port: servicePort, service: "http-status" });
   };
 
