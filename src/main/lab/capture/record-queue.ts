@@ -51,6 +51,9 @@ export interface RecordBatch {
   count: number;
 }
 
+/** Records another thread sent could not be read: the capture cannot go on (the worker stops, and the lab says so). */
+export class UnreadableRecords extends Error {}
+
 export class RecordQueue {
   private applies: Apply[] = [];
   private records: Timed[] = [];
@@ -127,21 +130,6 @@ export class RecordQueue {
     this.quietTimer = undefined;
     this.scheduled ??= setImmediate(this.drainTurn);
   };
-
-  /** Reads every batch kept, in order, into the queue. */
-  private readBatches(): void {
-    if (this.batches.length === 0) return;
-    const batches = this.batches;
-    this.batches = [];
-    this.batchBytes = 0;
-    for (const batch of batches) {
-      this.reader!.read(batch.bytes, this.received);
-      if (this.onApplied) this.readSizes.push(batch.bytes.byteLength);
-    }
-  }
-
-  /** The sizes of the batches read whose records are being applied; told to `onApplied` once they are. */
-  private readSizes: number[] = [];
 
   private readonly received = (name: string, to: string | undefined, time: number, record: unknown): void => {
     const apply = this.byName.get(name);
@@ -284,7 +272,33 @@ export class RecordQueue {
       this.send(this.sink);
       return;
     }
-    this.readBatches();
+    // Batches another thread sent: each read and applied in turn (records a capture queues while
+    // applying one come before the next batch's, as if each had come on its own), its size told
+    // once its records are applied (the lab's side sees the worker progress through a long drain).
+    for (;;) {
+      const batch = this.batches.shift();
+      if (batch) this.read(batch);
+      this.applyWaiting();
+      if (!batch) return;
+      this.batchBytes -= batch.bytes.byteLength;
+      this.onApplied?.(batch.bytes.byteLength);
+      // The recorder failed (the only way records stay): the batches after wait for the next pass.
+      if (this.records.length > 0 || this.batches.length === 0) return;
+    }
+  }
+
+  /** Reads a batch into the queue; one that cannot be read leaves the two sides' tables apart, so nothing after it can be read either. */
+  private read(batch: RecordBatch): void {
+    try {
+      this.reader!.read(batch.bytes, this.received);
+    } catch (err) {
+      this.batches = [];
+      this.batchBytes = 0;
+      throw new UnreadableRecords(`the capture worker could not read the records it was sent: ${errorText(err)}`);
+    }
+  }
+
+  private applyWaiting(): void {
     this.draining = true;
     try {
       for (; this.at < this.records.length; this.at++) {
@@ -311,11 +325,6 @@ export class RecordQueue {
       this.times = this.times.slice(this.at);
       this.at = 0;
       this.draining = false;
-      if (this.readSizes.length > 0 && this.records.length === 0) {
-        const sizes = this.readSizes;
-        this.readSizes = [];
-        for (const size of sizes) this.onApplied!(size);
-      }
     }
   }
 

@@ -5,7 +5,7 @@
 // records after it still count.
 import { describe, expect, it } from "vitest";
 import { Correlator } from "../../../../src/main/lab/capture/correlator.js";
-import { APPLY_WHEN_QUIET_MS, type RecordBatch, SEND_EVERY_MS } from "../../../../src/main/lab/capture/record-queue.js";
+import { APPLY_WHEN_QUIET_MS, type RecordBatch, SEND_EVERY_MS, UnreadableRecords } from "../../../../src/main/lab/capture/record-queue.js";
 import { createRecorder } from "../../../../src/main/trace/recorder.js";
 import type { TraceEvent, TraceHeader } from "../../../../src/shared/trace/types.js";
 
@@ -225,6 +225,61 @@ describe("the record queue", () => {
       await turn();
       expect(sweeps).toBe(2);
       expect(worker.texts(worker.recorder.recent())).toEqual(["write", "swept 1", "settled", "swept 2"]);
+    });
+
+    it("makes the same records of typed arrays on both sides as on Socket.IO's thread (a copy of received bytes is a Buffer)", () => {
+      const { lab, worker } = pair();
+      const thread = queue();
+      const made: unknown[] = [];
+      const got: unknown[] = [];
+      const keep = (r: unknown): void => void made.push(r);
+      worker.c.queue.register("engine", (r: unknown) => got.push(r));
+      worker.c.queue.register("socketio", (r: unknown) => got.push(r));
+      lab.c.queue.register("engine", keep);
+      lab.c.queue.register("socketio", keep);
+      const u8 = new Uint8Array([1, 2, 3]);
+      const f32 = new Float32Array([1.5]);
+      const ab = new Uint8Array([9]).buffer;
+      for (const q of [lab.c.queue, thread.c.queue]) {
+        q.socketioEncode(keep, 1, "client-1", "client", "abc", ['452-["bytes",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]', u8, f32]);
+        q.socketioAdd(keep, 2, "server", 3, u8);
+        q.enginePacket(keep, 3, "server", "in", "abc", "polling", "message", f32);
+        q.enginePacket(keep, 4, "server", "out", "abc", "polling", "message", u8);
+        q.enginePacket(keep, 5, "server", "in", "abc", "polling", "message", ab);
+      }
+      thread.c.queue.drain();
+      lab.c.queue.drain();
+      worker.c.queue.drain();
+      expect(made).toHaveLength(5);
+      expect(got).toStrictEqual(made);
+      expect(Buffer.isBuffer((got[0] as { out: unknown[] }).out[1])).toBe(true);
+      expect((got[3] as { data: unknown }).data).toBeInstanceOf(Uint8Array);
+    });
+
+    it("tells the lab's side of each batch as soon as its records are applied, not at the end of a long drain", () => {
+      const { lab, worker, applied } = pair();
+      const seenWhenApplying: number[] = [];
+      worker.c.queue.register("counted", () => seenWhenApplying.push(applied.length));
+      lab.c.queue.register("counted", () => {});
+      for (let i = 0; i < 3; i++) {
+        lab.c.queue.pushNamed("counted", { t: i });
+        lab.c.queue.drain();
+      }
+      worker.c.queue.drain();
+      expect(seenWhenApplying).toEqual([0, 1, 2]);
+      expect(applied).toHaveLength(3);
+    });
+
+    it("stops at records it cannot read, saying so, and reads nothing after them", () => {
+      const { lab, worker } = pair();
+      lab.c.queue.push(lab.say, { kind: "said", t: 1, text: "fine" });
+      lab.c.queue.drain();
+      worker.c.queue.receive({ bytes: new Uint8Array([250, 1, 2]).buffer, count: 1 });
+      lab.c.queue.push(lab.say, { kind: "said", t: 2, text: "after" });
+      lab.c.queue.drain();
+      expect(() => worker.c.queue.drain()).toThrow(UnreadableRecords);
+      expect(worker.applied).toEqual(["fine"]);
+      expect(worker.c.queue.waiting).toBe(false);
     });
 
     it("sends a record whose data cannot go as it is as its plain copy", () => {

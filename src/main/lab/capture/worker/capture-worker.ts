@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { workerData } from "node:worker_threads";
 import { createRecorder } from "../../../trace/recorder.js";
 import { createCaptureSet } from "../capture-set.js";
+import { UnreadableRecords } from "../record-queue.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
 
 const setup = workerData as WorkerSetup;
@@ -77,6 +78,8 @@ records.on("message", (m: ToWorker) => {
       recorder.flush();
       answer = { fence: m.fence, lastEventId: capture.correlator.lastEventId, ...(result !== undefined ? { result } : {}) };
     } catch (err) {
+      // Records it cannot read: nothing after them can be read either; the worker stops, and the lab says so.
+      if (err instanceof UnreadableRecords) throw err;
       answer = { fence: m.fence, lastEventId: capture.correlator.lastEventId, error: (err as Error)?.message ?? String(err) };
     }
     send(answer);

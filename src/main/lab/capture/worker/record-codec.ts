@@ -253,7 +253,8 @@ export class RecordWriter {
       this.maybeField(this.sidField, sid);
       this.maybeField(this.transportField, transport);
       this.field(this.typeField, type);
-      this.payload(data);
+      if (out) this.payload(data);
+      else this.received(data);
     } catch (err) {
       this.undo();
       throw err;
@@ -270,7 +271,9 @@ export class RecordWriter {
       this.uint(out.length);
       this.field(this.hostField, host);
       this.maybeField(this.sidField, session);
-      for (let i = 0; i < out.length; i++) this.payload(out[i]);
+      // A packet with attachments: its string, then a copy of each attachment (see `received`).
+      if (out.length === 1) this.payload(out[0]);
+      else for (let i = 0; i < out.length; i++) this.received(out[i]);
     } catch (err) {
       this.undo();
       throw err;
@@ -285,7 +288,7 @@ export class RecordWriter {
       this.head(T_SIO_ADD, t, 5);
       this.uint(decoder);
       this.field(this.hostField, host);
-      this.payload(input);
+      this.received(input);
     } catch (err) {
       this.undo();
       throw err;
@@ -305,6 +308,15 @@ export class RecordWriter {
   private payload(v: unknown): void {
     if (typeof v === "string") this.text(v);
     else this.value(v, 1);
+  }
+
+  /**
+   * Data the application still holds, as the record made on Socket.IO's thread keeps it (a copy,
+   * record-queue.ts `copyOfReceived`): a view of bytes of any type as a Buffer, the rest by its type.
+   */
+  private received(v: unknown): void {
+    if (ArrayBuffer.isView(v) && !Buffer.isBuffer(v)) this.binary(T_BUFFER, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    else this.payload(v);
   }
 
   /** A string in its field, or undefined. */

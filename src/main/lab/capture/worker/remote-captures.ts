@@ -164,7 +164,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   let lagWaits = 0;
   /** Posts a batch of records, its bytes transferred (the queue wrote them for this, see record-codec.ts). */
   const post = (batch: RecordBatch): void => {
-    if (dead !== undefined) return;
+    if (dead !== undefined || closed) return;
     postedKiB += Math.ceil(batch.bytes.byteLength / 1024);
     const message: ToWorker = { batch };
     records.postMessage(message, [batch.bytes]);
