@@ -314,6 +314,27 @@ describe("the records' binary form", () => {
     expect(writer.take()).toBeUndefined();
   });
 
+  it("gives back the api's laid-out records with every field present, absent or undefined, as they were", () => {
+    const records: unknown[] = [
+      { kind: "bind", host: "client-1", token: 4 },
+      { kind: "unbind", host: "client-1", token: 4 },
+      { kind: "call", host: "client-1", nsp: "/", socketId: "abc", event: "hello", side: "client" },
+      { kind: "call", host: "server", nsp: "/chat", socketId: "def", sid: "s1", event: "news", callee: "socket.volatile.emit", attempt: 2, side: "server" },
+      { kind: "call", host: "server", nsp: "/", socketId: "def", sid: undefined, event: "news", side: "server" },
+      { kind: "receive", ref: 9, host: "server", nsp: "/", socketId: "def", sid: undefined, event: "hello", args: ["world", { n: 1 }], withCallback: true, side: "server" },
+      { kind: "ack-send", host: "server", nsp: "/", socketId: "def", reply: ["got it"], receive: 9 },
+      { kind: "ack-receive", ref: 10, host: "client-1", nsp: "/", token: 4, reply: [] },
+      { kind: "ack-receive", ref: 11, host: "client-1", nsp: "/", token: 5, reply: [], timedOut: "operation has timed out" },
+      { kind: "log", host: "server", text: "world", ref: undefined },
+      { kind: "log", host: "server", text: "again", ref: 9 },
+    ];
+    const writer = new RecordWriter();
+    for (const r of records) writer.write("api", undefined, 3.5, r);
+    const got = readAll(new RecordReader(), writer);
+    expect(got.map((g) => g.record)).toStrictEqual(records);
+    expect(got.every((g) => g.name === "api" && g.time === 3.5)).toBe(true);
+  });
+
   it("grows to hold a record larger than its buffer", () => {
     const writer = new RecordWriter();
     const bytes = Buffer.alloc(1_000_000, 7);
