@@ -203,7 +203,7 @@ export class RecordQueue {
         this.written(this.writer);
         return;
       } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        // Data the format cannot carry as it is: it goes as a record (see `write`).
         if (!(err instanceof NotEncodable)) throw err;
       }
     }
@@ -218,7 +218,7 @@ export class RecordQueue {
         this.written(this.writer);
         return;
       } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        // Data the format cannot carry as it is: it goes as a record (see `write`).
         if (!(err instanceof NotEncodable)) throw err;
       }
     }
@@ -233,7 +233,7 @@ export class RecordQueue {
         this.written(this.writer);
         return;
       } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see \`write\`).
+        // Data the format cannot carry as it is: it goes as a record (see `write`).
         if (!(err instanceof NotEncodable)) throw err;
       }
     }
