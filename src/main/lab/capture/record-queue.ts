@@ -115,10 +115,11 @@ export class RecordQueue {
    */
   receive(batch: RecordBatch): void {
     this.reader ??= new RecordReader();
-    if (this.batches.length === 0) this.firstBatchAt = performance.now();
+    const now = performance.now();
+    if (this.batches.length === 0) this.firstBatchAt = now;
     this.batches.push(batch);
     this.batchBytes += batch.bytes.byteLength;
-    if (this.batchBytes >= APPLY_BYTES || performance.now() - this.firstBatchAt >= APPLY_WITHIN_MS) {
+    if (this.batchBytes >= APPLY_BYTES || now - this.firstBatchAt >= APPLY_WITHIN_MS) {
       this.scheduled ??= setImmediate(this.drainTurn);
       return;
     }
@@ -197,46 +198,22 @@ export class RecordQueue {
 
   /** An Engine.IO packet `host`'s session created (`dir` out) or received, its data as the engine had it. */
   enginePacket(apply: (record: never, to: string | undefined) => void, t: number, host: string, dir: "in" | "out", sid: string | undefined, transport: string | undefined, type: string, data: unknown): void {
-    if (this.writer) {
-      try {
-        this.writer.enginePacket(t, host, dir === "out", sid, transport, type, data);
-        this.written(this.writer);
-        return;
-      } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see `write`).
-        if (!(err instanceof NotEncodable)) throw err;
-      }
-    }
+    // Data the format cannot carry as it is goes as the record made here (see `write`).
+    if (this.writer?.enginePacket(t, host, dir === "out", sid, transport, type, data)) return this.written(this.writer);
     this.push(apply as ApplyMade, { kind: "packet", t, host, dir, sid, transport, type, data: dir === "in" ? copyOfReceived(data) : data });
   }
 
   /** What `host`'s Socket.IO encoder made of a packet: its string, then its binary attachments. */
   socketioEncode(apply: (record: never, to: string | undefined) => void, t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): void {
-    if (this.writer) {
-      try {
-        this.writer.socketioEncode(t, host, side, session, out);
-        this.written(this.writer);
-        return;
-      } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see `write`).
-        if (!(err instanceof NotEncodable)) throw err;
-      }
-    }
+    // Data the format cannot carry as it is goes as the record made here (see `write`).
+    if (this.writer?.socketioEncode(t, host, side, session, out)) return this.written(this.writer);
     this.push(apply as ApplyMade, { kind: "encode", t, host, side, session, out: out.length === 1 ? [out[0]] : out.map(copyOfReceived) });
   }
 
   /** What decoder `decoder` of `host` was fed. */
   socketioAdd(apply: (record: never, to: string | undefined) => void, t: number, host: string, decoder: number, input: unknown): void {
-    if (this.writer) {
-      try {
-        this.writer.socketioAdd(t, host, decoder, input);
-        this.written(this.writer);
-        return;
-      } catch (err) {
-        // Data the format cannot carry as it is: it goes as a record (see `write`).
-        if (!(err instanceof NotEncodable)) throw err;
-      }
-    }
+    // Data the format cannot carry as it is goes as the record made here (see `write`).
+    if (this.writer?.socketioAdd(t, host, decoder, input)) return this.written(this.writer);
     this.push(apply as ApplyMade, { kind: "add", t, host, decoder, input: copyOfReceived(input) });
   }
 

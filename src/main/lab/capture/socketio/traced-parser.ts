@@ -68,7 +68,7 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
       const out = super.encode(packet as sioParser.Packet) as unknown[];
       if (packet.id !== undefined && isEvent(packet.type)) signals?.encodedWithAck(host);
       // The encoded string cannot change; the application still holds the binary attachments: they are copied where the record is kept.
-      capture.c.queue.socketioEncode(capture.applyRecord, now(), host, side, sessionOf(), out);
+      capture.encodedBy(now(), host, side, sessionOf(), out);
       return out;
     }
   }
@@ -78,7 +78,7 @@ export function createTracedParser(capture: SocketIoCapture, host: string, side:
 
     override add(input: unknown): void {
       // A binary attachment is copied: the handler gets the same Buffer, and may change it.
-      capture.c.queue.socketioAdd(capture.applyRecord, now(), host, this.number, input);
+      capture.fedTo(now(), host, this.number, input);
       try {
         super.add(input as never);
       } catch (err) {
@@ -133,8 +133,17 @@ export class SocketIoCapture {
     this.c.queue.push(this.applyRecord, r);
   }
 
-  /** Applies a record the queue kept (the probe hands its encodes and decoder inputs to the queue with it). */
-  readonly applyRecord = (r: SocketIoRecord): void => this.apply(r);
+  /** A probe's encode, queued as an `encode` record (without making it where the captures run in a worker). */
+  encodedBy(t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): void {
+    this.c.queue.socketioEncode(this.applyRecord, t, host, side, session, out);
+  }
+
+  /** A probe's decoder input, queued as an `add` record (likewise). */
+  fedTo(t: number, host: string, decoder: number, input: unknown): void {
+    this.c.queue.socketioAdd(this.applyRecord, t, host, decoder, input);
+  }
+
+  private readonly applyRecord = (r: SocketIoRecord): void => this.apply(r);
 
   /** Applies one record now (the queue does, in order; tests may). */
   apply(r: SocketIoRecord): void {

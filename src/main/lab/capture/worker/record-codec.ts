@@ -243,8 +243,8 @@ export class RecordWriter {
     this.count++;
   }
 
-  /** An Engine.IO `packet` record: created (`out`) or received by the session `sid` of `host`. */
-  enginePacket(t: number, host: string, out: boolean, sid: string | undefined, transport: string | undefined, type: string, data: unknown): void {
+  /** An Engine.IO `packet` record: created (`out`) or received by the session `sid` of `host`. False (nothing written) if its data cannot go so. */
+  enginePacket(t: number, host: string, out: boolean, sid: string | undefined, transport: string | undefined, type: string, data: unknown): boolean {
     this.begin();
     try {
       this.head(T_ENGINE_PACKET, t, 1);
@@ -256,14 +256,14 @@ export class RecordWriter {
       if (out) this.payload(data);
       else this.received(data);
     } catch (err) {
-      this.undo();
-      throw err;
+      return this.refused(err);
     }
     this.count++;
+    return true;
   }
 
-  /** A Socket.IO `encode` record: what `host`'s encoder made of a packet (strings, and copies of its attachments). */
-  socketioEncode(t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): void {
+  /** A Socket.IO `encode` record: what `host`'s encoder made of a packet (strings, and copies of its attachments). False as `enginePacket`. */
+  socketioEncode(t: number, host: string, side: "server" | "client", session: string | undefined, out: readonly unknown[]): boolean {
     this.begin();
     try {
       this.head(T_SIO_ENCODE, t, 6);
@@ -275,14 +275,14 @@ export class RecordWriter {
       if (out.length === 1) this.payload(out[0]);
       else for (let i = 0; i < out.length; i++) this.received(out[i]);
     } catch (err) {
-      this.undo();
-      throw err;
+      return this.refused(err);
     }
     this.count++;
+    return true;
   }
 
-  /** A Socket.IO `add` record: decoder `decoder` of `host` was fed `input`. */
-  socketioAdd(t: number, host: string, decoder: number, input: unknown): void {
+  /** A Socket.IO `add` record: decoder `decoder` of `host` was fed `input`. False as `enginePacket`. */
+  socketioAdd(t: number, host: string, decoder: number, input: unknown): boolean {
     this.begin();
     try {
       this.head(T_SIO_ADD, t, 5);
@@ -290,10 +290,17 @@ export class RecordWriter {
       this.field(this.hostField, host);
       this.received(input);
     } catch (err) {
-      this.undo();
-      throw err;
+      return this.refused(err);
     }
     this.count++;
+    return true;
+  }
+
+  /** A record handed over unmade that its data made fail: nothing of it stays; false if the data cannot go so (the queue then sends the record made), else the error. */
+  private refused(err: unknown): false {
+    this.undo();
+    if (err instanceof NotEncodable) return false;
+    throw err;
   }
 
   /** The first byte of a record handed over unmade, then its time; room for `more` bytes after. */
