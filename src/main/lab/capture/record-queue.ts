@@ -8,6 +8,8 @@
 // seam: each record is written in binary as it is queued (`sendTo`), the bytes go to the worker
 // every few milliseconds (`SEND_EVERY_MS`), and the worker's queue keeps them (`receive`) and
 // applies them as here once the lab pauses (`APPLY_WHEN_QUIET_MS`), or at least once a second.
+// The lab's side counts the records it wrote in memory both threads share (`sendTo`'s
+// `written`), so that a lab too busy to send on time is not taken for one that paused.
 
 import type { Recorder } from "../../trace/recorder.js";
 import { sanitize } from "./sanitize.js";
@@ -31,8 +33,8 @@ export const SEND_EVERY_MS = 4;
 const SEND_BYTES = 256 * 1024;
 
 /**
- * In the worker: the records are applied once no batch came for this long (ms), the lab's
- * thread having paused; all the while it is busy they wait, so that the captures' work does
+ * In the worker: the records are applied once no batch came for this long (ms) and the lab's
+ * thread wrote no record it has not sent (it paused); all the while it is busy they wait, so that the captures' work does
  * not compete with Socket.IO's (on a machine of two cores it slows Socket.IO by 15 to 25 %,
  * even at the lowest priority; docs/performance.md). A lab that never pauses still has its
  * records applied at least every `APPLY_WITHIN_MS`, and every `APPLY_BYTES`.
@@ -76,6 +78,22 @@ export class RecordQueue {
   private writer: RecordWriter | undefined;
   /** With a sink: sends the written records when they waited `SEND_EVERY_MS`. */
   private sendTimer: NodeJS.Timeout | undefined;
+  /**
+   * Shared with the other thread: [0] the records the lab's side wrote so far (modulo 2³²),
+   * sent or waiting (see `sendTo`, `whenQuiet`); `recordsSent`: those of them sent.
+   */
+  private writtenCount: Int32Array | undefined;
+  private recordsSent = 0;
+  /** In the worker: the records the batches received so far held (modulo 2³²). */
+  private recordsReceived = 0;
+  /** In the worker: the next drain of a turn was begun by a pause, and stops between batches once the lab is busy again. */
+  private untilBusy = false;
+  /**
+   * In the worker: the last drain stopped for a lab busy again. The batches left wait for its
+   * next pause, as if they had not come yet: the recorder does not catch up with them (a fence,
+   * a capture's timer or any other `drain()` still applies them all first).
+   */
+  private yielded = false;
   /** Reads the batches another thread sent. */
   private reader: RecordReader | undefined;
   /** Batches another thread sent, not read yet, their bytes, and when the first of them came. */
@@ -102,10 +120,20 @@ export class RecordQueue {
     this.byName.set(name, apply as Apply);
   }
 
-  /** From now on the waiting records are handed to `sink` as a batch, not applied on this thread. */
-  sendTo(sink: (batch: RecordBatch) => void): void {
+  /**
+   * From now on the waiting records are handed to `sink` as a batch, not applied on this
+   * thread. `written`, shared with the thread that receives them, is kept at the number of
+   * records written so far: there, records written and not sent yet mean this thread is busy.
+   */
+  sendTo(sink: (batch: RecordBatch) => void, written?: Int32Array): void {
     this.sink = sink;
     this.writer = new RecordWriter();
+    this.writtenCount = written;
+  }
+
+  /** In the worker: `written` is the sending side's count of records written (see `sendTo`); applying waits while some were not received. */
+  watchSender(written: Int32Array): void {
+    this.writtenCount = written;
   }
 
   /**
@@ -119,6 +147,7 @@ export class RecordQueue {
     if (this.batches.length === 0) this.firstBatchAt = now;
     this.batches.push(batch);
     this.batchBytes += batch.bytes.byteLength;
+    this.recordsReceived = (this.recordsReceived + batch.count) | 0;
     if (this.batchBytes >= APPLY_BYTES || now - this.firstBatchAt >= APPLY_WITHIN_MS) {
       this.scheduled ??= setImmediate(this.drainTurn);
       return;
@@ -129,8 +158,23 @@ export class RecordQueue {
 
   private readonly whenQuiet = (): void => {
     this.quietTimer = undefined;
+    // No batch came, but the lab wrote records it has not sent: it is busy (a long turn held
+    // back its sending), not paused. Applying now would compete with it; wait again.
+    if (this.batches.length > 0 && this.senderBusy()) {
+      this.quietTimer = setTimeout(this.whenQuiet, APPLY_WHEN_QUIET_MS);
+      return;
+    }
+    this.untilBusy = true;
     this.scheduled ??= setImmediate(this.drainTurn);
   };
+
+  /**
+   * In the worker: the lab's side wrote records it has not sent (it is busy), and the batches
+   * kept have not waited `APPLY_WITHIN_MS` yet.
+   */
+  private senderBusy(): boolean {
+    return this.writtenCount !== undefined && Atomics.load(this.writtenCount, 0) !== this.recordsReceived && performance.now() - this.firstBatchAt < APPLY_WITHIN_MS;
+  }
 
   private readonly received = (name: string, to: string | undefined, time: number, record: unknown): void => {
     const apply = this.byName.get(name);
@@ -150,7 +194,7 @@ export class RecordQueue {
 
   /** Records wait that no one applied yet (and none is being applied now). */
   get waiting(): boolean {
-    return !this.draining && (this.at < this.records.length || (this.writer?.count ?? 0) > 0 || this.batches.length > 0);
+    return !this.draining && (this.at < this.records.length || (this.writer?.count ?? 0) > 0 || (this.batches.length > 0 && !this.yielded));
   }
 
   /**
@@ -219,6 +263,7 @@ export class RecordQueue {
 
   /** After a record was written for the worker: its bytes go once enough wait, or a few milliseconds later. */
   private written(writer: RecordWriter): void {
+    if (this.writtenCount) this.writtenCount[0] = (this.recordsSent + writer.count) | 0;
     if (writer.size >= SEND_BYTES) this.drain();
     else if (!this.sendTimer) {
       this.sendTimer = setTimeout(this.sendWaiting, SEND_EVERY_MS);
@@ -243,7 +288,7 @@ export class RecordQueue {
   private appliedSinceTurnEnd = false;
 
   /** Applies every waiting record, in order. A record a capture fails on is said in the trace; the rest go on. */
-  drain(): void {
+  drain(untilBusy = false): void {
     if (this.draining) return;
     if (this.sink) {
       this.send(this.sink);
@@ -252,6 +297,7 @@ export class RecordQueue {
     // Batches another thread sent: each read and applied in turn (records a capture queues while
     // applying one come before the next batch's, as if each had come on its own), its size told
     // once its records are applied (the lab's side sees the worker progress through a long drain).
+    this.yielded = false;
     for (;;) {
       const batch = this.batches.shift();
       if (batch) this.read(batch);
@@ -261,6 +307,11 @@ export class RecordQueue {
       this.onApplied?.(batch.bytes.byteLength);
       // The recorder failed (the only way records stay): the batches after wait for the next pass.
       if (this.records.length > 0 || this.batches.length === 0) return;
+      // Applying in a pause of the lab's: the rest waits for the next pause once it is busy again.
+      if (untilBusy && this.senderBusy()) {
+        this.yielded = true;
+        return;
+      }
     }
   }
 
@@ -334,7 +385,9 @@ export class RecordQueue {
     }
     const count = this.writer!.count;
     const bytes = this.writer!.take();
-    if (bytes) sink({ bytes, count });
+    if (!bytes) return;
+    this.recordsSent = (this.recordsSent + count) | 0;
+    sink({ bytes, count });
   }
 
   private readonly sendWaiting = (): void => {
@@ -348,7 +401,14 @@ export class RecordQueue {
       clearTimeout(this.quietTimer);
       this.quietTimer = undefined;
     }
-    this.drain();
+    const untilBusy = this.untilBusy;
+    this.untilBusy = false;
+    this.drain(untilBusy);
+    if (this.batches.length > 0) {
+      // Stopped for a lab busy again: the rest (and the turn's end, which must see it) waits for its next pause.
+      this.quietTimer = setTimeout(this.whenQuiet, APPLY_WHEN_QUIET_MS);
+      return;
+    }
     // With a sink, the captures and the recorder are elsewhere: nothing to end or to flush here.
     if (this.sink) return;
     if (this.turnEnd.size > 0 && (!this.reader || this.appliedSinceTurnEnd)) {

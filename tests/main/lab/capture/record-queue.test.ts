@@ -196,6 +196,74 @@ describe("the record queue", () => {
       expect(worker.texts(worker.recorder.recent()).at(-1)).toBe("asked");
     });
 
+    it("counts the records the lab's side wrote, sent or not, where the worker can read it", () => {
+      const written = new Int32Array(new SharedArrayBuffer(4));
+      const lab = queue();
+      lab.c.queue.register("said", lab.say);
+      const batches: RecordBatch[] = [];
+      lab.c.queue.sendTo((batch) => batches.push(batch), written);
+      lab.c.queue.push(lab.say, { kind: "said", t: 1, text: "one" });
+      lab.c.queue.push(lab.say, { kind: "said", t: 2, text: "two" });
+      expect(Atomics.load(written, 0)).toBe(2);
+      lab.c.queue.drain();
+      expect(batches.map((b) => b.count)).toEqual([2]);
+      expect(Atomics.load(written, 0)).toBe(2);
+      lab.c.queue.push(lab.say, { kind: "said", t: 3, text: "three" });
+      expect(Atomics.load(written, 0)).toBe(3);
+      lab.c.queue.drain();
+      expect(batches.reduce((n, b) => n + b.count, 0)).toBe(Atomics.load(written, 0));
+    });
+
+    it("does not take a lab too busy to send its records for one that paused: it waits while records written there were not sent", async () => {
+      const { lab, worker } = pair();
+      const written = new Int32Array(new SharedArrayBuffer(4));
+      worker.c.queue.watchSender(written);
+      for (let i = 0; i < 3; i++) {
+        lab.c.queue.push(lab.say, { kind: "said", t: i, text: `sent ${i}` });
+        lab.c.queue.drain();
+      }
+      // The lab wrote a fourth record, and a long turn keeps it from sending it: no batch comes, and it is not quiet.
+      Atomics.store(written, 0, 4);
+      await wait(APPLY_WHEN_QUIET_MS * 3 + 40);
+      expect(worker.applied).toEqual([]);
+      // Sent (the lab's next turn), then quiet: applied.
+      lab.c.queue.push(lab.say, { kind: "said", t: 3, text: "sent 3" });
+      lab.c.queue.drain();
+      await wait(APPLY_WHEN_QUIET_MS + 40);
+      expect(worker.applied).toEqual(["sent 0", "sent 1", "sent 2", "sent 3"]);
+    });
+
+    it("stops applying between batches when the lab becomes busy again during a pause, and applies the rest in its next pause", async () => {
+      const { lab, worker } = pair();
+      const written = new Int32Array(new SharedArrayBuffer(4));
+      worker.c.queue.watchSender(written);
+      worker.c.queue.register("said", (r: Said) => {
+        worker.say(r);
+        // While the first batch is applied, the lab writes a record (not sent yet).
+        if (r.text === "first") Atomics.add(written, 0, 1);
+      });
+      for (const text of ["first", "second", "third"]) {
+        lab.c.queue.push(lab.say, { kind: "said", t: 1, text });
+        lab.c.queue.drain();
+      }
+      Atomics.store(written, 0, 3);
+      await wait(APPLY_WHEN_QUIET_MS + 40);
+      expect(worker.applied).toEqual(["first"]);
+      await wait(APPLY_WHEN_QUIET_MS * 2 + 40);
+      expect(worker.applied).toEqual(["first"]);
+      // Its record sent, the lab pauses: the rest is applied, in order.
+      lab.c.queue.push(lab.say, { kind: "said", t: 2, text: "fourth" });
+      lab.c.queue.drain();
+      await wait(APPLY_WHEN_QUIET_MS + 40);
+      expect(worker.applied).toEqual(["first", "second", "third", "fourth"]);
+      // A fence applies everything however busy the lab is.
+      Atomics.add(written, 0, 1);
+      lab.c.queue.push(lab.say, { kind: "said", t: 3, text: "asked" });
+      lab.c.queue.drain();
+      worker.c.queue.drain();
+      expect(worker.applied.at(-1)).toBe("asked");
+    });
+
     it("stamps the end of a turn it applies late with the time of its last record, and looks again only once more records came", async () => {
       const { lab, worker } = pair();
       let sweeps = 0;

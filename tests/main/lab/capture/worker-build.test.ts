@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { RecordWriter } from "../../../../src/main/lab/capture/worker/record-codec.js";
-import type { FromWorker, ToWorker, WorkerSetup } from "../../../../src/main/lab/capture/worker/messages.js";
+import { FLAG_SLOTS, type FromWorker, type ToWorker, type WorkerSetup } from "../../../../src/main/lab/capture/worker/messages.js";
 import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent } from "../../../../src/shared/trace/types.js";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
@@ -32,7 +32,7 @@ describe("the Electron build's capture worker", () => {
 
     const toWorker = new MessageChannel();
     const fromWorker = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(12));
+    const flag = new Int32Array(new SharedArrayBuffer(FLAG_SLOTS * 4));
     const setup: WorkerSetup = {
       header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "test", version: "0" } },
       shape: "lab",

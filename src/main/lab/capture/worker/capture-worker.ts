@@ -27,6 +27,8 @@ const recorder = createRecorder({
 });
 const capture = createCaptureSet(recorder, setup.shape, { onStopped: (id) => send({ untap: id }) });
 const queue = capture.correlator.queue;
+// While the lab's side has written records it has not sent, it is busy: they wait (see RecordQueue.receive).
+queue.watchSender(flag.subarray(3, 4));
 // The lab's side waits on this when the worker falls too far behind (see remote-captures.ts).
 queue.onApplied = (bytes) => {
   Atomics.add(flag, 2, Math.ceil(bytes / 1024));

@@ -7,6 +7,9 @@ import type { RemoteCall, RemoteRequest } from "../correlator.js";
 import type { RecordBatch } from "../record-queue.js";
 
 /** The worker's `workerData`. */
+/** The Int32 slots of `WorkerSetup.flag`. */
+export const FLAG_SLOTS = 4;
+
 export interface WorkerSetup {
   header: TraceHeader;
   file?: string;
@@ -15,7 +18,7 @@ export interface WorkerSetup {
   origin: number;
   windowSize?: number;
   windowBytes?: number;
-  /** [0] moved by the worker after each answer to a fence (the lab's side waits on it); [1] set as it exits; [2] KiB of records applied. */
+  /** [0] moved by the worker after each answer to a fence (the lab's side waits on it); [1] set as it exits; [2] KiB of records applied; [3] records the lab's side wrote. */
   flag: Int32Array;
   /** Records, fences and requests from the lab's side. */
   records: MessagePort;

@@ -20,7 +20,7 @@ import type { BatchListener, Recorder } from "../../../trace/recorder.js";
 import { type CaptureShape, createCaptureSet, type LabCapture } from "../capture-set.js";
 import type { RemoteCall, RemoteCaptures, RemoteRequest } from "../correlator.js";
 import type { RecordBatch, RecordQueue } from "../record-queue.js";
-import type { FromWorker, ToWorker, WorkerSetup } from "./messages.js";
+import { FLAG_SLOTS, type FromWorker, type ToWorker, type WorkerSetup } from "./messages.js";
 
 export interface CaptureWorkerOptions {
   header: TraceHeader;
@@ -65,8 +65,9 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
   const toWorker = new MessageChannel();
   const fromWorker = new MessageChannel();
   // [0]: moved by the worker after each answer to a fence; [1]: set as the worker exits;
-  // [2]: the KiB of records it has applied (see `post`).
-  const flag = new Int32Array(new SharedArrayBuffer(12));
+  // [2]: the KiB of records it has applied (see `post`); [3]: the records this side wrote (see
+  // RecordQueue.sendTo).
+  const flag = new Int32Array(new SharedArrayBuffer(FLAG_SLOTS * 4));
   const origin = performance.timeOrigin + performance.now();
   const setup: WorkerSetup = {
     header: options.header,
@@ -323,7 +324,7 @@ export async function startCaptureWorker(options: CaptureWorkerOptions): Promise
 
   // The lab's side of the captures: the probes' records go to the worker every few milliseconds.
   const capture = createCaptureSet(recorder, options.shape, { remote });
-  capture.correlator.queue.sendTo(post);
+  capture.correlator.queue.sendTo(post, flag.subarray(3, 4));
   onUntap = (id) => capture.connections.untap(id);
 
   // The worker says it is ready once its captures are made; a worker that cannot start is stopped, its ports closed.
