@@ -34,10 +34,10 @@ const SEND_BYTES = 256 * 1024;
 
 /**
  * In the worker: the records are applied once no batch came for this long (ms) and the lab's
- * thread wrote no record it has not sent (it paused); all the while it is busy they wait, so that the captures' work does
- * not compete with Socket.IO's (on a machine of two cores it slows Socket.IO by 15 to 25 %,
- * even at the lowest priority; docs/performance.md). A lab that never pauses still has its
- * records applied at least every `APPLY_WITHIN_MS`, and every `APPLY_BYTES`.
+ * thread wrote no record it has not sent (it paused); all the while it is busy they wait, so
+ * that the captures' work does not compete with Socket.IO's (on a machine of two cores it slows
+ * Socket.IO by 15 to 25 %, even at the lowest priority; docs/performance.md). A lab that never
+ * pauses still has its records applied at least every `APPLY_WITHIN_MS`, and every `APPLY_BYTES`.
  */
 export const APPLY_WHEN_QUIET_MS = 10;
 export const APPLY_WITHIN_MS = 1000;
@@ -170,10 +170,11 @@ export class RecordQueue {
 
   /**
    * In the worker: the lab's side wrote records it has not sent (it is busy), and the batches
-   * kept have not waited `APPLY_WITHIN_MS` yet.
+   * kept have not waited `APPLY_WITHIN_MS` yet nor grown to `APPLY_BYTES`.
    */
   private senderBusy(): boolean {
-    return this.writtenCount !== undefined && Atomics.load(this.writtenCount, 0) !== this.recordsReceived && performance.now() - this.firstBatchAt < APPLY_WITHIN_MS;
+    if (this.writtenCount === undefined || Atomics.load(this.writtenCount, 0) === this.recordsReceived) return false;
+    return this.batchBytes < APPLY_BYTES && performance.now() - this.firstBatchAt < APPLY_WITHIN_MS;
   }
 
   private readonly received = (name: string, to: string | undefined, time: number, record: unknown): void => {

@@ -5,7 +5,7 @@
 // records after it still count.
 import { describe, expect, it } from "vitest";
 import { Correlator } from "../../../../src/main/lab/capture/correlator.js";
-import { APPLY_WHEN_QUIET_MS, type RecordBatch, SEND_EVERY_MS, UnreadableRecords } from "../../../../src/main/lab/capture/record-queue.js";
+import { APPLY_WHEN_QUIET_MS, APPLY_WITHIN_MS, type RecordBatch, SEND_EVERY_MS, UnreadableRecords } from "../../../../src/main/lab/capture/record-queue.js";
 import { createRecorder } from "../../../../src/main/trace/recorder.js";
 import type { TraceEvent, TraceHeader } from "../../../../src/shared/trace/types.js";
 
@@ -231,6 +231,20 @@ describe("the record queue", () => {
       lab.c.queue.drain();
       await wait(APPLY_WHEN_QUIET_MS + 40);
       expect(worker.applied).toEqual(["sent 0", "sent 1", "sent 2", "sent 3"]);
+    });
+
+    it("applies what it kept within a second even while the lab's side stays busy", async () => {
+      const { lab, worker } = pair();
+      const written = new Int32Array(new SharedArrayBuffer(4));
+      worker.c.queue.watchSender(written);
+      lab.c.queue.push(lab.say, { kind: "said", t: 1, text: "kept" });
+      lab.c.queue.drain();
+      // Always one record ahead of what it sent: never a pause.
+      Atomics.store(written, 0, 2);
+      await wait(APPLY_WHEN_QUIET_MS * 3);
+      expect(worker.applied).toEqual([]);
+      await wait(APPLY_WITHIN_MS + APPLY_WHEN_QUIET_MS * 3);
+      expect(worker.applied).toEqual(["kept"]);
     });
 
     it("stops applying between batches when the lab becomes busy again during a pause, and applies the rest in its next pause", async () => {
