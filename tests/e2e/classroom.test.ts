@@ -108,6 +108,8 @@ describe.skipIf(!run)("the classroom", () => {
     // N with the menu focused runs Next step and leaves the menu on the running scenario.
     await select.focus();
     await page.keyboard.press("n");
+    // The key reaches the lab through the page: under load the step may not have begun yet when settling is first asked.
+    for (let i = 0; i < 100 && (await web.service.getStatus()).step !== 0; i++) await page.waitForTimeout(50);
     await settled();
     expect((await web.service.getStatus()).step).toBe(0);
     await expect(select.inputValue()).resolves.toBe("heartbeat");
