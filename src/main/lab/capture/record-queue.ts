@@ -406,7 +406,12 @@ export class RecordQueue {
     this.untilBusy = false;
     this.drain(untilBusy);
     if (this.batches.length > 0) {
-      // Stopped for a lab busy again: the rest (and the turn's end, which must see it) waits for its next pause.
+      // Stopped for a lab busy again: the rest (and the turn's end, which must see it) waits for
+      // its next pause; so does a turn's end the records applied asked for (a sweep).
+      if (this.scheduled) {
+        clearImmediate(this.scheduled);
+        this.scheduled = undefined;
+      }
       this.quietTimer = setTimeout(this.whenQuiet, APPLY_WHEN_QUIET_MS);
       return;
     }

@@ -62,6 +62,14 @@ const requests = {
 
 // An exit (an uncaught error here) wakes a call the lab's side waits in: no answer will come.
 process.on("exit", () => {
+  // Batches kept for the lab's next pause are applied and written first: a crash keeps every
+  // record that reached the worker (the recorder's own exit flush does not catch up with them).
+  try {
+    queue.drain();
+    recorder.flush();
+  } catch {
+    // The records themselves fail: what was recorded before them stays.
+  }
   Atomics.store(flag, 1, 1);
   Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);

@@ -6,10 +6,10 @@ import type { CaptureShape } from "../capture-set.js";
 import type { RemoteCall, RemoteRequest } from "../correlator.js";
 import type { RecordBatch } from "../record-queue.js";
 
-/** The worker's `workerData`. */
 /** The Int32 slots of `WorkerSetup.flag`. */
 export const FLAG_SLOTS = 4;
 
+/** The worker's `workerData`. */
 export interface WorkerSetup {
   header: TraceHeader;
   file?: string;
