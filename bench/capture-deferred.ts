@@ -72,7 +72,7 @@ export function probesOnly(): () => void {
 }
 
 /** A worker that takes the batches posted to it and counts their records; a `fence` message is answered once everything before it arrived. */
-const READER = `
+export const READER = `
 const { parentPort } = require("node:worker_threads");
 let records = 0;
 parentPort.on("message", (m) => {

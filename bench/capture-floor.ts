@@ -4,17 +4,31 @@
 // writing one compact binary record (kind, time, bytes or text) to a shared-memory log, as a
 // capture that leaves building the events to a worker would. Timed against bare socket.io as
 // `capture-overhead.ts` times the lab: same app, same drive, rounds interleaved.
+//
+// A third harness runs the lab's own TCP layer and nothing else: its probe on every socket
+// (`tcp/socket-probe.ts`: every byte read and written copied, every write settled) handing its
+// records to the lab's queue, which writes them in binary and posts them every few
+// milliseconds to a worker that only counts them. No other layer is hooked, and nothing is
+// parsed: what a capture that derives every layer above TCP from the bytes would still pay on
+// Socket.IO's thread.
 
-import { Agent, createServer } from "node:http";
+import { Agent, createServer, type Server as HttpServer } from "node:http";
 import { createConnection, type AddressInfo, type Socket } from "node:net";
+import { Worker } from "node:worker_threads";
 import { Server } from "socket.io";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import * as sioParser from "socket.io-parser";
+import { TRACE_FORMAT, TRACE_VERSION } from "../src/shared/trace/types.js";
+import { RecordQueue, type RecordBatch } from "../src/main/lab/capture/record-queue.js";
 import { tapSocket } from "../src/main/lab/capture/tcp/net-socket-tap.js";
+import { probeSocket, type TcpRecord, type TcpReport } from "../src/main/lab/capture/tcp/socket-probe.js";
+import { createRecorder } from "../src/main/trace/recorder.js";
+import { READER } from "./capture-deferred.js";
 import { bare, timed, type Harness, type Transport } from "./capture-overhead.js";
 import { Samples } from "./stats.js";
 
 export type FloorMode = "hooks" | "binary-log";
+
 
 /** A ring of binary records in shared memory, written the way a capture thread would hand facts to a worker. */
 class BinaryLog {
@@ -39,6 +53,20 @@ class BinaryLog {
     this.at += 13 + length;
     this.records++;
   }
+}
+
+/** Listens on a free loopback port and makes a client Manager for it whose every socket `tap` sees first. */
+async function clientOf(http: HttpServer, transport: Transport, tap: (socket: Socket) => void, options: Record<string, unknown> = {}): Promise<{ agent: Agent; manager: Manager }> {
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const port = (http.address() as AddressInfo).port;
+  const agent = new Agent({ keepAlive: transport === "polling" });
+  agent.createConnection = ((o: Parameters<typeof createConnection>[0]) => {
+    const s = createConnection(o);
+    tap(s);
+    return s;
+  }) as unknown as Agent["createConnection"];
+  const manager = new Manager(`http://127.0.0.1:${port}`, { transports: [transport], upgrade: false, reconnection: false, ...options, transportOptions: { [transport]: { agent } } } as never);
+  return { agent, manager };
 }
 
 /** Server and client with the capture's hooks; `mode` says what each hook does. */
@@ -87,15 +115,7 @@ export async function hooked(transport: Transport, mode: FloorMode): Promise<Har
     socket.onAnyOutgoing((event: string) => note(8, event));
     socket.on("hello", (_arg: unknown, callback: (reply: string) => void) => callback("got it"));
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const port = (http.address() as AddressInfo).port;
-  const agent = new Agent({ keepAlive: transport === "polling" });
-  agent.createConnection = ((o: Parameters<typeof createConnection>[0]) => {
-    const s = createConnection(o);
-    tapSocket(s, sink);
-    return s;
-  }) as unknown as Agent["createConnection"];
-  const manager = new Manager(`http://127.0.0.1:${port}`, { transports: [transport], upgrade: false, reconnection: false, parser: parser(), transportOptions: { [transport]: { agent } } } as never);
+  const { agent, manager } = await clientOf(http, transport, (s) => tapSocket(s, sink), { parser: parser() });
   const socket: ClientSocket = manager.socket("/");
   socket.onAny((event: string) => note(9, event));
   socket.onAnyOutgoing((event: string) => note(10, event));
@@ -127,6 +147,61 @@ export async function hooked(transport: Transport, mode: FloorMode): Promise<Har
   };
 }
 
+
+/**
+ * Server and client with the lab's TCP layer alone: its probe on every socket, its records
+ * written by the lab's queue as the lab writes them and posted to a worker that counts them.
+ */
+export async function labTcp(transport: Transport): Promise<Harness> {
+  const worker = new Worker(READER, { eval: true });
+  const recorder = createRecorder({ header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "bench", version: "0" } } });
+  const queue = new RecordQueue(recorder);
+  const tcp = (_record: TcpRecord, _to: string | undefined): void => {};
+  queue.register("tcp", tcp);
+  let posted = 0;
+  queue.sendTo((batch: RecordBatch) => {
+    posted += batch.count;
+    worker.postMessage(batch, [batch.bytes]);
+  });
+  let connections = 0;
+  const probe = (socket: Socket, serverSide: boolean): void => {
+    const id = `c${++connections}`;
+    const report: TcpReport = {
+      record: (record) => queue.push(tcp, record, id),
+      bytes: (write, t, bytes) => queue.tcpBytes(tcp, id, write, t, bytes),
+      settled: (t, write, first, error) => queue.tcpSettled(tcp, id, t, write, first, error),
+    };
+    probeSocket(socket, report, { serverSide, now: () => performance.now() });
+  };
+
+  const http = createServer();
+  http.on("connection", (s: Socket) => probe(s, true));
+  const server = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+  server.on("connection", (socket) => {
+    socket.on("hello", (_arg: unknown, callback: (reply: string) => void) => callback("got it"));
+  });
+  const { agent, manager } = await clientOf(http, transport, (s) => probe(s, false));
+  const socket: ClientSocket = manager.socket("/");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return {
+    socket,
+    events: () => {
+      queue.drain();
+      return posted;
+    },
+    async close() {
+      socket.disconnect();
+      agent.destroy();
+      await new Promise<void>((resolve) => void server.close(() => resolve()));
+      queue.drain();
+      await worker.terminate();
+    },
+  };
+}
+
 export interface CaptureFloor {
   transport: Transport;
   emits: number;
@@ -137,25 +212,45 @@ export interface CaptureFloor {
   binaryLogRatio: number;
   /** Binary records per acked emit. */
   recordsPerEmit: number;
+  /** Median over rounds of (the lab's TCP layer alone ÷ bare): its probe on every socket, its records posted to a worker that counts them. */
+  labTcpRatio: number;
+  /** The TCP layer's records per acked emit. */
+  labTcpRecordsPerEmit: number;
 }
 
 export async function measureCaptureFloor(options: { transport: Transport; emits: number; rounds?: number; window?: number }): Promise<CaptureFloor> {
   const { transport, emits } = options;
   const rounds = options.rounds ?? 5;
   const window = options.window ?? 100;
-  const makers = { bare: () => bare(transport), hooks: () => hooked(transport, "hooks"), log: () => hooked(transport, "binary-log") };
+  const makers = { bare: () => bare(transport), hooks: () => hooked(transport, "hooks"), log: () => hooked(transport, "binary-log"), tcp: () => labTcp(transport) };
   for (const make of Object.values(makers)) await timed(make, Math.min(emits, 500), window);
-  const samples = new Samples<"hooksRatio" | "binaryLogRatio" | "recordsPerEmit">();
+  const samples = new Samples<"hooksRatio" | "binaryLogRatio" | "recordsPerEmit" | "labTcpRatio" | "labTcpRecordsPerEmit">();
+  const kinds = ["bare", "hooks", "log", "tcp"] as const;
   for (let r = 0; r < rounds; r++) {
-    const order = (["bare", "hooks", "log"] as const).slice(r % 3).concat((["bare", "hooks", "log"] as const).slice(0, r % 3));
+    const order = kinds.slice(r % kinds.length).concat(kinds.slice(0, r % kinds.length));
     const ms: Record<string, number> = {};
-    let records = 0;
+    const records: Record<string, number> = {};
     for (const which of order) {
       const res = await timed(makers[which], emits, window);
       ms[which] = res.ms;
-      if (which === "log") records = res.events;
+      records[which] = res.events;
     }
-    samples.add({ hooksRatio: ms.hooks! / ms.bare!, binaryLogRatio: ms.log! / ms.bare!, recordsPerEmit: records / emits });
+    samples.add({
+      hooksRatio: ms.hooks! / ms.bare!,
+      binaryLogRatio: ms.log! / ms.bare!,
+      recordsPerEmit: records.log! / emits,
+      labTcpRatio: ms.tcp! / ms.bare!,
+      labTcpRecordsPerEmit: records.tcp! / emits,
+    });
   }
-  return { transport, emits, rounds, hooksRatio: samples.median("hooksRatio", 3), binaryLogRatio: samples.median("binaryLogRatio", 3), recordsPerEmit: samples.median("recordsPerEmit", 1) };
+  return {
+    transport,
+    emits,
+    rounds,
+    hooksRatio: samples.median("hooksRatio", 3),
+    binaryLogRatio: samples.median("binaryLogRatio", 3),
+    recordsPerEmit: samples.median("recordsPerEmit", 1),
+    labTcpRatio: samples.median("labTcpRatio", 3),
+    labTcpRecordsPerEmit: samples.median("labTcpRecordsPerEmit", 1),
+  };
 }

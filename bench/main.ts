@@ -93,11 +93,13 @@ export async function runBench(options: { quick?: boolean; only?: readonly Secti
       d.capture_thread_ws_lab_ms = thread.labMs;
       d.capture_thread_ws_cpu_ratio = thread.cpuRatio;
       d.capture_thread_ws_events_per_emit = thread.eventsPerEmit;
-      log("capture floor over WebSocket (the hooks alone, and the hooks writing a binary log)…");
+      log("capture floor over WebSocket (the hooks alone, the hooks writing a binary log, the lab's TCP layer alone)…");
       const floor = await measureCaptureFloor({ transport: "websocket", emits: quick ? 100 : 5000 });
       d.capture_floor_ws_hooks = floor.hooksRatio;
       d.capture_floor_ws_binary_log = floor.binaryLogRatio;
       d.capture_floor_ws_records_per_emit = floor.recordsPerEmit;
+      d.capture_floor_ws_lab_tcp = floor.labTcpRatio;
+      d.capture_floor_ws_lab_tcp_records_per_emit = floor.labTcpRecordsPerEmit;
       log("capture with its records queued, applied after the emits (the lab's real probes alone, then the captures' work)…");
       const deferred = await measureCaptureDeferred({ transport: "websocket", emits: quick ? 100 : 5000, rounds: quick ? 1 : 5 });
       d.capture_probes_only_ws = deferred.probesRatio;
