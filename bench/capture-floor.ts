@@ -147,31 +147,37 @@ export async function hooked(transport: Transport, mode: FloorMode): Promise<Har
   };
 }
 
-
 /**
  * Server and client with the lab's TCP layer alone: its probe on every socket, its records
  * written by the lab's queue as the lab writes them and posted to a worker that counts them.
  */
 export async function labTcp(transport: Transport): Promise<Harness> {
+  // Started before the drive, as the lab's worker is.
   const worker = new Worker(READER, { eval: true });
+  await new Promise<void>((resolve, reject) => {
+    worker.once("online", resolve);
+    worker.once("error", reject);
+  });
   const recorder = createRecorder({ header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "bench", version: "0" } } });
   const queue = new RecordQueue(recorder);
   const tcp = (_record: TcpRecord, _to: string | undefined): void => {};
   queue.register("tcp", tcp);
   let posted = 0;
+  // As the lab's side posts: the batch in a message, its bytes transferred, the records written counted in shared memory.
   queue.sendTo((batch: RecordBatch) => {
     posted += batch.count;
-    worker.postMessage(batch, [batch.bytes]);
-  });
+    worker.postMessage({ batch, count: batch.count }, [batch.bytes]);
+  }, new Int32Array(new SharedArrayBuffer(4)));
   let connections = 0;
   const probe = (socket: Socket, serverSide: boolean): void => {
     const id = `c${++connections}`;
+    queue.push(tcp, { kind: "tapped", t: recorder.now(), host: serverSide ? "server" : "client", role: serverSide ? "server" : "client" }, id);
     const report: TcpReport = {
       record: (record) => queue.push(tcp, record, id),
       bytes: (write, t, bytes) => queue.tcpBytes(tcp, id, write, t, bytes),
       settled: (t, write, first, error) => queue.tcpSettled(tcp, id, t, write, first, error),
     };
-    probeSocket(socket, report, { serverSide, now: () => performance.now() });
+    probeSocket(socket, report, { serverSide, now: () => recorder.now() });
   };
 
   const http = createServer();
@@ -180,26 +186,34 @@ export async function labTcp(transport: Transport): Promise<Harness> {
   server.on("connection", (socket) => {
     socket.on("hello", (_arg: unknown, callback: (reply: string) => void) => callback("got it"));
   });
-  const { agent, manager } = await clientOf(http, transport, (s) => probe(s, false));
-  const socket: ClientSocket = manager.socket("/");
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return {
-    socket,
-    events: () => {
-      queue.drain();
-      return posted;
-    },
-    async close() {
-      socket.disconnect();
-      agent.destroy();
-      await new Promise<void>((resolve) => void server.close(() => resolve()));
-      queue.drain();
-      await worker.terminate();
-    },
+  const close = async (socket?: ClientSocket, agent?: Agent): Promise<void> => {
+    socket?.disconnect();
+    agent?.destroy();
+    await new Promise<void>((resolve) => void server.close(() => resolve()));
+    queue.drain();
+    await worker.terminate();
   };
+  let client: { agent: Agent; manager: Manager } | undefined;
+  try {
+    client = await clientOf(http, transport, (s) => probe(s, false));
+    const socket = client.manager.socket("/");
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    const agent = client.agent;
+    return {
+      socket,
+      events: () => {
+        queue.drain();
+        return posted;
+      },
+      close: () => close(socket, agent),
+    };
+  } catch (err) {
+    await close(undefined, client?.agent);
+    throw err;
+  }
 }
 
 export interface CaptureFloor {
