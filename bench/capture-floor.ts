@@ -5,9 +5,9 @@
 // capture that leaves building the events to a worker would. Timed against bare socket.io as
 // `capture-overhead.ts` times the lab: same app, same drive, rounds interleaved.
 //
-// A third harness runs the lab's own TCP layer and nothing else: its probe on every socket
-// (`tcp/socket-probe.ts`: every byte read and written copied, every write settled) handing its
-// records to the lab's queue, which writes them in binary and posts them every few
+// A third harness runs the lab's own TCP layer and nothing else: its capture's probe on every
+// socket (`tcp/connection-capture.ts` over `tcp/socket-probe.ts`: every byte read and written
+// copied, every write settled) handing its records to the lab's queue, which writes them in binary and posts them every few
 // milliseconds to a worker that only counts them. No other layer is hooked, and nothing is
 // parsed: what a capture that derives every layer above TCP from the bytes would still pay on
 // Socket.IO's thread.
@@ -19,16 +19,16 @@ import { Server } from "socket.io";
 import { Manager, type Socket as ClientSocket } from "socket.io-client";
 import * as sioParser from "socket.io-parser";
 import { TRACE_FORMAT, TRACE_VERSION } from "../src/shared/trace/types.js";
-import { RecordQueue, type RecordBatch } from "../src/main/lab/capture/record-queue.js";
+import { Correlator } from "../src/main/lab/capture/correlator.js";
+import type { RecordBatch } from "../src/main/lab/capture/record-queue.js";
+import { ConnectionCapture } from "../src/main/lab/capture/tcp/connection-capture.js";
 import { tapSocket } from "../src/main/lab/capture/tcp/net-socket-tap.js";
-import { probeSocket, type TcpRecord, type TcpReport } from "../src/main/lab/capture/tcp/socket-probe.js";
 import { createRecorder } from "../src/main/trace/recorder.js";
 import { READER } from "./capture-deferred.js";
 import { bare, timed, type Harness, type Transport } from "./capture-overhead.js";
 import { Samples } from "./stats.js";
 
 export type FloorMode = "hooks" | "binary-log";
-
 
 /** A ring of binary records in shared memory, written the way a capture thread would hand facts to a worker. */
 class BinaryLog {
@@ -148,8 +148,8 @@ export async function hooked(transport: Transport, mode: FloorMode): Promise<Har
 }
 
 /**
- * Server and client with the lab's TCP layer alone: its probe on every socket, its records
- * written by the lab's queue as the lab writes them and posted to a worker that counts them.
+ * Server and client with the lab's TCP layer alone: its capture (`ConnectionCapture`) tapping
+ * every socket, its records written by the lab's queue as the lab writes them and posted to a worker that counts them.
  */
 export async function labTcp(transport: Transport): Promise<Harness> {
   // Started before the drive, as the lab's worker is.
@@ -159,29 +159,18 @@ export async function labTcp(transport: Transport): Promise<Harness> {
     worker.once("error", reject);
   });
   const recorder = createRecorder({ header: { format: TRACE_FORMAT, version: TRACE_VERSION, createdAt: new Date().toISOString(), app: { name: "bench", version: "0" } } });
-  const queue = new RecordQueue(recorder);
-  const tcp = (_record: TcpRecord, _to: string | undefined): void => {};
-  queue.register("tcp", tcp);
+  // The lab's own TCP capture, its records sent as the lab's side sends them: in a message, the
+  // bytes transferred, the records written counted in shared memory.
+  const c = new Correlator(recorder);
+  const conns = new ConnectionCapture(c);
   let posted = 0;
-  // As the lab's side posts: the batch in a message, its bytes transferred, the records written counted in shared memory.
-  queue.sendTo((batch: RecordBatch) => {
+  c.queue.sendTo((batch: RecordBatch) => {
     posted += batch.count;
     worker.postMessage({ batch, count: batch.count }, [batch.bytes]);
   }, new Int32Array(new SharedArrayBuffer(4)));
-  let connections = 0;
-  const probe = (socket: Socket, serverSide: boolean): void => {
-    const id = `c${++connections}`;
-    queue.push(tcp, { kind: "tapped", t: recorder.now(), host: serverSide ? "server" : "client", role: serverSide ? "server" : "client" }, id);
-    const report: TcpReport = {
-      record: (record) => queue.push(tcp, record, id),
-      bytes: (write, t, bytes) => queue.tcpBytes(tcp, id, write, t, bytes),
-      settled: (t, write, first, error) => queue.tcpSettled(tcp, id, t, write, first, error),
-    };
-    probeSocket(socket, report, { serverSide, now: () => recorder.now() });
-  };
 
   const http = createServer();
-  http.on("connection", (s: Socket) => probe(s, true));
+  http.on("connection", (s: Socket) => conns.tapServer("server", s));
   const server = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
   server.on("connection", (socket) => {
     socket.on("hello", (_arg: unknown, callback: (reply: string) => void) => callback("got it"));
@@ -190,12 +179,12 @@ export async function labTcp(transport: Transport): Promise<Harness> {
     socket?.disconnect();
     agent?.destroy();
     await new Promise<void>((resolve) => void server.close(() => resolve()));
-    queue.drain();
+    c.queue.drain();
     await worker.terminate();
   };
   let client: { agent: Agent; manager: Manager } | undefined;
   try {
-    client = await clientOf(http, transport, (s) => probe(s, false));
+    client = await clientOf(http, transport, (s) => conns.tapClient("client", s));
     const socket = client.manager.socket("/");
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
@@ -205,7 +194,7 @@ export async function labTcp(transport: Transport): Promise<Harness> {
     return {
       socket,
       events: () => {
-        queue.drain();
+        c.queue.drain();
         return posted;
       },
       close: () => close(socket, agent),
